@@ -1,0 +1,239 @@
+"""Load benchmark: the reference responder and Laddnet under the same OCPP load.
+
+    python bench/load.py --stations 2000 [--version 1.6|2.0.1] [--only reference|laddnet|both]
+
+Measures stations connected, boot-storm time, sustained messages/s (80 % meter values, the rest
+heartbeats, status notifications and whole transactions), p50/p99 latency and server RSS per
+station. Everything runs on 127.0.0.1, is bounded in time, and stops its own processes.
+Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from asyncio.subprocess import PIPE, Process
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psutil  # type: ignore[import-untyped]  # no stubs installed
+
+HERE = Path(__file__).resolve().parent
+LINE_LIMIT = 1 << 24
+
+
+@dataclass
+class Result:
+    name: str
+    connected: int = 0
+    boot_s: float = 0.0
+    msgs_per_s: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    rss_kib_per_station: float = 0.0
+    errors: int = 0
+    note: str = ""
+
+
+def _rss(pid: int) -> int:
+    proc = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def _stop(proc: Process) -> None:
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+        try:
+            async with asyncio.timeout(10):
+                await proc.wait()
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def _process(*argv: str, env: dict[str, str] | None = None) -> AsyncIterator[Process]:
+    proc = await asyncio.create_subprocess_exec(
+        *argv, stdin=PIPE, stdout=PIPE, env=env, limit=LINE_LIMIT
+    )
+    try:
+        yield proc
+    finally:
+        await _stop(proc)
+
+
+async def _ask(proc: Process, cmd: dict[str, Any], limit_s: float) -> dict[str, Any]:
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    proc.stdin.write(orjson.dumps(cmd) + b"\n")
+    await proc.stdin.drain()
+    async with asyncio.timeout(limit_s):
+        line = await proc.stdout.readline()
+    if not line:
+        raise RuntimeError("load generator exited")
+    answer: dict[str, Any] = orjson.loads(line)
+    return answer
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) -> Result:
+    """Run the boot storm and the sustained load against one server."""
+    result = Result(name)
+    rss_base = _rss(server_pid)
+    per = -(-args.stations // args.workers)
+    async with contextlib.AsyncExitStack() as stack:
+        workers = []
+        for w in range(args.workers):
+            count = min(per, args.stations - w * per)
+            if count <= 0:
+                break
+            argv = [sys.executable, str(HERE / "loadgen.py"), "--url", url, "--count", str(count)]
+            argv += ["--first", str(w * per), "--version", args.version, "--prefix", args.prefix]
+            argv += ["--password", args.password, "--think", str(args.think)]
+            workers.append(await stack.enter_async_context(_process(*argv)))
+        for proc in workers:
+            assert proc.stdout is not None
+            async with asyncio.timeout(30):
+                await proc.stdout.readline()
+        t0 = time.monotonic()
+        boot_cmd = {"cmd": "boot", "deadline": args.boot_deadline}
+        boots = await asyncio.gather(*(_ask(p, boot_cmd, args.boot_deadline + 30) for p in workers))
+        result.boot_s = time.monotonic() - t0
+        result.connected = sum(b["booted"] for b in boots)
+        if result.connected:
+            result.rss_kib_per_station = (_rss(server_pid) - rss_base) / 1024 / result.connected
+        load_cmd = {"cmd": "load", "seconds": args.seconds, "warmup": args.warmup}
+        loads = await asyncio.gather(
+            *(_ask(p, load_cmd, args.seconds + args.warmup + 60) for p in workers)
+        )
+        result.msgs_per_s = sum(r["messages"] for r in loads) / args.seconds
+        result.errors = sum(r["errors"] for r in loads) + sum(b["failed"] for b in boots)
+        latencies = sorted(x for r in loads for x in r["latency_ms"])
+        result.p50_ms, result.p99_ms = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+        await asyncio.gather(*(_ask(p, {"cmd": "quit"}, 60) for p in workers))
+    return result
+
+
+async def bench_reference(args: argparse.Namespace) -> Result:
+    argv = [sys.executable, str(HERE / "reference_server.py"), "--port", "0"]
+    async with _process(*argv) as server:
+        assert server.stdout is not None
+        async with asyncio.timeout(30):
+            ready = (await server.stdout.readline()).decode().split()
+        url = f"ws://127.0.0.1:{ready[1]}/ocpp"
+        return await drive("reference", url, server.pid, args)
+
+
+async def _wait_port(port: int, limit_s: float) -> None:
+    async with asyncio.timeout(limit_s):
+        while True:
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.2)
+                continue
+            writer.close()
+            await writer.wait_closed()
+            return
+
+
+async def bench_laddnet(args: argparse.Namespace) -> Result:
+    laddnet = shutil.which("laddnet") or str(Path(sys.executable).parent / "laddnet")
+    with tempfile.TemporaryDirectory(prefix="laddnet-bench-") as tmp:
+        rows = [f"{args.prefix}{i:06d},{args.password}" for i in range(args.stations)]
+        (Path(tmp) / "stations.csv").write_text("id,password\n" + "\n".join(rows) + "\n")
+        ocpp_port, http_port = _free_port(), _free_port()
+        env = dict(os.environ)
+        env.update(
+            LADDNET_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            LADDNET_OCPP_PORT=str(ocpp_port),
+            LADDNET_HTTP_PORT=str(http_port),
+        )
+        for step in (["migrate"], ["station", "import", "stations.csv"]):
+            proc = await asyncio.create_subprocess_exec(
+                laddnet, *step, cwd=tmp, env=env, stderr=PIPE
+            )
+            try:
+                async with asyncio.timeout(600):
+                    _, err = await proc.communicate()
+            finally:
+                await _stop(proc)
+            if proc.returncode != 0:
+                note = f"{' '.join(step)} failed: {err.decode()[-300:]!r}"
+                return Result("laddnet", note=note)
+        async with _process(laddnet, "serve", env=env) as server:
+            await _wait_port(ocpp_port, 60)
+            url = f"ws://127.0.0.1:{ocpp_port}/ocpp"
+            return await drive("laddnet", url, server.pid, args)
+
+
+def _table(results: list[Result], args: argparse.Namespace) -> str:
+    cols = ["connected", "boot_s", "msgs_per_s", "p50_ms", "p99_ms", "rss_kib_per_station"]
+    lines = [
+        f"OCPP {args.version}, {args.stations} stations, {args.workers} load processes, "
+        f"{args.seconds:g} s window, {os.cpu_count()} CPUs"
+    ]
+    lines.append(f"{'':<12}" + "".join(f"{c:>20}" for c in [*cols, "errors"]))
+    for r in results:
+        values = [getattr(r, c) for c in [*cols, "errors"]]
+        lines.append(
+            f"{r.name:<12}"
+            + "".join(f"{v:>20.1f}" if isinstance(v, float) else f"{v:>20}" for v in values)
+            + (f"  {r.note}" if r.note else "")
+        )
+    if len(results) == 2 and results[0].connected and results[1].connected:
+        ref, lad = results
+        ratios = [getattr(lad, c) / getattr(ref, c) if getattr(ref, c) else 0.0 for c in cols]
+        lines.append(f"{'laddnet/ref':<12}" + "".join(f"{v:>20.2f}" for v in ratios))
+    return "\n".join(lines)
+
+
+async def main(args: argparse.Namespace) -> None:
+    results = []
+    if args.only in ("reference", "both"):
+        results.append(await bench_reference(args))
+    if args.only in ("laddnet", "both"):
+        results.append(await bench_laddnet(args))
+    print(_table(results, args))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--stations", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
+    parser.add_argument("--version", default="1.6", choices=["1.6", "2.0.1"])
+    parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--boot-deadline", type=float, default=120.0)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause between a station's messages"
+    )
+    parser.add_argument("--only", default="both", choices=["reference", "laddnet", "both"])
+    parser.add_argument("--prefix", default="BENCH-")
+    parser.add_argument("--password", default="bench-password-0123")
+    asyncio.run(main(parser.parse_args()))

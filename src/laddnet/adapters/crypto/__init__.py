@@ -1,0 +1,1 @@
+"""Cryptography adapters: password and key hashing (argon2id)."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy (async, Core) storage on SQLite or PostgreSQL, with Alembic migrations."""

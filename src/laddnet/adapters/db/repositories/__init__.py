@@ -1,0 +1,1 @@
+"""Repositories: one per area, each a thin set of SQL statements on one connection."""

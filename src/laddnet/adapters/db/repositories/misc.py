@@ -1,0 +1,111 @@
+"""Id tokens, API keys, security events and other station events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from laddnet.adapters.db.repositories._sql import upsert
+from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
+from laddnet.domain.authorization.model import IdToken
+from laddnet.domain.errors import Conflict
+from laddnet.domain.security.model import SecurityEventKind
+
+
+class SqlTokenRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, value: str) -> IdToken | None:
+        row = (
+            await self._conn.execute(select(id_tokens).where(id_tokens.c.value == value))
+        ).first()
+        if row is None:
+            return None
+        return IdToken(
+            value=row.value,
+            blocked=bool(row.blocked),
+            expires_at=row.expires_at,
+            group=row.group_id,
+            owner=row.owner,
+        )
+
+    async def save(self, token: IdToken, now: datetime) -> None:
+        values = {
+            "value": token.value,
+            "blocked": token.blocked,
+            "expires_at": token.expires_at,
+            "group_id": token.group,
+            "owner": token.owner,
+            "created_at": now,
+        }
+        await self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
+
+    async def count(self) -> int:
+        return int(
+            (await self._conn.execute(select(func.count()).select_from(id_tokens))).scalar_one()
+        )
+
+
+class SqlApiKeyRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(
+        self, key_id: str, key_hash: str, role: str, label: str | None, now: datetime
+    ) -> None:
+        existing = await self._conn.execute(select(api_keys.c.id).where(api_keys.c.id == key_id))
+        if existing.first() is not None:
+            raise Conflict("api key id collision")
+        await self._conn.execute(
+            insert(api_keys).values(
+                id=key_id, key_hash=key_hash, role=role, label=label, revoked=False, created_at=now
+            )
+        )
+
+    async def get(self, key_id: str) -> tuple[str, str, bool] | None:
+        row = (await self._conn.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
+        return (row.key_hash, row.role, bool(row.revoked)) if row else None
+
+
+class SqlEventLog:
+    """Append-only logs: security events and station-reported events."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def security(
+        self,
+        kind: SecurityEventKind,
+        station_id: str | None,
+        detail: str,
+        remote_address: str | None,
+        now: datetime,
+    ) -> None:
+        await self._conn.execute(
+            insert(security_events).values(
+                kind=kind.value,
+                station_id=station_id,
+                detail=detail[:2000],
+                remote_address=remote_address,
+                occurred_at=now,
+            )
+        )
+
+    async def station_event(
+        self, station_id: str, kind: str, payload: dict[str, Any], now: datetime
+    ) -> None:
+        await self._conn.execute(
+            insert(station_events).values(
+                station_id=station_id, kind=kind, payload=payload, received_at=now
+            )
+        )
+
+    async def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = await self._conn.execute(
+            select(security_events).order_by(security_events.c.id.desc()).limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,201 @@
+"""Charging sessions, their 2.0.1 transaction events and their meter samples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
+from laddnet.domain.sessions.model import (
+    ENERGY_REGISTER,
+    ChargingSession,
+    MeterSample,
+    RegisterReading,
+    SessionStatus,
+)
+
+
+class SqlSessionRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, session_id: int) -> ChargingSession | None:
+        return await self._one(sessions.c.id == session_id)
+
+    async def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
+        return await self._one(
+            (sessions.c.station_id == station_id) & (sessions.c.transaction_ref == transaction_ref)
+        )
+
+    async def by_start_key(self, start_key: str) -> ChargingSession | None:
+        return await self._one(sessions.c.start_key == start_key)
+
+    async def open_session_for_stop(
+        self, station_id: str, id_token: str | None, stopped_at: datetime
+    ) -> ChargingSession | None:
+        """The latest active session a stop without a usable transaction id must belong to."""
+        cond = (
+            (sessions.c.station_id == station_id)
+            & (sessions.c.status == SessionStatus.ACTIVE.value)
+            & (sessions.c.started_at <= stopped_at)
+        )
+        if id_token:
+            cond = cond & (sessions.c.id_token == id_token)
+        row = (
+            await self._conn.execute(
+                select(sessions).where(cond).order_by(sessions.c.started_at.desc()).limit(1)
+            )
+        ).first()
+        return _session(row._mapping) if row else None
+
+    async def create(self, **values: Any) -> int:
+        result = await self._conn.execute(
+            insert(sessions).values(**values).returning(sessions.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def update(self, session_id: int, **values: Any) -> None:
+        await self._conn.execute(
+            update(sessions).where(sessions.c.id == session_id).values(**values)
+        )
+
+    async def add_transaction_event(
+        self,
+        session_id: int,
+        seq_no: int,
+        event_type: str,
+        trigger_reason: str | None,
+        occurred_at: datetime,
+        now: datetime,
+    ) -> bool:
+        """Record a 2.0.1 event; False if this seqNo was already stored (a re-send)."""
+        result = await self._conn.execute(
+            insert_ignoring_duplicates(self._conn, transaction_events).values(
+                session_id=session_id,
+                seq_no=seq_no,
+                event_type=event_type,
+                trigger_reason=trigger_reason,
+                occurred_at=occurred_at,
+                received_at=now,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def add_samples(
+        self,
+        station_id: str,
+        evse_id: int,
+        session_id: int | None,
+        samples: Sequence[MeterSample],
+        now: datetime,
+    ) -> None:
+        if not samples:
+            return
+        rows = [
+            {
+                "station_id": station_id,
+                "evse_id": evse_id,
+                "session_id": session_id,
+                "sampled_at": s.sampled_at,
+                "measurand": s.measurand,
+                "phase": s.phase or "",
+                "location": s.location or "",
+                "context": s.context or "",
+                "value": str(s.value),
+                "unit": s.unit,
+                "received_at": now,
+            }
+            for s in samples
+        ]
+        await self._conn.execute(insert_ignoring_duplicates(self._conn, meter_samples), rows)
+
+    async def register_readings(self, session_id: int) -> list[RegisterReading]:
+        rows = await self._conn.execute(
+            select(meter_samples.c.sampled_at, meter_samples.c.value)
+            .where(
+                meter_samples.c.session_id == session_id,
+                meter_samples.c.measurand == ENERGY_REGISTER,
+                meter_samples.c.phase == "",
+                meter_samples.c.location.in_(("", "Outlet")),
+            )
+            .order_by(meter_samples.c.sampled_at)
+        )
+        return [RegisterReading(at=r.sampled_at, wh=Decimal(r.value)) for r in rows]
+
+    async def samples(self, session_id: int) -> list[MeterSample]:
+        rows = await self._conn.execute(
+            select(meter_samples)
+            .where(meter_samples.c.session_id == session_id)
+            .order_by(meter_samples.c.sampled_at, meter_samples.c.id)
+        )
+        return [
+            MeterSample(
+                sampled_at=r.sampled_at,
+                measurand=r.measurand,
+                value=Decimal(r.value),
+                unit=r.unit,
+                phase=r.phase or None,
+                location=r.location or None,
+                context=r.context or None,
+            )
+            for r in rows
+        ]
+
+    async def list(
+        self,
+        *,
+        station_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[ChargingSession], int]:
+        cond: ColumnElement[bool] = sessions.c.id.is_not(None)
+        if station_id is not None:
+            cond = cond & (sessions.c.station_id == station_id)
+        if since is not None:
+            cond = cond & (sessions.c.started_at >= since)
+        if until is not None:
+            cond = cond & (sessions.c.started_at < until)
+        total = (
+            await self._conn.execute(select(func.count()).select_from(sessions).where(cond))
+        ).scalar_one()
+        rows = await self._conn.execute(
+            select(sessions)
+            .where(cond)
+            .order_by(sessions.c.started_at.desc(), sessions.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_session(r._mapping) for r in rows], int(total)
+
+    async def _one(self, cond: Any) -> ChargingSession | None:
+        row = (await self._conn.execute(select(sessions).where(cond))).first()
+        return _session(row._mapping) if row else None
+
+
+def _session(m: Any) -> ChargingSession:
+    return ChargingSession(
+        id=m["id"],
+        station_id=m["station_id"],
+        transaction_ref=m["transaction_ref"],
+        ocpp_version=m["ocpp_version"],
+        evse_id=m["evse_id"],
+        connector_id=m["connector_id"],
+        id_token=m["id_token"],
+        status=SessionStatus(m["status"]),
+        started_at=m["started_at"],
+        stopped_at=m["stopped_at"],
+        stop_reason=m["stop_reason"],
+        meter_start_wh=m["meter_start_wh"],
+        meter_stop_wh=m["meter_stop_wh"],
+        energy_wh=m["energy_wh"],
+        review_required=bool(m["review_required"]),
+        anomalies=tuple(a for a in (m["anomalies"] or "").split(",") if a),
+    )

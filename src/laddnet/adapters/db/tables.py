@@ -1,0 +1,169 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations mirror this file."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from laddnet.adapters.db.types import UtcDateTime, WattHours
+
+metadata = MetaData()
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a real BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+stations = Table(
+    "stations",
+    metadata,
+    Column("id", String(48), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("registration_status", String(16), nullable=True),
+    Column("ocpp_version", String(8), nullable=True),
+    Column("vendor", String(50), nullable=True),
+    Column("model", String(50), nullable=True),
+    Column("serial_number", String(50), nullable=True),
+    Column("firmware_version", String(50), nullable=True),
+    Column("connected", Boolean, nullable=False, default=False),
+    Column("connected_since", UtcDateTime, nullable=True),
+    Column("last_seen_at", UtcDateTime, nullable=True),
+    Column("last_boot_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+connectors = Table(
+    "connectors",
+    metadata,
+    Column("station_id", String(48), primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("connector_id", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("charging_state", String(16), nullable=True),
+    Column("error_code", String(50), nullable=True),
+    Column("reported_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+id_tokens = Table(
+    "id_tokens",
+    metadata,
+    Column("value", String(36), primary_key=True),
+    Column("blocked", Boolean, nullable=False, default=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("group_id", String(36), nullable=True),
+    Column("owner", String(100), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# `id` is the 1.6 transactionId: an int32 from the database's own sequence.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("transaction_ref", String(36), nullable=True),
+    Column("start_key", String(200), nullable=True, unique=True),
+    Column("ocpp_version", String(8), nullable=False),
+    Column("evse_id", Integer, nullable=True),
+    Column("connector_id", Integer, nullable=True),
+    Column("id_token", String(36), nullable=True),
+    Column("authorization_status", String(16), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("stopped_at", UtcDateTime, nullable=True),
+    Column("stop_reason", String(32), nullable=True),
+    Column("meter_start_wh", WattHours, nullable=True),
+    Column("meter_stop_wh", WattHours, nullable=True),
+    Column("energy_wh", WattHours, nullable=False, default=0),
+    Column("review_required", Boolean, nullable=False, default=False),
+    Column("anomalies", String(200), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("station_id", "transaction_ref", name="uq_sessions_station_ref"),
+    Index("ix_sessions_station_started", "station_id", "started_at"),
+    Index("ix_sessions_started", "started_at"),
+)
+
+transaction_events = Table(
+    "transaction_events",
+    metadata,
+    Column("session_id", Integer, primary_key=True),
+    Column("seq_no", Integer, primary_key=True),
+    Column("event_type", String(16), nullable=False),
+    Column("trigger_reason", String(32), nullable=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+# Empty strings, not NULL, for absent phase/location/context: NULLs never collide in a
+# unique index, and this index is what makes a re-sent sample a no-op.
+meter_samples = Table(
+    "meter_samples",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("session_id", Integer, nullable=True),
+    Column("sampled_at", UtcDateTime, nullable=False),
+    Column("measurand", String(50), nullable=False),
+    Column("phase", String(8), nullable=False, default=""),
+    Column("location", String(8), nullable=False, default=""),
+    Column("context", String(32), nullable=False, default=""),
+    Column("value", String(40), nullable=False),
+    Column("unit", String(20), nullable=False, default=""),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "station_id",
+        "evse_id",
+        "sampled_at",
+        "measurand",
+        "phase",
+        "location",
+        "context",
+        name="uq_meter_samples_identity",
+    ),
+    Index("ix_meter_samples_session", "session_id", "measurand"),
+)
+
+security_events = Table(
+    "security_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=True),
+    Column("kind", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("remote_address", String(64), nullable=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+)
+
+station_events = Table(
+    "station_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_station_events_station", "station_id", "received_at"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("key_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("label", String(100), nullable=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,48 @@
+"""Builds the FastAPI application around an already-built container."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from laddnet import __version__
+from laddnet.api.deps import ContainerDep, require_principal
+from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from laddnet.api.routers import sessions, stations
+from laddnet.bootstrap import Container
+
+
+def create_app(container: Container) -> FastAPI:
+    """The HTTP API. The caller owns the container: the app neither builds nor closes it."""
+    app = FastAPI(
+        title="Laddnet",
+        version=__version__,
+        summary="Operators' API of the Laddnet charging-network management system.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    install_error_handlers(app)
+
+    # Authentication is declared once here, so no /api/v1 route can forget it.
+    v1 = APIRouter(
+        prefix="/api/v1", dependencies=[Depends(require_principal)], responses=ERROR_RESPONSES
+    )
+    v1.include_router(stations.router)
+    v1.include_router(sessions.router)
+    app.include_router(v1)
+    app.add_api_route(
+        "/healthz",
+        healthz,
+        methods=["GET"],
+        tags=["health"],
+        summary="Liveness and database reachability; no key needed",
+        responses={503: {"model": ErrorBody, "description": "The database is unreachable"}},
+    )
+    return app
+
+
+async def healthz(container: ContainerDep) -> dict[str, str]:
+    # Any failure surfaces as StorageUnavailable, which the error table turns into a 503.
+    await container.queries.stations(limit=1)
+    return {"status": "ok"}

@@ -1,0 +1,78 @@
+"""Request dependencies: the container, API-key authentication and pagination parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from laddnet.bootstrap import Container
+from laddnet.services.handlers.api_keys import ApiPrincipal
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+# Declares the scheme in the OpenAPI document; the header is parsed below so that each way of
+# getting it wrong gets its own message.
+_bearer = HTTPBearer(
+    auto_error=False, description="An API key (`ldn_<id>_<secret>`) sent as a bearer token."
+)
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def _unauthorized(message: str, error: str | None) -> HTTPException:
+    # RFC 6750 §3: no error attribute when credentials are simply absent.
+    challenge = "Bearer" if error is None else f'Bearer error="{error}"'
+    return HTTPException(401, detail=message, headers={"WWW-Authenticate": challenge})
+
+
+async def require_principal(
+    request: Request,
+    container: ContainerDep,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+) -> ApiPrincipal:
+    header = request.headers.get("authorization")
+    if not header:
+        raise _unauthorized(
+            "missing Authorization header; send 'Authorization: Bearer <api key>'", None
+        )
+    scheme, _sep, key = header.strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key or " " in key:
+        raise _unauthorized(
+            "malformed Authorization header; expected 'Bearer <api key>'", "invalid_request"
+        )
+    principal = await container.api_keys.verify(key)
+    if principal is None:
+        raise _unauthorized("unknown or revoked API key", "invalid_token")
+    return principal
+
+
+PrincipalDep = Annotated[ApiPrincipal, Depends(require_principal)]
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (1 to 500).")
+    ] = DEFAULT_PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]

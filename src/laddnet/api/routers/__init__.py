@@ -1,0 +1,1 @@
+"""One router per area, mounted under `/api/v1` by `laddnet.api.app`."""

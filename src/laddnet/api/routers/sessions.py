@@ -1,0 +1,62 @@
+"""Charging sessions: filtered list, one session, and its meter samples."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+
+from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.schemas.sessions import MeterSampleOut, SessionOut, SessionPage
+from laddnet.domain.errors import InvalidInput, UnknownSession
+
+router = APIRouter(prefix="/sessions", tags=["sessions"])
+
+
+@router.get("", summary="List sessions, newest start first")
+async def list_sessions(
+    container: ContainerDep,
+    page: PageDep,
+    station_id: Annotated[str | None, Query(description="Only this station's sessions.")] = None,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Sessions started at or after this time (ISO-8601 with timezone)."),
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None,
+        Query(description="Sessions started before this time (ISO-8601 with timezone)."),
+    ] = None,
+) -> SessionPage:
+    if since is not None and until is not None and until < since:
+        raise InvalidInput("query parameter 'until' is before 'since'")
+    sessions, total = await container.queries.sessions(
+        station_id=station_id, since=since, until=until, limit=page.limit, offset=page.offset
+    )
+    return SessionPage(
+        items=[SessionOut.from_domain(s) for s in sessions],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{session_id}", summary="One session", responses=NOT_FOUND_RESPONSE)
+async def get_session(session_id: int, container: ContainerDep) -> SessionOut:
+    session = await container.queries.session(session_id)
+    if session is None:
+        raise UnknownSession(f"session {session_id} not found")
+    return SessionOut.from_domain(session)
+
+
+@router.get(
+    "/{session_id}/meter-values",
+    summary="A session's meter samples, in station time order",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def get_meter_values(session_id: int, container: ContainerDep) -> list[MeterSampleOut]:
+    if await container.queries.session(session_id) is None:
+        raise UnknownSession(f"session {session_id} not found")
+    samples = await container.queries.session_samples(session_id)
+    return [MeterSampleOut.from_domain(s) for s in samples]

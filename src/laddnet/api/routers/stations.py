@@ -1,0 +1,32 @@
+"""Stations: the list, and one station's live state."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.schemas.stations import StationOut, StationPage
+from laddnet.domain.errors import UnknownStation
+from laddnet.domain.ids import StationId
+
+router = APIRouter(prefix="/stations", tags=["stations"])
+
+
+@router.get("", summary="List stations, ordered by id")
+async def list_stations(container: ContainerDep, page: PageDep) -> StationPage:
+    stations, total = await container.queries.stations(limit=page.limit, offset=page.offset)
+    return StationPage(
+        items=[StationOut.from_domain(s) for s in stations],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{station_id}", summary="One station's live state", responses=NOT_FOUND_RESPONSE)
+async def get_station(station_id: str, container: ContainerDep) -> StationOut:
+    station = await container.queries.station(StationId(station_id))
+    if station is None:
+        raise UnknownStation(f"station {station_id!r} not found")
+    return StationOut.from_domain(station)

@@ -1,0 +1,82 @@
+"""Charging-session responses and their meter samples."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from laddnet.api.schemas import ExactNumber, UtcDateTime
+from laddnet.domain.sessions.model import ChargingSession, MeterSample, SessionStatus
+
+
+class SessionOut(BaseModel):
+    id: int
+    transaction_id: str = Field(
+        description="The id the station knows the session by: its 2.0.1 transactionId, "
+        "or for 1.6 the transactionId we assigned (this session's id)."
+    )
+    station_id: str
+    ocpp_version: str
+    evse_id: int | None
+    connector_id: int | None
+    id_token: str | None
+    status: SessionStatus
+    started_at: UtcDateTime | None = Field(description="Station time; None if never reported.")
+    stopped_at: UtcDateTime | None
+    stop_reason: str | None
+    meter_start_wh: ExactNumber | None
+    meter_stop_wh: ExactNumber | None
+    energy_wh: ExactNumber = Field(description="Billable energy in Wh, exact.")
+    review_required: bool = Field(description="Some readings were not billed; see anomalies.")
+    anomalies: list[str]
+
+    @classmethod
+    def from_domain(cls, session: ChargingSession) -> SessionOut:
+        return cls(
+            id=session.id,
+            transaction_id=session.transaction_ref
+            if session.transaction_ref is not None
+            else str(session.id),
+            station_id=session.station_id,
+            ocpp_version=session.ocpp_version,
+            evse_id=session.evse_id,
+            connector_id=session.connector_id,
+            id_token=session.id_token,
+            status=session.status,
+            started_at=session.started_at,
+            stopped_at=session.stopped_at,
+            stop_reason=session.stop_reason,
+            meter_start_wh=session.meter_start_wh,
+            meter_stop_wh=session.meter_stop_wh,
+            energy_wh=session.energy_wh,
+            review_required=session.review_required,
+            anomalies=list(session.anomalies),
+        )
+
+
+class SessionPage(BaseModel):
+    items: list[SessionOut]
+    total: int = Field(description="Sessions matching the filters, in all pages.")
+    limit: int
+    offset: int
+
+
+class MeterSampleOut(BaseModel):
+    sampled_at: UtcDateTime
+    measurand: str
+    value: ExactNumber = Field(description="Energy in Wh, power in W, other units as sent.")
+    unit: str
+    phase: str | None
+    location: str | None
+    context: str | None
+
+    @classmethod
+    def from_domain(cls, sample: MeterSample) -> MeterSampleOut:
+        return cls(
+            sampled_at=sample.sampled_at,
+            measurand=sample.measurand,
+            value=sample.value,
+            unit=sample.unit,
+            phase=sample.phase,
+            location=sample.location,
+            context=sample.context,
+        )

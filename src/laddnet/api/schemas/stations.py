@@ -1,0 +1,73 @@
+"""Station responses: identity, presence and the live state of each connector."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from laddnet.api.schemas import UtcDateTime
+from laddnet.domain.stations.model import (
+    ChargingState,
+    Connector,
+    ConnectorStatus,
+    RegistrationStatus,
+    Station,
+)
+
+
+class ConnectorOut(BaseModel):
+    evse_id: int
+    connector_id: int
+    status: ConnectorStatus
+    charging_state: ChargingState | None
+    error_code: str | None
+    reported_at: UtcDateTime = Field(description="When the station says the status applied.")
+
+    @classmethod
+    def from_domain(cls, connector: Connector) -> ConnectorOut:
+        state = connector.state
+        return cls(
+            evse_id=connector.evse_id,
+            connector_id=connector.connector_id,
+            status=state.status,
+            charging_state=state.charging_state,
+            error_code=state.error_code,
+            reported_at=state.reported_at,
+        )
+
+
+class StationOut(BaseModel):
+    id: str
+    connected: bool = Field(description="Whether the station holds an OCPP connection now.")
+    last_seen_at: UtcDateTime | None
+    last_boot_at: UtcDateTime | None
+    registration_status: RegistrationStatus | None
+    ocpp_version: str | None
+    vendor: str | None
+    model: str | None
+    serial_number: str | None
+    firmware_version: str | None
+    connectors: list[ConnectorOut]
+
+    @classmethod
+    def from_domain(cls, station: Station) -> StationOut:
+        info = station.info
+        return cls(
+            id=station.id,
+            connected=station.connected,
+            last_seen_at=station.last_seen_at,
+            last_boot_at=station.last_boot_at,
+            registration_status=station.registration_status,
+            ocpp_version=station.ocpp_version,
+            vendor=info.vendor if info else None,
+            model=info.model if info else None,
+            serial_number=info.serial_number if info else None,
+            firmware_version=info.firmware_version if info else None,
+            connectors=[ConnectorOut.from_domain(c) for c in station.connectors],
+        )
+
+
+class StationPage(BaseModel):
+    items: list[StationOut]
+    total: int = Field(description="Stations in all pages.")
+    limit: int
+    offset: int

@@ -1,0 +1,267 @@
+"""The `laddnet` command line. Heavy modules are imported inside each command, so that every
+command but `serve` starts in well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from laddnet.config import Settings
+
+
+class CliError(Exception):
+    """A one-line error for the user; the CLI exits with status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], Coroutine[Any, Any, int]] = args.command
+    try:
+        return asyncio.run(command(args))
+    except CliError as exc:
+        print(f"laddnet: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from laddnet.domain.errors import LaddnetError
+
+        if isinstance(exc, LaddnetError):
+            print(f"laddnet: error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="laddnet", description="Laddnet: charging-network management (CSMS)."
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="bring the database to the latest schema")
+    p.set_defaults(command=cmd_migrate)
+
+    p = sub.add_parser("serve", help="run the OCPP gateway and the HTTP API")
+    p.set_defaults(command=cmd_serve)
+
+    p = sub.add_parser("demo", help="serve with demo data and simulated stations charging")
+    p.add_argument("--stations", type=int, default=4, help="simulated stations (default 4)")
+    p.set_defaults(command=cmd_demo)
+
+    station = sub.add_parser("station", help="register and list stations").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = station.add_parser("add", help="register a station and its basic-auth password")
+    p.add_argument("station_id")
+    p.add_argument("--password", required=True, help="basic-auth password (16-40 characters)")
+    p.set_defaults(command=cmd_station_add)
+    p = station.add_parser("import", help="register stations from a CSV file (id,password,...)")
+    p.add_argument("file")
+    p.set_defaults(command=cmd_station_import)
+    p = station.add_parser("list", help="list stations with their live state")
+    p.set_defaults(command=cmd_station_list)
+
+    token = sub.add_parser("token", help="manage id tokens (RFID cards)").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = token.add_parser("add", help="authorize an id token")
+    p.add_argument("tag")
+    p.add_argument("--expires", help="expiry, ISO 8601 with a time zone")
+    p.add_argument("--blocked", action="store_true", help="register it as blocked")
+    p.add_argument("--group", help="group (parent) id token")
+    p.add_argument("--owner", help="who holds the token")
+    p.set_defaults(command=cmd_token_add)
+
+    apikey = sub.add_parser("apikey", help="manage API keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = apikey.add_parser("create", help="create an API key and print it (last line)")
+    p.add_argument("--role", required=True, choices=["admin", "operator", "viewer"])
+    p.add_argument("--label")
+    p.set_defaults(command=cmd_apikey_create)
+
+    p = sub.add_parser("simulate", help="run simulated stations against a gateway")
+    p.add_argument("--stations", type=int, default=1)
+    p.add_argument("--version", choices=["1.6", "2.0.1"], default="1.6")
+    p.add_argument(
+        "--url", default=None, help="gateway base URL (default ws://HOST:OCPP_PORT/ocpp)"
+    )
+    p.add_argument("--password", required=True, help="basic-auth password of every station")
+    p.add_argument("--id-prefix", default="SIM-", help="station ids are PREFIX0001, ...")
+    p.add_argument("--duration", type=float, default=None, help="seconds to run (default: forever)")
+    p.add_argument(
+        "--meter-interval", type=float, default=10.0, help="seconds between meter values"
+    )
+    p.add_argument("--id-tag", default="DEMO-TAG-1", help="id token the stations charge with")
+    p.set_defaults(command=cmd_simulate)
+    return parser
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from laddnet.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(
+            f"bad setting LADDNET_{str(first['loc'][0]).upper()}: {first['msg']}"
+        ) from None
+
+
+async def _container(migrated: bool = False) -> Any:
+    from laddnet.bootstrap import build
+    from laddnet.domain.errors import StorageUnavailable
+
+    settings = _settings()
+    container = build(settings)
+    if migrated or settings.is_sqlite:
+        from sqlalchemy.exc import DBAPIError
+
+        from laddnet.adapters.db.engine import migrate
+
+        try:
+            await migrate(container.engine)
+        except (DBAPIError, OSError) as exc:
+            await container.aclose()
+            raise CliError(f"database unreachable: {_first_line(exc)}") from None
+        except StorageUnavailable as exc:
+            await container.aclose()
+            raise CliError(f"database unreachable: {exc}") from None
+    return container
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def cmd_migrate(args: argparse.Namespace) -> int:
+    container = await _container(migrated=True)
+    await container.aclose()
+    print("database is at the latest schema")
+    return 0
+
+
+async def cmd_serve(args: argparse.Namespace) -> int:
+    from laddnet.runtime import serve
+
+    await serve(_settings())
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace) -> int:
+    from laddnet.demo import run_demo
+
+    await run_demo(_settings(), stations=args.stations)
+    return 0
+
+
+async def cmd_station_add(args: argparse.Namespace) -> int:
+    from laddnet.domain.ids import StationId
+    from laddnet.stations_cli import check_credentials
+
+    check_credentials(args.station_id, args.password, line=None)
+    container = await _container()
+    try:
+        await container.stations.add_station(StationId(args.station_id), args.password)
+    finally:
+        await container.aclose()
+    print(f"station {args.station_id} added")
+    return 0
+
+
+async def cmd_station_import(args: argparse.Namespace) -> int:
+    from laddnet.stations_cli import read_station_csv
+
+    rows = read_station_csv(args.file)
+    container = await _container()
+    try:
+        await container.stations.add_stations(rows)
+    finally:
+        await container.aclose()
+    print(f"{len(rows)} stations imported")
+    return 0
+
+
+async def cmd_station_list(args: argparse.Namespace) -> int:
+    from laddnet.stations_cli import format_station_table
+
+    container = await _container()
+    try:
+        stations, total = await container.queries.stations(limit=10_000)
+    finally:
+        await container.aclose()
+    print(format_station_table(stations))
+    print(f"{total} stations")
+    return 0
+
+
+async def cmd_token_add(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    expires = None
+    if args.expires:
+        try:
+            expires = datetime.fromisoformat(args.expires)
+        except ValueError:
+            raise CliError(f"--expires: not an ISO 8601 time: {args.expires}") from None
+        if expires.tzinfo is None:
+            raise CliError("--expires needs a time zone, e.g. 2027-01-01T00:00:00+00:00")
+    if not 1 <= len(args.tag) <= 20:
+        raise CliError("a tag is 1 to 20 characters (the OCPP 1.6 idTag limit)")
+    container = await _container()
+    try:
+        await container.authorization.add_token(
+            args.tag, blocked=args.blocked, expires_at=expires, group=args.group, owner=args.owner
+        )
+    finally:
+        await container.aclose()
+    print(f"token {args.tag} {'blocked' if args.blocked else 'authorized'}")
+    return 0
+
+
+async def cmd_apikey_create(args: argparse.Namespace) -> int:
+    container = await _container()
+    try:
+        key = await container.api_keys.create(args.role, args.label)
+    finally:
+        await container.aclose()
+    print(f"API key with role {args.role} created; it is shown only once:")
+    print(key)
+    return 0
+
+
+async def cmd_simulate(args: argparse.Namespace) -> int:
+    from laddnet.sim.runner import simulate
+
+    if args.stations < 1:
+        raise CliError("--stations must be at least 1")
+    url = args.url
+    if url is None:
+        settings = _settings()
+        url = f"ws://{settings.host}:{settings.ocpp_port}/ocpp"
+    ids = [f"{args.id_prefix}{n:04d}" for n in range(1, args.stations + 1)]
+    report = await simulate(
+        url,
+        ids,
+        args.password,
+        args.version,
+        duration=args.duration,
+        meter_interval=args.meter_interval,
+        id_tags=(args.id_tag,),
+    )
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

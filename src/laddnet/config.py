@@ -1,0 +1,80 @@
+"""Settings: one object, built once in the composition root, read from `LADDNET_*` variables."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
+
+
+def async_database_url(url: str) -> str:
+    """Map a standard database URL to the async driver SQLAlchemy needs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {url!r}")
+    mapping = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgres": "postgresql+asyncpg",
+        "postgresql": "postgresql+asyncpg",
+        "postgresql+psycopg": "postgresql+asyncpg",
+        "postgresql+psycopg2": "postgresql+asyncpg",
+    }
+    if scheme in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        return url
+    if scheme not in mapping:
+        raise ValueError(f"unsupported database scheme {scheme!r}: use sqlite:// or postgresql://")
+    return f"{mapping[scheme]}://{rest}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Each field maps to `LADDNET_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="LADDNET_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="sqlite:///path.db (embedded default) or postgresql://user@host:port/db",
+    )
+    host: str = Field("127.0.0.1", description="Address the OCPP gateway and HTTP API bind to.")
+    ocpp_port: int = Field(9000, description="Port of the OCPP WebSocket gateway.")
+    http_port: int = Field(8000, description="Port of the HTTP API.")
+    heartbeat_interval: int = Field(300, description="Heartbeat interval (s) told to stations.")
+    ping_interval: float = Field(
+        60.0, description="WebSocket ping interval (s); a station that misses a pong is dropped."
+    )
+    ping_timeout: float = Field(30.0, description="Seconds to wait for a pong before dropping.")
+    call_timeout: float = Field(30.0, description="Seconds to wait for a station's CALLRESULT.")
+    max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
+    listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
+    boot_admission_limit: int = Field(
+        200,
+        description="Boots handled at once; beyond this, stations get Pending and retry later.",
+    )
+    max_station_power_w: int = Field(
+        400_000, description="Largest plausible power (W), used to flag implausible meter jumps."
+    )
+    environment: str = Field("development", description="development or production.")
+    demo: bool = Field(False, description="Seed demo data on start (used by `laddnet demo`).")
+    secret_key: SecretStr = Field(
+        SecretStr("change-me"), description="Key for signed tokens; must be set in production."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        async_database_url(value)
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_production(self) -> None:
+        """Refuse placeholder secrets in production."""
+        if self.environment == "production" and self.secret_key.get_secret_value() == "change-me":
+            raise ValueError("LADDNET_SECRET_KEY must be set in production")

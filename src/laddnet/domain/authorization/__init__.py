@@ -1,0 +1,1 @@
+"""Id tokens (RFID cards, app tokens) and the decision whether one may charge."""

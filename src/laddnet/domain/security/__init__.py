@@ -1,0 +1,1 @@
+"""Security events: failed station logins, refused frames and what stations report."""

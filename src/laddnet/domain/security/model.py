@@ -1,0 +1,14 @@
+"""Kinds of security event Laddnet records."""
+
+from enum import StrEnum
+
+
+class SecurityEventKind(StrEnum):
+    UNKNOWN_STATION = "unknown_station"
+    BAD_CREDENTIALS = "bad_credentials"
+    MISSING_CREDENTIALS = "missing_credentials"
+    USERNAME_MISMATCH = "username_mismatch"
+    UNSUPPORTED_SUBPROTOCOL = "unsupported_subprotocol"
+    CONNECTION_REPLACED = "connection_replaced"
+    STATION_REPORTED = "station_reported"
+    FRAME_TOO_LARGE = "frame_too_large"

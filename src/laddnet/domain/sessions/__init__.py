@@ -1,0 +1,1 @@
+"""Charging sessions and their meter samples, with the sanity checks run before billing."""

@@ -1,0 +1,67 @@
+"""Version-neutral charging-session vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "Active"
+    COMPLETED = "Completed"
+
+
+class Anomaly(StrEnum):
+    """Why a meter reading was kept out of the billed energy and flagged for review."""
+
+    REGISTER_DECREASED = "register_decreased"
+    IMPLAUSIBLE_JUMP = "implausible_jump"
+    NEGATIVE_VALUE = "negative_value"
+    STOP_BEFORE_START = "stop_before_start"
+    UNKNOWN_START = "unknown_start"
+
+
+ENERGY_REGISTER = "Energy.Active.Import.Register"
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSample:
+    """One sampled value, normalized: energy in Wh, power in W, other units as sent."""
+
+    sampled_at: datetime
+    measurand: str
+    value: Decimal
+    unit: str
+    phase: str | None = None
+    location: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterReading:
+    """An energy-register reading in Wh at the station's time."""
+
+    at: datetime
+    wh: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ChargingSession:
+    id: int
+    station_id: str
+    transaction_ref: str | None
+    ocpp_version: str
+    evse_id: int | None
+    connector_id: int | None
+    id_token: str | None
+    status: SessionStatus
+    started_at: datetime | None
+    stopped_at: datetime | None
+    stop_reason: str | None
+    meter_start_wh: Decimal | None
+    meter_stop_wh: Decimal | None
+    energy_wh: Decimal
+    review_required: bool
+    anomalies: tuple[str, ...]

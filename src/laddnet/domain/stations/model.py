@@ -1,0 +1,99 @@
+"""Version-neutral station vocabulary (OCPP 2.0.1's) and the connector-status reducer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from laddnet.domain.ids import ConnectorId, EvseId, StationId
+
+
+class RegistrationStatus(StrEnum):
+    ACCEPTED = "Accepted"
+    PENDING = "Pending"
+    REJECTED = "Rejected"
+
+
+class ConnectorStatus(StrEnum):
+    AVAILABLE = "Available"
+    OCCUPIED = "Occupied"
+    RESERVED = "Reserved"
+    UNAVAILABLE = "Unavailable"
+    FAULTED = "Faulted"
+
+
+class ChargingState(StrEnum):
+    IDLE = "Idle"
+    EV_CONNECTED = "EVConnected"
+    CHARGING = "Charging"
+    SUSPENDED_EV = "SuspendedEV"
+    SUSPENDED_EVSE = "SuspendedEVSE"
+
+
+@dataclass(frozen=True, slots=True)
+class StationInfo:
+    """What a station tells about itself when it boots."""
+
+    vendor: str
+    model: str
+    serial_number: str | None = None
+    firmware_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """One connector status as a station reported it, at the station's time."""
+
+    station_id: StationId
+    evse_id: EvseId
+    connector_id: ConnectorId
+    status: ConnectorStatus
+    charging_state: ChargingState | None
+    error_code: str | None
+    reported_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorState:
+    status: ConnectorStatus
+    charging_state: ChargingState | None
+    error_code: str | None
+    reported_at: datetime
+
+
+def reduce_status(current: ConnectorState | None, report: StatusReport) -> ConnectorState | None:
+    """Return the connector's new state, or None if the report is older than what we know.
+
+    Offline stations replay queued status reports late; a report older than the current state
+    must not overwrite it.
+    """
+    if current is not None and report.reported_at < current.reported_at:
+        return None
+    return ConnectorState(
+        status=report.status,
+        charging_state=report.charging_state,
+        error_code=report.error_code,
+        reported_at=report.reported_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    evse_id: EvseId
+    connector_id: ConnectorId
+    state: ConnectorState
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """A station as we know it: registration, identity, and live presence."""
+
+    id: StationId
+    registration_status: RegistrationStatus | None
+    ocpp_version: str | None
+    info: StationInfo | None
+    connected: bool
+    last_seen_at: datetime | None
+    last_boot_at: datetime | None
+    connectors: tuple[Connector, ...] = ()

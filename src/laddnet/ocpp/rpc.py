@@ -1,0 +1,217 @@
+"""Our OCPP-J RPC core: framing, schema validation, exact CALLERRORs, ordered dispatch.
+
+Per station: one reader task parses frames; CALLs go through a bounded queue to one worker, so
+they are handled strictly in order while CALLRESULTs for our own outbound CALL (one in flight,
+with a timeout) are matched at once by the reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from laddnet.domain.errors import LaddnetError
+from laddnet.ocpp import schemas
+from laddnet.ocpp.errors import ErrorKind, OcppError, code_for, kind_for_domain_error
+
+log = logging.getLogger(__name__)
+
+CALL, CALLRESULT, CALLERROR = 2, 3, 4
+MAX_MESSAGE_ID = 36
+INBOUND_QUEUE = 4
+
+
+@dataclass
+class Session:
+    """What the gateway knows about one live connection."""
+
+    station_id: str
+    subprotocol: str
+    remote_address: str | None = None
+    accepted: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Dispatch = Callable[[Session, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+class CallRejected(Exception):
+    """The station answered our CALL with a CALLERROR."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
+class CallTimeout(Exception):
+    """The station did not answer our CALL in time."""
+
+
+class Connection:
+    def __init__(
+        self,
+        ws: ServerConnection,
+        session: Session,
+        dispatch: Dispatch,
+        *,
+        call_timeout: float,
+        validate_responses: bool = True,
+    ) -> None:
+        self.ws = ws
+        self.session = session
+        self._dispatch = dispatch
+        self._call_timeout = call_timeout
+        self._validate_responses = validate_responses
+        self._inbound: asyncio.Queue[tuple[str, str, Any]] = asyncio.Queue(INBOUND_QUEUE)
+        self._call_lock = asyncio.Lock()
+        self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
+        self._ids = itertools.count(1)
+        self._id_prefix = secrets.token_hex(4)
+
+    @property
+    def subprotocol(self) -> str:
+        return self.session.subprotocol
+
+    async def run(self) -> None:
+        """Serve the connection until it closes; the worker task is owned and cancelled here."""
+        worker = asyncio.create_task(self._work(), name=f"ocpp-worker-{self.session.station_id}")
+        try:
+            async for message in self.ws:
+                await self._on_frame(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+            if self._pending is not None and not self._pending[2].done():
+                self._pending[2].set_exception(CallTimeout("connection closed"))
+
+    async def call(
+        self, action: str, payload: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Send a CALL and return the station's CALLRESULT payload. One CALL is in flight."""
+        schemas.validate(self.subprotocol, action, payload)
+        async with self._call_lock:
+            message_id = f"{self._id_prefix}-{next(self._ids)}"
+            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self._pending = (message_id, action, future)
+            try:
+                await self.ws.send(orjson.dumps([CALL, message_id, action, payload]).decode())
+                async with asyncio.timeout(timeout or self._call_timeout):
+                    result: dict[str, Any] = await future
+            except TimeoutError as exc:
+                raise CallTimeout(f"{action} to {self.session.station_id} timed out") from exc
+            finally:
+                self._pending = None
+        return result
+
+    async def _on_frame(self, raw: str | bytes) -> None:
+        try:
+            frame = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "invalid JSON")
+            return
+        if not isinstance(frame, list) or not frame:
+            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "a frame must be a JSON array")
+            return
+        message_id = frame[1] if len(frame) > 1 and isinstance(frame[1], str) else None
+        if not isinstance(frame[0], int) or message_id is None:
+            await self._send_error(
+                message_id or "-1", ErrorKind.RPC_FRAMEWORK, "no message type or message id"
+            )
+            return
+        if len(message_id) > MAX_MESSAGE_ID:
+            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "message id longer than 36")
+            return
+        kind = frame[0]
+        if kind == CALL:
+            await self._on_call(message_id, frame)
+        elif kind == CALLRESULT:
+            self._on_result(message_id, frame[2] if len(frame) > 2 else None)
+        elif kind == CALLERROR:
+            self._on_error(message_id, frame)
+        else:
+            await self._send_error(
+                message_id, ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED, f"message type {kind}"
+            )
+
+    async def _on_call(self, message_id: str, frame: list[Any]) -> None:
+        if len(frame) != 4 or not isinstance(frame[2], str):
+            await self._send_error(message_id, ErrorKind.RPC_FRAMEWORK, "CALL needs 4 elements")
+            return
+        if not isinstance(frame[3], dict):
+            await self._send_error(message_id, ErrorKind.FORMAT, "payload must be an object")
+            return
+        # Backpressure: a station that floods CALLs waits here, and only it waits.
+        await self._inbound.put((message_id, frame[2], frame[3]))
+
+    def _on_result(self, message_id: str, payload: Any) -> None:
+        pending = self._pending
+        if pending is None or pending[0] != message_id or pending[2].done():
+            log.info("unexpected CALLRESULT from %s", self.session.station_id)
+            return
+        _, action, future = pending
+        try:
+            if not isinstance(payload, dict):
+                raise OcppError(ErrorKind.FORMAT, "CALLRESULT payload must be an object")
+            if self._validate_responses:
+                schemas.validate(self.subprotocol, action, payload, response=True)
+        except OcppError as exc:
+            future.set_exception(CallRejected(code_for(exc.kind, self.subprotocol), str(exc)))
+            return
+        future.set_result(payload)
+
+    def _on_error(self, message_id: str, frame: list[Any]) -> None:
+        pending = self._pending
+        if pending is None or pending[0] != message_id or pending[2].done():
+            return
+        code = str(frame[2]) if len(frame) > 2 else "GenericError"
+        description = str(frame[3]) if len(frame) > 3 else ""
+        pending[2].set_exception(CallRejected(code, description))
+
+    async def _work(self) -> None:
+        while True:
+            message_id, action, payload = await self._inbound.get()
+            reply = await self._handle(message_id, action, payload)
+            try:
+                await self.ws.send(reply)
+            except ConnectionClosed:
+                return  # the station will re-send what it did not see answered
+
+    async def _handle(self, message_id: str, action: str, payload: dict[str, Any]) -> str:
+        try:
+            schemas.validate(self.subprotocol, action, payload)
+            result = await self._dispatch(self.session, action, payload)
+            if self._validate_responses:
+                schemas.validate(self.subprotocol, action, result, response=True)
+        except OcppError as exc:
+            return self._error_frame(message_id, exc.kind, exc.description)
+        except LaddnetError as exc:
+            kind = kind_for_domain_error(exc)
+            log.warning(
+                "%s from %s failed: %s", action, self.session.station_id, type(exc).__name__
+            )
+            return self._error_frame(message_id, kind, "")
+        except Exception:
+            # Deliberate catch-all: a bug in one handler must cost one CALLERROR, not the
+            # connection. It is logged with its traceback; the station gets no internals.
+            log.exception("handler %s failed for %s", action, self.session.station_id)
+            return self._error_frame(message_id, ErrorKind.INTERNAL, "")
+        return orjson.dumps([CALLRESULT, message_id, result]).decode()
+
+    def _error_frame(self, message_id: str, kind: ErrorKind, description: str) -> str:
+        code = code_for(kind, self.subprotocol)
+        return orjson.dumps([CALLERROR, message_id, code, description, {}]).decode()
+
+    async def _send_error(self, message_id: str, kind: ErrorKind, description: str) -> None:
+        await self.ws.send(self._error_frame(message_id, kind, description))

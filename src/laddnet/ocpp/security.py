@@ -1,0 +1,63 @@
+"""Station login (security profile 1): a chain of small checks run before the upgrade."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from laddnet.domain.security.model import SecurityEventKind
+
+PATH_PREFIX = "/ocpp/"
+MAX_STATION_ID = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    status: int
+    reason: str
+    event: SecurityEventKind | None = None
+
+
+def station_id_from_path(path: str) -> str | None:
+    """`/ocpp/{station_id}` percent-decoded; None if the path is not a station endpoint."""
+    path = path.split("?", 1)[0]
+    if not path.startswith(PATH_PREFIX):
+        return None
+    raw = path[len(PATH_PREFIX) :]
+    if not raw or "/" in raw:
+        return None
+    station_id = unquote(raw)
+    if len(station_id) > MAX_STATION_ID or not station_id.isprintable():
+        return None
+    return station_id
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """Decode `Authorization: Basic ...`; None if absent or malformed."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic" or not token:
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, sep, password = decoded.partition(":")
+    if not sep:
+        return None
+    return username, password
+
+
+def choose_subprotocol(offered: list[str], supported: tuple[str, ...]) -> str | None:
+    """The first subprotocol in the station's order of preference that we support."""
+    for protocol in offered:
+        if protocol in supported:
+            return protocol
+    return None
+
+
+def offered_subprotocols(header_values: list[str]) -> list[str]:
+    return [p.strip() for value in header_values for p in value.split(",") if p.strip()]

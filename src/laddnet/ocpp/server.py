@@ -1,0 +1,232 @@
+"""The OCPP gateway: WebSocket server, station login before the upgrade, one live connection
+per station, and dispatch of each CALL to its version's handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from laddnet.domain.errors import StorageUnavailable, UnknownStation
+from laddnet.domain.ids import StationId
+from laddnet.domain.security.model import SecurityEventKind
+from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
+from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
+from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
+from laddnet.ocpp.rpc import Connection, Session
+from laddnet.ocpp.security import (
+    Refusal,
+    basic_credentials,
+    choose_subprotocol,
+    offered_subprotocols,
+    station_id_from_path,
+)
+from laddnet.ocpp.v16.handlers import ACTIONS as V16_ACTIONS
+from laddnet.ocpp.v201.handlers import ACTIONS as V201_ACTIONS
+from laddnet.services.bundle import Services
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = (V201, V16)
+ACTIONS: dict[str, dict[str, Handler]] = {V16: V16_ACTIONS, V201: V201_ACTIONS}
+ALLOWED_BEFORE_BOOT = frozenset({"BootNotification"})
+
+
+class Gateway:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._settings = services.settings
+        self.registry = ConnectionRegistry()
+        self._context = HandlerContext(
+            services=services,
+            admission=BootAdmission(self._settings.boot_admission_limit),
+            heartbeat_interval=self._settings.heartbeat_interval,
+        )
+        self._server: Server | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        sockets = list(self._server.sockets)
+        return int(sockets[0].getsockname()[1])
+
+    async def start(self, host: str | None = None, port: int | None = None) -> None:
+        settings = self._settings
+        await self._services.stations.clear_presence()
+        self._server = await serve(
+            self._handle,
+            host or settings.host,
+            settings.ocpp_port if port is None else port,
+            subprotocols=[Subprotocol(p) for p in SUPPORTED],
+            select_subprotocol=self._select_subprotocol,
+            process_request=self._process_request,
+            ping_interval=settings.ping_interval,
+            ping_timeout=settings.ping_timeout,
+            max_size=settings.max_frame_bytes,
+            max_queue=4,
+            compression=None,  # per-connection zlib state costs ~100 KiB; OCPP frames are small
+            server_header="Laddnet",
+            backlog=settings.listen_backlog,
+        )
+
+    async def stop(self) -> None:
+        """Stop accepting, close every connection (stations reconnect elsewhere), wait."""
+        if self._server is None:
+            return
+        self._server.close(close_connections=True)
+        await self._server.wait_closed()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def call(
+        self, station_id: str, action: str, payload: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Send a CALL to a station connected to this node."""
+        connection = self.registry.get(station_id)
+        if connection is None:
+            raise UnknownStation(f"{station_id} is not connected")
+        return await connection.call(action, payload, timeout)
+
+    def _select_subprotocol(
+        self, _conn: ServerConnection, offered: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
+        chosen = choose_subprotocol(list(offered), SUPPORTED)
+        return Subprotocol(chosen) if chosen else None
+
+    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        refusal = await self._check_login(conn, request)
+        if refusal is None:
+            return None
+        if refusal.event is not None:
+            self._record_security(
+                refusal.event, station_id_from_path(request.path), refusal.reason, conn
+            )
+        headers = Headers()
+        if refusal.status == HTTPStatus.UNAUTHORIZED:
+            headers["WWW-Authenticate"] = 'Basic realm="Laddnet OCPP", charset="UTF-8"'
+        response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
+        response.headers.update(headers)
+        return response
+
+    async def _check_login(self, conn: ServerConnection, request: Request) -> Refusal | None:
+        station_id = station_id_from_path(request.path)
+        if station_id is None:
+            return Refusal(HTTPStatus.NOT_FOUND, "connect to /ocpp/{station_id}")
+        offered = offered_subprotocols(request.headers.get_all("Sec-WebSocket-Protocol"))
+        if choose_subprotocol(offered, SUPPORTED) is None:
+            return Refusal(
+                HTTPStatus.BAD_REQUEST,
+                "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)",
+                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL,
+            )
+        credentials = basic_credentials(request.headers.get("Authorization"))
+        if credentials is None:
+            return Refusal(
+                HTTPStatus.UNAUTHORIZED,
+                "HTTP basic authentication required",
+                SecurityEventKind.MISSING_CREDENTIALS,
+            )
+        username, password = credentials
+        if username != station_id:
+            return Refusal(
+                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.USERNAME_MISMATCH
+            )
+        try:
+            ok = await self._services.stations.authenticate(StationId(station_id), password)
+        except UnknownStation:
+            return Refusal(
+                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.UNKNOWN_STATION
+            )
+        except StorageUnavailable:
+            return Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "try again later")
+        if not ok:
+            return Refusal(
+                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
+            )
+        return None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        station_id = station_id_from_path(ws.request.path if ws.request else "")
+        if station_id is None or ws.subprotocol is None:
+            await ws.close(1002, "no station or subprotocol")
+            return
+        remote = _remote(ws)
+        session = Session(station_id, ws.subprotocol, remote)
+        stations = self._services.stations
+        try:
+            session.accepted = await stations.is_accepted(StationId(station_id))
+            await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
+        except StorageUnavailable:
+            await ws.close(1011, "try again later")
+            return
+        connection = Connection(
+            ws, session, self._dispatch, call_timeout=self._settings.call_timeout
+        )
+        previous = self.registry.add(connection)
+        if previous is not None:
+            self._record_security(
+                SecurityEventKind.CONNECTION_REPLACED, station_id, "newer connection took over", ws
+            )
+            await previous.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
+        try:
+            await connection.run()
+        except ConnectionClosed:
+            pass
+        finally:
+            if ws.close_code == 1009:
+                self._record_security(
+                    SecurityEventKind.FRAME_TOO_LARGE, station_id, "frame over the size limit", ws
+                )
+            if self.registry.remove(connection):
+                await self._mark_offline(station_id)
+
+    async def _dispatch(
+        self, session: Session, action: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        handler = ACTIONS[session.subprotocol].get(action)
+        if handler is None:
+            raise OcppError(ErrorKind.NOT_SUPPORTED, f"{action} is not supported by the CSMS")
+        if not session.accepted and action not in ALLOWED_BEFORE_BOOT:
+            raise OcppError(ErrorKind.SECURITY, "send an accepted BootNotification first")
+        return await handler(self._context, session, payload)
+
+    async def _mark_offline(self, station_id: str) -> None:
+        try:
+            await self._services.stations.set_presence(StationId(station_id), False, None)
+        except StorageUnavailable:
+            log.warning("could not record %s as offline", station_id)
+
+    def _record_security(
+        self, kind: SecurityEventKind, station_id: str | None, detail: str, conn: ServerConnection
+    ) -> None:
+        log.warning("security event %s station=%s", kind.value, station_id)
+        task = asyncio.create_task(self._write_security(kind, station_id, detail, _remote(conn)))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _write_security(
+        self, kind: SecurityEventKind, station_id: str | None, detail: str, remote: str | None
+    ) -> None:
+        try:
+            await self._services.stations.record_security_event(kind, station_id, detail, remote)
+        except StorageUnavailable:
+            log.error("security event %s could not be stored", kind.value)
+
+
+def _remote(ws: ServerConnection) -> str | None:
+    address = ws.remote_address
+    return f"{address[0]}:{address[1]}" if address else None
+
+
+def _version(subprotocol: str) -> str:
+    return "1.6" if subprotocol == V16 else "2.0.1"

@@ -1,0 +1,52 @@
+"""Handlers whose payload and answer are the same in 1.6 and 2.0.1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from laddnet.domain.ids import StationId
+from laddnet.domain.security.model import SecurityEventKind
+from laddnet.ocpp.common import format_time
+from laddnet.ocpp.context import Handler, HandlerContext
+from laddnet.ocpp.rpc import Session
+
+
+async def heartbeat(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    await ctx.services.stations.heartbeat(StationId(session.station_id))
+    return {"currentTime": format_time(ctx.services.clock.now())}
+
+
+async def data_transfer(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Kept as a station event; we define no vendor extensions yet, so the vendor is unknown."""
+    await ctx.services.stations.record_station_event(
+        StationId(session.station_id), "DataTransfer", payload
+    )
+    return {"status": "UnknownVendorId"}
+
+
+async def security_event(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    detail = f"{payload['type']}: {payload.get('techInfo', '')}"
+    await ctx.services.stations.record_security_event(
+        SecurityEventKind.STATION_REPORTED, session.station_id, detail, session.remote_address
+    )
+    return {}
+
+
+def recorded(kind: str) -> Handler:
+    """A handler that stores the notification as a station event and answers `{}`."""
+
+    async def record(
+        ctx: HandlerContext, session: Session, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        await ctx.services.stations.record_station_event(
+            StationId(session.station_id), kind, payload
+        )
+        return {}
+
+    return record

@@ -1,0 +1,90 @@
+"""OCPP 1.6J handlers: one per action, each translate → service → translate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from laddnet.domain.ids import StationId
+from laddnet.domain.stations.commands import RegisterBoot
+from laddnet.domain.stations.model import RegistrationStatus
+from laddnet.ocpp import shared_handlers as shared
+from laddnet.ocpp.common import format_time
+from laddnet.ocpp.context import Handler, HandlerContext
+from laddnet.ocpp.rpc import Session
+from laddnet.ocpp.v16 import translate as t
+
+
+async def boot_notification(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    services = ctx.services
+    now = format_time(services.clock.now())
+    if not ctx.admission.try_enter():
+        return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
+    try:
+        status = await services.stations.register_boot(
+            RegisterBoot(StationId(session.station_id), t.station_info(payload), t.VERSION)
+        )
+    finally:
+        ctx.admission.leave()
+    session.accepted = status is RegistrationStatus.ACCEPTED
+    return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}
+
+
+async def status_notification(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    report = t.status_report(StationId(session.station_id), payload, ctx.services.clock.now())
+    await ctx.services.stations.report_status(report)
+    return {}
+
+
+async def authorize(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    decision = await ctx.services.authorization.authorize(payload["idTag"])
+    return {"idTagInfo": t.id_tag_info(decision)}
+
+
+async def start_transaction(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    result = await ctx.services.sessions.start_session(
+        t.start_session(StationId(session.station_id), payload)
+    )
+    return {"transactionId": result.session_id, "idTagInfo": t.id_tag_info(result.authorization)}
+
+
+async def stop_transaction(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    decision = await ctx.services.sessions.stop_session(
+        t.stop_session(StationId(session.station_id), payload)
+    )
+    return {"idTagInfo": t.id_tag_info(decision)} if decision is not None else {}
+
+
+async def meter_values(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    await ctx.services.sessions.record_meter_values(
+        t.meter_values(StationId(session.station_id), payload)
+    )
+    return {}
+
+
+ACTIONS: dict[str, Handler] = {
+    "BootNotification": boot_notification,
+    "Heartbeat": shared.heartbeat,
+    "StatusNotification": status_notification,
+    "Authorize": authorize,
+    "StartTransaction": start_transaction,
+    "StopTransaction": stop_transaction,
+    "MeterValues": meter_values,
+    "DataTransfer": shared.data_transfer,
+    "FirmwareStatusNotification": shared.recorded("FirmwareStatusNotification"),
+    "DiagnosticsStatusNotification": shared.recorded("DiagnosticsStatusNotification"),
+    "SignedFirmwareStatusNotification": shared.recorded("SignedFirmwareStatusNotification"),
+    "LogStatusNotification": shared.recorded("LogStatusNotification"),
+    "SecurityEventNotification": shared.security_event,
+}

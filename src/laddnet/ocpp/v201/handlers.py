@@ -1,0 +1,83 @@
+"""OCPP 2.0.1 handlers: one per action, each translate → service → translate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from laddnet.domain.ids import StationId
+from laddnet.domain.stations.commands import RegisterBoot
+from laddnet.domain.stations.model import RegistrationStatus
+from laddnet.ocpp import shared_handlers as shared
+from laddnet.ocpp.common import format_time
+from laddnet.ocpp.context import Handler, HandlerContext
+from laddnet.ocpp.rpc import Session
+from laddnet.ocpp.v201 import translate as t
+
+
+async def boot_notification(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    services = ctx.services
+    now = format_time(services.clock.now())
+    if not ctx.admission.try_enter():
+        return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
+    try:
+        status = await services.stations.register_boot(
+            RegisterBoot(
+                StationId(session.station_id), t.station_info(payload), t.VERSION, payload["reason"]
+            )
+        )
+    finally:
+        ctx.admission.leave()
+    session.accepted = status is RegistrationStatus.ACCEPTED
+    return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}
+
+
+async def status_notification(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    await ctx.services.stations.report_status(
+        t.status_report(StationId(session.station_id), payload)
+    )
+    return {}
+
+
+async def authorize(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    decision = await ctx.services.authorization.authorize(payload["idToken"]["idToken"])
+    return {"idTokenInfo": t.id_token_info(decision)}
+
+
+async def transaction_event(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    decision = await ctx.services.sessions.record_transaction_event(
+        t.transaction_event(StationId(session.station_id), payload)
+    )
+    return {"idTokenInfo": t.id_token_info(decision)} if decision is not None else {}
+
+
+async def meter_values(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    await ctx.services.sessions.record_meter_values(
+        t.meter_values(StationId(session.station_id), payload)
+    )
+    return {}
+
+
+ACTIONS: dict[str, Handler] = {
+    "BootNotification": boot_notification,
+    "Heartbeat": shared.heartbeat,
+    "StatusNotification": status_notification,
+    "Authorize": authorize,
+    "TransactionEvent": transaction_event,
+    "MeterValues": meter_values,
+    "NotifyEvent": shared.recorded("NotifyEvent"),
+    "NotifyReport": shared.recorded("NotifyReport"),
+    "SecurityEventNotification": shared.security_event,
+    "FirmwareStatusNotification": shared.recorded("FirmwareStatusNotification"),
+    "LogStatusNotification": shared.recorded("LogStatusNotification"),
+    "DataTransfer": shared.data_transfer,
+}

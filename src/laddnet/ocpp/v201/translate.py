@@ -1,0 +1,129 @@
+"""2.0.1 payloads ↔ version-neutral commands and results. Mapping tables, no business logic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
+from laddnet.domain.errors import InvalidInput
+from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
+from laddnet.domain.sessions.meter import normalize, parse_decimal
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.stations.model import ConnectorStatus, StationInfo, StatusReport
+from laddnet.ocpp.common import format_time, parse_time
+
+VERSION = "2.0.1"
+
+STATUS: dict[str, ConnectorStatus] = {status.value: status for status in ConnectorStatus}
+
+EVENT_TYPES: dict[str, EventType] = {
+    "Started": EventType.STARTED,
+    "Updated": EventType.UPDATED,
+    "Ended": EventType.ENDED,
+}
+
+AUTHORIZATION: dict[AuthorizationStatus, str] = {
+    AuthorizationStatus.ACCEPTED: "Accepted",
+    AuthorizationStatus.BLOCKED: "Blocked",
+    AuthorizationStatus.EXPIRED: "Expired",
+    AuthorizationStatus.INVALID: "Invalid",
+}
+
+
+def station_info(payload: dict[str, Any]) -> StationInfo:
+    station = payload["chargingStation"]
+    return StationInfo(
+        vendor=station["vendorName"],
+        model=station["model"],
+        serial_number=station.get("serialNumber"),
+        firmware_version=station.get("firmwareVersion"),
+    )
+
+
+def status_report(station_id: StationId, payload: dict[str, Any]) -> StatusReport:
+    return StatusReport(
+        station_id=station_id,
+        evse_id=EvseId(payload["evseId"]),
+        connector_id=ConnectorId(payload["connectorId"]),
+        status=STATUS[payload["connectorStatus"]],
+        charging_state=None,
+        error_code=None,
+        reported_at=parse_time(payload["timestamp"]),
+    )
+
+
+def id_token_info(decision: AuthorizationDecision) -> dict[str, Any]:
+    info: dict[str, Any] = {"status": AUTHORIZATION[decision.status]}
+    if decision.expires_at is not None:
+        info["cacheExpiryDateTime"] = format_time(decision.expires_at)
+    if decision.group:
+        info["groupIdToken"] = {"idToken": decision.group[:36], "type": "Central"}
+    return info
+
+
+def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
+    out: list[MeterSample] = []
+    for meter_value in meter_values:
+        at = parse_time(meter_value["timestamp"])
+        for sampled in meter_value["sampledValue"]:
+            measurand = sampled.get("measurand", ENERGY_REGISTER)
+            unit_of_measure = sampled.get("unitOfMeasure", {})
+            default_unit = "Wh" if measurand.startswith("Energy") else None
+            try:
+                raw = parse_decimal(sampled["value"])
+            except InvalidInput:
+                continue
+            value, unit = normalize(
+                raw,
+                unit_of_measure.get("unit", default_unit),
+                unit_of_measure.get("multiplier", 0),
+            )
+            out.append(
+                MeterSample(
+                    sampled_at=at,
+                    measurand=measurand,
+                    value=value,
+                    unit=unit,
+                    phase=sampled.get("phase"),
+                    location=sampled.get("location"),
+                    context=sampled.get("context"),
+                )
+            )
+    return tuple(out)
+
+
+def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordTransactionEvent:
+    info = payload["transactionInfo"]
+    evse = payload.get("evse") or {}
+    token = payload.get("idToken") or {}
+    return RecordTransactionEvent(
+        station_id=station_id,
+        transaction_ref=info["transactionId"],
+        seq_no=payload["seqNo"],
+        event_type=EVENT_TYPES[payload["eventType"]],
+        trigger_reason=payload.get("triggerReason"),
+        occurred_at=parse_time(payload["timestamp"]),
+        evse_id=evse.get("id"),
+        connector_id=evse.get("connectorId"),
+        id_token=token.get("idToken") or None,
+        stopped_reason=info.get("stoppedReason"),
+        ocpp_version=VERSION,
+        samples=samples(payload.get("meterValue", [])),
+    )
+
+
+def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterValues:
+    return RecordMeterValues(
+        station_id=station_id,
+        evse_id=payload["evseId"],
+        session_id=None,
+        transaction_ref=None,
+        samples=samples(payload["meterValue"]),
+    )
+
+
+def reported_at(payload: dict[str, Any], now: datetime) -> datetime:
+    stamp = payload.get("generatedAt") or payload.get("timestamp")
+    return parse_time(stamp) if isinstance(stamp, str) else now

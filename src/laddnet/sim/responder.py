@@ -1,0 +1,211 @@
+"""Schema-valid answers to the CALLs a CSMS sends to a station, for 1.6 and 2.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from laddnet.sim.state import EvseState
+
+RO, RW, WO = "ReadOnly", "ReadWrite", "WriteOnly"
+Handler = Callable[["Responder", dict[str, Any]], "Answer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The CALLRESULT payload, and what the station should send after answering, if anything."""
+
+    payload: dict[str, Any]
+    follow_up: tuple[str, Any] | None = None
+
+
+class ActionNotImplementedError(Exception):
+    """The station does not support this action (answered with CALLERROR NotImplemented)."""
+
+
+def _config_v16(evse_count: int) -> dict[str, list[str]]:
+    return {
+        "HeartbeatInterval": ["300", RW],
+        "MeterValueSampleInterval": ["60", RW],
+        "ClockAlignedDataInterval": ["0", RW],
+        "MeterValuesSampledData": ["Energy.Active.Import.Register,Power.Active.Import", RW],
+        "NumberOfConnectors": [str(evse_count), RO],
+        "AuthorizeRemoteTxRequests": ["false", RW],
+        "ConnectionTimeOut": ["60", RW],
+        "TransactionMessageAttempts": ["3", RW],
+        "TransactionMessageRetryInterval": ["60", RW],
+        "WebSocketPingInterval": ["20", RW],
+        "SupportedFeatureProfiles": ["Core,RemoteTrigger,SmartCharging", RO],
+        "AuthorizationKey": ["", WO],
+    }
+
+
+def _variables_v201() -> dict[tuple[str, str], list[str]]:
+    return {
+        ("OCPPCommCtrlr", "HeartbeatInterval"): ["300", RW],
+        ("OCPPCommCtrlr", "MessageAttempts"): ["3", RW],
+        ("OCPPCommCtrlr", "MessageAttemptInterval"): ["60", RW],
+        ("SampledDataCtrlr", "TxUpdatedInterval"): ["60", RW],
+        ("SampledDataCtrlr", "TxUpdatedMeasurands"): ["Energy.Active.Import.Register", RW],
+        ("AuthCtrlr", "AuthorizeRemoteStart"): ["false", RW],
+        ("SecurityCtrlr", "SecurityProfile"): ["1", RO],
+        ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
+        ("DeviceDataCtrlr", "ItemsPerMessage"): ["50", RO],
+    }
+
+
+def _status(value: str) -> Handler:
+    return lambda _r, _p: Answer({"status": value})
+
+
+class Responder:
+    """Answers server CALLs from a small configuration store and the EVSE states."""
+
+    def __init__(self, version: str, evses: Mapping[int, EvseState]) -> None:
+        self.version = version
+        self.evses = evses
+        self.config = _config_v16(len(evses))
+        self.variables = _variables_v201()
+        self.table = V16 if version == "1.6" else V201
+
+    def answer(self, action: str, payload: dict[str, Any]) -> Answer:
+        handler = self.table.get(action)
+        if handler is None:
+            raise ActionNotImplementedError(action)
+        return handler(self, payload)
+
+    def has_transaction(self, transaction_id: object) -> bool:
+        return any(
+            e.transaction_id is not None and e.transaction_id == str(transaction_id)
+            for e in self.evses.values()
+        )
+
+
+def _trigger(r: Responder, p: dict[str, Any]) -> Answer:
+    requested = p["requestedMessage"]
+    if requested not in ("BootNotification", "Heartbeat", "StatusNotification"):
+        return Answer({"status": "NotImplemented"})
+    target = p.get("connectorId") if r.version == "1.6" else (p.get("evse") or {}).get("id")
+    return Answer({"status": "Accepted"}, (requested, target))
+
+
+def _get_configuration(r: Responder, p: dict[str, Any]) -> Answer:
+    keys = p.get("key") or [k for k, (_, m) in r.config.items() if m != WO]
+    known, unknown = [], []
+    for key in keys:
+        entry = r.config.get(key)
+        if entry is None or entry[1] == WO:
+            unknown.append(key)
+        else:
+            known.append({"key": key, "readonly": entry[1] == RO, "value": entry[0]})
+    result: dict[str, Any] = {"configurationKey": known}
+    if unknown:
+        result["unknownKey"] = unknown
+    return Answer(result)
+
+
+def _change_configuration(r: Responder, p: dict[str, Any]) -> Answer:
+    entry = r.config.get(p["key"])
+    if entry is None:
+        return Answer({"status": "NotSupported"})
+    if entry[1] == RO:
+        return Answer({"status": "Rejected"})
+    entry[0] = p["value"]
+    return Answer({"status": "Accepted"})
+
+
+def _remote_stop_v16(r: Responder, p: dict[str, Any]) -> Answer:
+    return Answer({"status": "Accepted" if r.has_transaction(p["transactionId"]) else "Rejected"})
+
+
+V16: dict[str, Handler] = {
+    "Reset": _status("Accepted"),
+    "ChangeAvailability": _status("Accepted"),
+    "UnlockConnector": _status("Unlocked"),
+    "TriggerMessage": _trigger,
+    "GetConfiguration": _get_configuration,
+    "ChangeConfiguration": _change_configuration,
+    "RemoteStartTransaction": _status("Accepted"),
+    "RemoteStopTransaction": _remote_stop_v16,
+    "DataTransfer": _status("Accepted"),
+    "ClearCache": _status("Accepted"),
+    "SetChargingProfile": _status("Accepted"),
+    "ClearChargingProfile": _status("Accepted"),
+    "GetLocalListVersion": lambda _r, _p: Answer({"listVersion": 0}),
+}
+
+
+def _lookup(r: Responder, item: dict[str, Any]) -> tuple[list[str] | None, str]:
+    component, variable = item["component"]["name"], item["variable"]["name"]
+    if not any(c == component for c, _ in r.variables):
+        return None, "UnknownComponent"
+    entry = r.variables.get((component, variable))
+    return entry, "Accepted" if entry is not None else "UnknownVariable"
+
+
+def _get_variables(r: Responder, p: dict[str, Any]) -> Answer:
+    results = []
+    for item in p["getVariableData"]:
+        entry, status = _lookup(r, item)
+        if entry is not None and entry[1] == WO:
+            status = "Rejected"
+        result = {"attributeStatus": status, "component": item["component"]}
+        result["variable"] = item["variable"]
+        if status == "Accepted" and entry is not None:
+            result["attributeValue"] = entry[0]
+        results.append(result)
+    return Answer({"getVariableResult": results})
+
+
+def _set_variables(r: Responder, p: dict[str, Any]) -> Answer:
+    results = []
+    for item in p["setVariableData"]:
+        entry, status = _lookup(r, item)
+        if entry is not None and entry[1] == RO:
+            status = "Rejected"
+        elif entry is not None:
+            entry[0] = item["attributeValue"]
+        result = {"attributeStatus": status, "component": item["component"]}
+        result["variable"] = item["variable"]
+        results.append(result)
+    return Answer({"setVariableResult": results})
+
+
+def report_data(r: Responder) -> list[dict[str, Any]]:
+    """NotifyReport entries for every variable (write-only ones without a value)."""
+    data = []
+    for (component, variable), (value, mutability) in r.variables.items():
+        attribute = {"type": "Actual", "mutability": mutability}
+        if mutability != WO:
+            attribute["value"] = value
+        data.append(
+            {
+                "component": {"name": component},
+                "variable": {"name": variable},
+                "variableAttribute": [attribute],
+            }
+        )
+    return data
+
+
+def _remote_stop_v201(r: Responder, p: dict[str, Any]) -> Answer:
+    return Answer({"status": "Accepted" if r.has_transaction(p["transactionId"]) else "Rejected"})
+
+
+V201: dict[str, Handler] = {
+    "Reset": _status("Accepted"),
+    "ChangeAvailability": _status("Accepted"),
+    "UnlockConnector": _status("Unlocked"),
+    "TriggerMessage": _trigger,
+    "GetVariables": _get_variables,
+    "SetVariables": _set_variables,
+    "GetBaseReport": lambda _r, p: Answer({"status": "Accepted"}, ("NotifyReport", p["requestId"])),
+    "RequestStartTransaction": _status("Accepted"),
+    "RequestStopTransaction": _remote_stop_v201,
+    "DataTransfer": _status("Accepted"),
+    "ClearCache": _status("Accepted"),
+    "SetChargingProfile": _status("Accepted"),
+    "ClearChargingProfile": _status("Accepted"),
+    "GetLocalListVersion": lambda _r, _p: Answer({"versionNumber": 0}),
+}

@@ -1,0 +1,337 @@
+"""SimStation: a charging station speaking OCPP 1.6J or 2.0.1 over a real WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import random
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+from urllib.parse import quote
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, NegotiationError
+from websockets.typing import Subprotocol
+
+from laddnet.sim import frames, v16, v201
+from laddnet.sim.frames import SUBPROTOCOLS, CallErrorReceived, utc_now
+from laddnet.sim.meter import reading
+from laddnet.sim.reconnect import Reconnector
+from laddnet.sim.responder import ActionNotImplementedError, Responder, report_data
+from laddnet.sim.rpc import NotConnectedError, RpcConnection
+from laddnet.sim.state import EvseState, QueuedMessage
+from laddnet.sim.txqueue import TransactionQueue
+
+log = logging.getLogger(__name__)
+_SEND_ERRORS = (TimeoutError, ConnectionClosed, NotConnectedError, CallErrorReceived)
+
+
+class SimStation:
+    """A simulated station: one WebSocket, EVSEs numbered 1..evse_count with one connector each.
+
+    Transaction messages go through an offline queue (`pending_transaction_messages`); the
+    server's CALLs are answered automatically and recorded in `received_calls`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        station_id: str,
+        password: str | None,
+        version: str = "1.6",
+        evse_count: int = 2,
+        vendor: str = "Laddnet",
+        model: str = "Sim-1",
+        *,
+        auto_reconnect: bool = False,
+        call_timeout: float = 10.0,
+        open_timeout: float = 10.0,
+        auto_answer: bool = True,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if version not in SUBPROTOCOLS:
+            raise ValueError(f"unsupported OCPP version {version!r}")
+        self.station_id = station_id
+        self.password = password
+        self.version = version
+        self.vendor, self.model = vendor, model
+        self.url = f"{base_url.rstrip('/')}/{quote(station_id, safe='')}"
+        self.call_timeout, self.open_timeout = call_timeout, open_timeout
+        self.evses = {i: EvseState(i) for i in range(1, evse_count + 1)}
+        self.received_calls: list[tuple[str, dict[str, Any]]] = []
+        self.heartbeat_interval: int | None = None
+        self.messages_sent = 0
+        self.responder = Responder(version, self.evses)
+        self._auto_answer = auto_answer
+        self._clock = clock
+        self._msg: ModuleType = v16 if version == "1.6" else v201
+        self._link: RpcConnection | None = None
+        self._queue = TransactionQueue(self._send_queued)
+        self._next_ref = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._reconnector = Reconnector(self._reconnect_once) if auto_reconnect else None
+        self._closing = False
+
+    # -- connection -------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self._link is not None and not self._link.closed
+
+    @property
+    def pending_transaction_messages(self) -> int:
+        return len(self._queue)
+
+    async def connect(self) -> None:
+        """Open the WebSocket (raises websockets' InvalidStatus if the server refuses it)."""
+        headers: dict[str, str] = {}
+        if self.password is not None:
+            token = base64.b64encode(f"{self.station_id}:{self.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        subprotocol = SUBPROTOCOLS[self.version]
+        ws = await connect(
+            self.url,
+            subprotocols=[Subprotocol(subprotocol)],
+            additional_headers=headers,
+            open_timeout=self.open_timeout,
+            compression=None,
+            proxy=None,
+            user_agent_header=f"{self.vendor}-{self.model}",
+        )
+        if ws.subprotocol != subprotocol:
+            await ws.close()
+            raise NegotiationError(f"server chose subprotocol {ws.subprotocol!r}")
+        on_call = self._on_server_call if self._auto_answer else None
+        self._link = RpcConnection(ws, on_call, self._on_link_closed)
+        self._closing = False
+
+    async def reconnect(self) -> None:
+        """Reconnect and deliver the queued transaction messages in order."""
+        if self._link is not None:
+            await self._link.close()
+        await self._reconnect_once()
+
+    async def flush(self, timeout: float | None = None) -> None:
+        """Try to deliver the queued transaction messages now."""
+        await self._queue.flush(timeout or self.call_timeout)
+
+    async def drop(self) -> None:
+        """Lose the connection abruptly (no closing handshake), as a network failure would."""
+        if self._link is not None:
+            await self._link.abort()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._reconnector is not None:
+            await self._reconnector.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._link is not None:
+            await self._link.close()
+
+    async def _reconnect_once(self) -> None:
+        await self.connect()
+        await self.flush()
+
+    def _on_link_closed(self) -> None:
+        if not self._closing and self._reconnector is not None:
+            self._reconnector.trigger()
+
+    # -- raw RPC ----------------------------------------------------------------------------
+
+    def _require_link(self) -> RpcConnection:
+        if self._link is None or self._link.closed:
+            raise NotConnectedError(f"{self.station_id} is not connected")
+        return self._link
+
+    async def call(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        timeout: float = 10,
+    ) -> dict[str, Any]:
+        """Send a CALL; return the CALLRESULT payload or raise CallErrorReceived."""
+        link = self._require_link()
+        self.messages_sent += 1
+        return await link.call(action, payload, timeout)
+
+    async def send_raw(self, text: str) -> None:
+        await self._require_link().send_raw(text)
+
+    async def recv_raw(self, timeout: float) -> Any:
+        """The next frame not taken by a pending call (or by the automatic answers)."""
+        return await self._require_link().recv_raw(timeout)
+
+    async def _send_queued(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        timeout: float,
+    ) -> dict[str, Any]:
+        return await self.call(action, payload, timeout)
+
+    # -- station messages -------------------------------------------------------------------
+
+    def _now(self, timestamp: datetime | None) -> datetime:
+        return timestamp if timestamp is not None else self._clock()
+
+    async def boot(self) -> dict[str, Any]:
+        payload = self._msg.boot(self.station_id, self.vendor, self.model)
+        result = await self.call("BootNotification", payload, self.call_timeout)
+        if result.get("status") == "Accepted":
+            self.heartbeat_interval = int(result["interval"])
+        return result
+
+    async def heartbeat(self) -> dict[str, Any]:
+        return await self.call("Heartbeat", {}, self.call_timeout)
+
+    async def status(self, evse_id: int, status: str, timestamp: datetime | None = None) -> None:
+        payload = self._msg.status(evse_id, status, self._now(timestamp))
+        if evse_id in self.evses:
+            self.evses[evse_id].status = status
+        await self.call("StatusNotification", payload, self.call_timeout)
+
+    async def authorize(self, id_tag: str) -> dict[str, Any]:
+        return await self.call("Authorize", self._msg.authorize(id_tag), self.call_timeout)
+
+    def transaction_id(self, evse_id: int) -> str | None:
+        """The current transaction's id (1.6: None until the StartTransaction is answered)."""
+        evse = self.evses[evse_id]
+        if self.version == "1.6" and evse.tx_ref is not None:
+            tx = self._queue.transaction_ids.get(evse.tx_ref)
+            evse.transaction_id = None if tx is None else str(tx)
+        return evse.transaction_id
+
+    async def start_session(
+        self,
+        evse_id: int,
+        id_tag: str,
+        meter_start_wh: int = 0,
+        timestamp: datetime | None = None,
+    ) -> str:
+        """Start a transaction; returns its id, or "" for 1.6 while the start is still queued."""
+        evse = self.evses[evse_id]
+        if evse.tx_ref is not None:
+            raise RuntimeError(f"EVSE {evse_id} already has a transaction")
+        self._next_ref += 1
+        ts = self._now(timestamp)
+        evse.tx_ref, evse.id_tag, evse.seq_no, evse.started_at = self._next_ref, id_tag, 0, ts
+        evse.meter_start_wh = evse.last_energy_wh = meter_start_wh
+        evse.soc_start, evse.id_tag_status = random.randint(10, 60), None
+        evse.transaction_id = str(uuid.uuid4()) if self.version == "2.0.1" else None
+        item = await self._submit(evse, self._msg.start(evse, ts))
+        if item.result is not None:
+            info = item.result.get("idTagInfo") or item.result.get("idTokenInfo") or {}
+            evse.id_tag_status = info.get("status")
+        return self.transaction_id(evse_id) or ""
+
+    async def meter(
+        self, evse_id: int, energy_wh: int, power_w: int, timestamp: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """Report meter values for the running transaction; None while queued."""
+        evse = self._in_transaction(evse_id)
+        evse.last_energy_wh = energy_wh
+        r = reading(energy_wh, power_w, energy_wh - evse.meter_start_wh, evse.soc_start)
+        return (await self._submit(evse, self._msg.meter(evse, r, self._now(timestamp)))).result
+
+    async def stop_session(
+        self,
+        evse_id: int,
+        meter_stop_wh: int,
+        reason: str = "Local",
+        timestamp: datetime | None = None,
+        *,
+        transaction_id_override: int | None = None,
+    ) -> dict[str, Any] | None:
+        """End the transaction; None while queued.
+
+        1.6: `transaction_id_override` (normally -1) gives up on an unanswered StartTransaction
+        and sends the stop, and any queued meter values, with that id instead.
+        """
+        evse = self._in_transaction(evse_id)
+        evse.last_energy_wh = meter_stop_wh
+        r = reading(meter_stop_wh, 0, meter_stop_wh - evse.meter_start_wh, evse.soc_start)
+        payload = self._msg.stop(evse, r, self._now(timestamp), reason)
+        if transaction_id_override is not None and self.version == "1.6":
+            assert evse.tx_ref is not None
+            self._queue.give_up_start(evse.tx_ref, transaction_id_override)
+            payload["transactionId"] = transaction_id_override
+        try:
+            item = await self._submit(evse, payload)
+        finally:
+            evse.tx_ref = evse.transaction_id = None
+        return item.result
+
+    def _in_transaction(self, evse_id: int) -> EvseState:
+        evse = self.evses[evse_id]
+        if evse.tx_ref is None:
+            raise RuntimeError(f"EVSE {evse_id} has no transaction")
+        return evse
+
+    async def _submit(self, evse: EvseState, payload: dict[str, Any]) -> QueuedMessage:
+        if self.version == "2.0.1":
+            item = QueuedMessage("TransactionEvent", payload)
+        else:
+            action = {"meterStart": "StartTransaction", "meterStop": "StopTransaction"}
+            name = next((a for k, a in action.items() if k in payload), "MeterValues")
+            item = QueuedMessage(name, payload, tx_ref=evse.tx_ref)
+        return await self._queue.submit(item, self.call_timeout)
+
+    # -- the server's CALLs -----------------------------------------------------------------
+
+    async def _on_server_call(self, message_id: str, action: str, payload: dict[str, Any]) -> None:
+        self.received_calls.append((action, payload))
+        link = self._require_link()
+        try:
+            answer = self.responder.answer(action, payload)
+        except ActionNotImplementedError:
+            await link.send_raw(frames.encode_error(message_id, "NotImplemented", action))
+            return
+        except (KeyError, TypeError, ValueError):
+            code = "FormationViolation" if self.version == "1.6" else "FormatViolation"
+            await link.send_raw(frames.encode_error(message_id, code, "malformed payload"))
+            return
+        await link.send_raw(frames.encode_result(message_id, answer.payload))
+        self._apply_settings()
+        if answer.follow_up is not None:
+            self._spawn(self._follow_up(*answer.follow_up))
+
+    def _apply_settings(self) -> None:
+        if self.version == "1.6":
+            key = self.responder.config["AuthorizationKey"][0]
+            interval_text = self.responder.config["HeartbeatInterval"][0]
+        else:
+            variables = self.responder.variables
+            key = variables[("SecurityCtrlr", "BasicAuthPassword")][0]
+            interval_text = variables[("OCPPCommCtrlr", "HeartbeatInterval")][0]
+        if key:
+            self.password = key
+        if interval_text.isdigit() and int(interval_text) > 0:
+            self.heartbeat_interval = int(interval_text)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _follow_up(self, what: str, target: Any) -> None:
+        try:
+            if what == "Heartbeat":
+                await self.heartbeat()
+            elif what == "BootNotification":
+                await self.boot()
+            elif what == "StatusNotification":
+                ids = [target] if isinstance(target, int) and target in self.evses else self.evses
+                for evse_id in ids:
+                    await self.status(evse_id, self.evses[evse_id].status)
+            elif what == "NotifyReport":
+                payload = {"requestId": target, "generatedAt": frames.iso(self._clock())}
+                payload.update(seqNo=0, tbc=False, reportData=report_data(self.responder))
+                await self.call("NotifyReport", payload, self.call_timeout)
+        except _SEND_ERRORS as exc:
+            log.info("%s: follow-up %s failed: %r", self.station_id, what, exc)

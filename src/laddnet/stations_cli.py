@@ -1,0 +1,68 @@
+"""Station registration from the command line: credential rules, CSV import, the list table."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from laddnet.domain.errors import InvalidInput
+from laddnet.domain.ids import StationId
+from laddnet.domain.stations.model import Station
+
+# OCPP security profile 1: the basic-auth password is 16 to 40 characters.
+MIN_PASSWORD, MAX_PASSWORD = 16, 40
+MAX_STATION_ID = 48
+
+
+def check_credentials(station_id: str, password: str, line: int | None) -> None:
+    where = f"line {line}: " if line is not None else ""
+    if not 1 <= len(station_id) <= MAX_STATION_ID or not station_id.isprintable():
+        raise InvalidInput(f"{where}station id must be 1-{MAX_STATION_ID} printable characters")
+    if ":" in station_id or "/" in station_id:
+        raise InvalidInput(f"{where}station id must not contain ':' or '/'")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(
+            f"{where}password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters (OCPP profile 1)"
+        )
+
+
+def read_station_csv(path: str) -> list[tuple[StationId, str]]:
+    """Read `id,password[,...]` rows; any bad row fails the whole file with its line number."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    reader = csv.DictReader(text.splitlines())
+    columns = reader.fieldnames or []
+    if "id" not in columns or "password" not in columns:
+        raise InvalidInput(f"{path}: the header must name the columns id and password")
+    rows: list[tuple[StationId, str]] = []
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        station_id = (row.get("id") or "").strip()
+        password = (row.get("password") or "").strip()
+        check_credentials(station_id, password, line)
+        if station_id in seen:
+            raise InvalidInput(f"line {line}: station {station_id} appears twice")
+        seen.add(station_id)
+        rows.append((StationId(station_id), password))
+    if not rows:
+        raise InvalidInput(f"{path}: no stations in the file")
+    return rows
+
+
+def format_station_table(stations: Sequence[Station]) -> str:
+    header = f"{'STATION':<24} {'ONLINE':<7} {'OCPP':<6} {'LAST SEEN':<26} CONNECTORS"
+    lines = [header]
+    for s in stations:
+        seen = s.last_seen_at.isoformat(timespec="seconds") if s.last_seen_at else "-"
+        connectors = " ".join(
+            f"{c.evse_id}/{c.connector_id}:{c.state.status.value}" for c in s.connectors
+        )
+        lines.append(
+            f"{s.id:<24} {'yes' if s.connected else 'no':<7} {s.ocpp_version or '-':<6} "
+            f"{seen:<26} {connectors or '-'}"
+        )
+    return "\n".join(lines)

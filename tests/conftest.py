@@ -1,0 +1,109 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a built container.
+
+PostgreSQL runs at 127.0.0.1:5432 (trust auth). Each test gets a fresh database copied from a
+migrated template. With CI=true a missing PostgreSQL fails the test; locally it is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from laddnet.bootstrap import Container, build, build_migrated
+from laddnet.config import Settings
+
+PG_DSN = os.environ.get("LADDNET_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_TEMPLATE = f"laddnet_tpl_{os.getpid()}"
+_template_ready = False
+
+
+async def _pg_admin() -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(f"{PG_DSN}/postgres", timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI and unreachable at {PG_DSN}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_DSN}")
+
+
+async def _ensure_template() -> None:
+    global _template_ready
+    if _template_ready:
+        return
+    admin = await _pg_admin()
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}"')
+        await admin.execute(f'CREATE DATABASE "{_TEMPLATE}"')
+    finally:
+        await admin.close()
+    container = await build_migrated(Settings(database_url=f"{PG_DSN}/{_TEMPLATE}"))
+    await container.aclose()
+    _template_ready = True
+
+
+async def fresh_postgres_url() -> str:
+    await _ensure_template()
+    name = f"laddnet_t_{uuid.uuid4().hex[:12]}"
+    admin = await _pg_admin()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
+    finally:
+        await admin.close()
+    return f"{PG_DSN}/{name}"
+
+
+async def drop_postgres(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = await _pg_admin()
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database: the same test runs on both backends."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'laddnet.db'}"
+        container = await build_migrated(Settings(database_url=url))
+        await container.aclose()
+        yield url
+        return
+    url = await fresh_postgres_url()
+    try:
+        yield url
+    finally:
+        await drop_postgres(url)
+
+
+@pytest.fixture
+async def container(database_url: str) -> AsyncIterator[Container]:
+    c = build(Settings(database_url=database_url))
+    try:
+        yield c
+    finally:
+        await c.aclose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_template() -> Iterator[None]:
+    yield
+    if not _template_ready:
+        return
+    import asyncio
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(f"{PG_DSN}/postgres", timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    asyncio.run(drop())
