@@ -5,14 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 
 from laddnet import __version__
-from laddnet.api.deps import ContainerDep, require_principal
+from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.routers import sessions, stations
-from laddnet.bootstrap import Container
 
 
-def create_app(container: Container) -> FastAPI:
-    """The HTTP API. The caller owns the container: the app neither builds nor closes it."""
+def create_app(container: ApiContainer) -> FastAPI:
+    """The HTTP API over a built `laddnet.bootstrap.Container`.
+
+    The caller owns the container: the app neither builds nor closes it.
+    """
     app = FastAPI(
         title="Laddnet",
         version=__version__,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from laddnet.bootstrap import Container
-from laddnet.services.handlers.api_keys import ApiPrincipal
+from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal
+from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -21,12 +21,26 @@ _bearer = HTTPBearer(
 )
 
 
-def get_container(request: Request) -> Container:
-    container: Container = request.app.state.container
+class ApiContainer(Protocol):
+    """What the API uses of `laddnet.bootstrap.Container`, which satisfies it.
+
+    A Protocol rather than the class itself: the layer contract forbids `laddnet.api` to import
+    the composition root that imports it.
+    """
+
+    @property
+    def queries(self) -> Queries: ...
+
+    @property
+    def api_keys(self) -> ApiKeyService: ...
+
+
+def get_container(request: Request) -> ApiContainer:
+    container: ApiContainer = request.app.state.container
     return container
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+ContainerDep = Annotated[ApiContainer, Depends(get_container)]
 
 
 def _unauthorized(message: str, error: str | None) -> HTTPException:

@@ -169,7 +169,7 @@ class SqlSessionRepository:
         rows = await self._conn.execute(
             select(sessions)
             .where(cond)
-            .order_by(sessions.c.started_at.desc(), sessions.c.id.desc())
+            .order_by(sessions.c.started_at.desc().nulls_last(), sessions.c.id.desc())
             .limit(limit)
             .offset(offset)
         )

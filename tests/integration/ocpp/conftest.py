@@ -1,0 +1,41 @@
+"""A running gateway on a free port, over the parametrized database, with one known station."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from laddnet.bootstrap import Container
+from laddnet.domain.ids import StationId
+from laddnet.ocpp.server import Gateway
+from laddnet.sim.station import SimStation
+
+PASSWORD = "station-password-0001"
+
+
+@dataclass
+class Running:
+    container: Container
+    gateway: Gateway
+    base_url: str
+
+    def station(self, station_id: str = "CP-1", version: str = "1.6", **kw: object) -> SimStation:
+        return SimStation(self.base_url, station_id, PASSWORD, version, **kw)  # type: ignore[arg-type]
+
+    async def add(self, *station_ids: str) -> None:
+        for station_id in station_ids:
+            await self.container.stations.add_station(StationId(station_id), PASSWORD)
+
+
+@pytest.fixture
+async def running(container: Container) -> AsyncIterator[Running]:
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
+        await running.add("CP-1", "CP-2")
+        yield running
+    finally:
+        await gateway.stop()

@@ -1,0 +1,80 @@
+"""The connector-status reducer: late (replayed) reports never overwrite newer state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.stations.model import (
+    ChargingState,
+    ConnectorState,
+    ConnectorStatus,
+    StatusReport,
+    reduce_status,
+)
+
+T0 = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def a_report(**overrides: object) -> StatusReport:
+    fields: dict[str, object] = {
+        "station_id": StationId("CS-1"),
+        "evse_id": EvseId(1),
+        "connector_id": ConnectorId(1),
+        "status": ConnectorStatus.OCCUPIED,
+        "charging_state": ChargingState.CHARGING,
+        "error_code": None,
+        "reported_at": T0,
+    }
+    fields.update(overrides)
+    return StatusReport(**fields)  # type: ignore[arg-type]
+
+
+def a_state(**overrides: object) -> ConnectorState:
+    fields: dict[str, object] = {
+        "status": ConnectorStatus.AVAILABLE,
+        "charging_state": ChargingState.IDLE,
+        "error_code": None,
+        "reported_at": T0,
+    }
+    fields.update(overrides)
+    return ConnectorState(**fields)  # type: ignore[arg-type]
+
+
+def test_first_report_sets_the_state() -> None:
+    report = a_report(status=ConnectorStatus.FAULTED, charging_state=None, error_code="GroundFailure")
+    assert reduce_status(None, report) == ConnectorState(
+        status=ConnectorStatus.FAULTED,
+        charging_state=None,
+        error_code="GroundFailure",
+        reported_at=T0,
+    )
+
+
+def test_newer_report_is_applied() -> None:
+    later = T0 + timedelta(seconds=1)
+    new = reduce_status(a_state(), a_report(reported_at=later))
+    assert new == ConnectorState(
+        status=ConnectorStatus.OCCUPIED,
+        charging_state=ChargingState.CHARGING,
+        error_code=None,
+        reported_at=later,
+    )
+
+
+def test_report_with_equal_time_is_applied() -> None:
+    new = reduce_status(a_state(), a_report(reported_at=T0))
+    assert new is not None
+    assert new.status is ConnectorStatus.OCCUPIED
+    assert new.charging_state is ChargingState.CHARGING
+
+
+def test_older_report_is_ignored() -> None:
+    current = a_state(reported_at=T0)
+    assert reduce_status(current, a_report(reported_at=T0 - timedelta(microseconds=1))) is None
+
+
+def test_comparison_is_by_instant_not_by_wall_clock_offset() -> None:
+    # 13:00+02:00 is 11:00 UTC: older than the 12:00 UTC state, whatever the clock reads.
+    older = datetime(2024, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert reduce_status(a_state(reported_at=T0), a_report(reported_at=older)) is None
