@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         60.0, description="WebSocket ping interval (s); a station that misses a pong is dropped."
     )
     ping_timeout: float = Field(30.0, description="Seconds to wait for a pong before dropping.")
+    close_timeout: float = Field(
+        5.0, description="Seconds to wait for a closing handshake before dropping the TCP link."
+    )
     call_timeout: float = Field(30.0, description="Seconds to wait for a station's CALLRESULT.")
     max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")

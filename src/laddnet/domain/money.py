@@ -16,7 +16,8 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
             raise TypeError("Money amount must be a Decimal")
-        if len(self.currency) != 3 or not self.currency.isupper():
+        code = self.currency
+        if len(code) != 3 or not (code.isascii() and code.isalpha() and code.isupper()):
             raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
 
     def __add__(self, other: Money) -> Money:

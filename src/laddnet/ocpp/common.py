@@ -17,7 +17,12 @@ def parse_time(text: str) -> datetime:
         ) from None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise OcppError(
+            ErrorKind.PROPERTY_CONSTRAINT, f"time out of range: {text[:40]!r}"
+        ) from None
 
 
 def format_time(value: datetime) -> str:

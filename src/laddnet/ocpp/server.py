@@ -72,6 +72,7 @@ class Gateway:
             process_request=self._process_request,
             ping_interval=settings.ping_interval,
             ping_timeout=settings.ping_timeout,
+            close_timeout=settings.close_timeout,
             max_size=settings.max_frame_bytes,
             max_queue=4,
             compression=None,  # per-connection zlib state costs ~100 KiB; OCPP frames are small

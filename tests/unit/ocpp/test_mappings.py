@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from laddnet.domain.errors import (
     UnknownSession,
     UnknownStation,
 )
+from laddnet.domain.ids import StationId
 from laddnet.ocpp import errors
 from laddnet.ocpp.errors import V16, V201, ErrorKind, code_for, kind_for_domain_error
 from laddnet.ocpp.v16 import translate as v16
@@ -77,9 +79,7 @@ V16_CONNECTOR_STATUSES = enum_values(
     schema("ocpp.v16", "StatusNotification.json")["properties"]["status"]
 )
 V201_CONNECTOR_STATUSES = enum_values(
-    schema("ocpp.v201", "StatusNotificationRequest.json")["definitions"][
-        "ConnectorStatusEnumType"
-    ]
+    schema("ocpp.v201", "StatusNotificationRequest.json")["definitions"]["ConnectorStatusEnumType"]
 )
 
 
@@ -104,10 +104,6 @@ def test_v16_status_covers_the_schema_enum() -> None:
 
 @pytest.mark.parametrize("status", sorted(V16_CONNECTOR_STATUSES))
 def test_v16_status_translates_through_status_report(status: str) -> None:
-    from datetime import UTC, datetime
-
-    from laddnet.domain.ids import StationId
-
     now = datetime(2024, 1, 1, tzinfo=UTC)
     payload = {"connectorId": 2, "errorCode": "NoError", "status": status}
     report = v16.status_report(StationId("CS-1"), payload, now)

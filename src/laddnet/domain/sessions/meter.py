@@ -72,8 +72,11 @@ def assess(
     The energy is the last accepted reading minus the start reading. A rejected reading is
     skipped: the next reading is compared against the last accepted one.
     """
-    ordered: Sequence[RegisterReading] = sorted(readings, key=lambda r: r.at)
+    ordered: Sequence[RegisterReading] = sorted(readings, key=_walk_order)
     anomalies: list[Anomaly] = []
+    if start is not None and start.wh < 0:
+        anomalies.append(Anomaly.NEGATIVE_VALUE)
+        return EnergyAssessment(energy_wh=Decimal(0), last=start, anomalies=anomalies)
     last = start
     for reading in ordered:
         if last is None:
@@ -93,3 +96,9 @@ def assess(
         anomalies.append(Anomaly.UNKNOWN_START)
     energy = (last.wh - start.wh) if (start is not None and last is not None) else Decimal(0)
     return EnergyAssessment(energy_wh=max(energy, Decimal(0)), last=last, anomalies=anomalies)
+
+
+def _walk_order(reading: RegisterReading) -> tuple[object, Decimal]:
+    # Readings with the same station time are walked lowest first, so the result never depends
+    # on the order they arrived in.
+    return reading.at, reading.wh

@@ -198,7 +198,9 @@ class SessionService:
         """Recompute billable energy from every stored register reading, in station time."""
         session = await uow.sessions.get(session_id)
         assert session is not None
-        readings = await uow.sessions.register_readings(session_id)
+        readings = sorted(
+            await uow.sessions.register_readings(session_id), key=lambda r: (r.at, r.wh)
+        )
         start_known = Anomaly.UNKNOWN_START.value not in session.anomalies
         start = readings[0] if readings and start_known else None
         rest = readings[1:] if start is not None else readings

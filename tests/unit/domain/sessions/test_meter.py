@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laddnet.domain.errors import InvalidInput
-from laddnet.domain.sessions.meter import EnergyAssessment, assess, check_step, normalize, parse_decimal
+from laddnet.domain.sessions.meter import (
+    EnergyAssessment,
+    assess,
+    check_step,
+    normalize,
+    parse_decimal,
+)
 from laddnet.domain.sessions.model import Anomaly, RegisterReading
 
 T0 = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
@@ -87,7 +93,7 @@ def test_parse_decimal_returns_a_finite_decimal_or_raises_invalid_input(text: st
         ("250", "Wh", 0, (Decimal(250), "Wh")),
         ("11", "kW", 0, (Decimal(11000), "W")),
         ("7400", "W", 0, (Decimal(7400), "W")),
-        ("5", "Wh", 3, (Decimal(5000), "Wh")),  # 2.0.1 multiplier: 5 × 10³ Wh
+        ("5", "Wh", 3, (Decimal(5000), "Wh")),  # 2.0.1 multiplier: 5 x 10^3 Wh
         ("15", "kW", -1, (Decimal(1500), "W")),  # 1.5 kW
         ("2", "kWh", 2, (Decimal(200000), "Wh")),
         ("230.1", "V", 0, (Decimal("230.1"), "V")),  # unknown to the table: untouched

@@ -42,7 +42,9 @@ def a_state(**overrides: object) -> ConnectorState:
 
 
 def test_first_report_sets_the_state() -> None:
-    report = a_report(status=ConnectorStatus.FAULTED, charging_state=None, error_code="GroundFailure")
+    report = a_report(
+        status=ConnectorStatus.FAULTED, charging_state=None, error_code="GroundFailure"
+    )
     assert reduce_status(None, report) == ConnectorState(
         status=ConnectorStatus.FAULTED,
         charging_state=None,

@@ -1,0 +1,65 @@
+"""A station that stops answering WebSocket pings is dropped and marked offline."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+
+from laddnet.bootstrap import Container
+from laddnet.config import Settings
+from laddnet.domain.ids import StationId
+from laddnet.ocpp.server import Gateway
+from tests.integration.ocpp.conftest import PASSWORD
+
+
+async def _silent_client(port: int, station_id: str) -> asyncio.StreamWriter:
+    """Complete the WebSocket handshake by hand, then never read or answer a ping again."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    token = base64.b64encode(f"{station_id}:{PASSWORD}".encode()).decode()
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET /ocpp/{station_id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Protocol: ocpp1.6\r\nAuthorization: Basic {token}\r\n\r\n"
+        ).encode()
+    )
+    status = await reader.readline()
+    assert b"101" in status
+    await reader.readuntil(b"\r\n\r\n")
+    return writer
+
+
+async def test_station_silent_to_pings_is_dropped_and_marked_offline(
+    container: Container,
+) -> None:
+    settings = Settings(
+        database_url=container.settings.database_url,
+        ping_interval=0.2,
+        ping_timeout=0.3,
+        close_timeout=0.2,
+    )
+    container.settings = settings
+    await container.stations.add_station(StationId("CP-9"), PASSWORD)
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        writer = await _silent_client(gateway.port, "CP-9")
+        for _ in range(40):
+            if len(gateway.registry) == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert len(gateway.registry) == 1
+        for _ in range(100):
+            if len(gateway.registry) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert len(gateway.registry) == 0
+        state = await container.queries.station(StationId("CP-9"))
+        assert state is not None
+        assert not state.connected
+        writer.close()
+    finally:
+        await gateway.stop()

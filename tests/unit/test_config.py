@@ -1,0 +1,98 @@
+"""Settings: database URL mapping, LADDNET_* variables, the production secret check."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pydantic import ValidationError
+
+from laddnet.config import DEFAULT_DATABASE_URL, Settings, async_database_url
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.upper().startswith("LADDNET_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///./laddnet.db", "sqlite+aiosqlite:///./laddnet.db"),
+        ("sqlite:////var/lib/laddnet.db", "sqlite+aiosqlite:////var/lib/laddnet.db"),
+        ("postgresql://u:p@db:5432/laddnet", "postgresql+asyncpg://u:p@db:5432/laddnet"),
+        ("postgres://u@db/laddnet", "postgresql+asyncpg://u@db/laddnet"),
+        ("postgresql+psycopg://u@db/l", "postgresql+asyncpg://u@db/l"),
+        ("postgresql+psycopg2://u@db/l", "postgresql+asyncpg://u@db/l"),
+        ("postgresql+asyncpg://u@db/l", "postgresql+asyncpg://u@db/l"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        # Only the scheme changes, even if "://" appears again later.
+        ("postgresql://u:a://b@db/l", "postgresql+asyncpg://u:a://b@db/l"),
+    ],
+)
+def test_async_database_url(url: str, expected: str) -> None:
+    assert async_database_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://u@db/l", "http://x", "laddnet.db", "", "sqlite:/x.db", "SQLITE:///x.db"],
+)
+def test_async_database_url_rejects_other_schemes(url: str) -> None:
+    with pytest.raises(ValueError, match="database"):
+        async_database_url(url)
+
+
+def test_defaults_without_environment() -> None:
+    settings = Settings()
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.is_sqlite
+    assert settings.async_database_url.startswith("sqlite+aiosqlite://")
+    assert settings.environment == "development"
+    settings.check_production()  # development tolerates the placeholder
+
+
+def test_settings_read_laddnet_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LADDNET_DATABASE_URL", "postgres://u@db:5432/laddnet")
+    monkeypatch.setenv("LADDNET_OCPP_PORT", "9100")
+    monkeypatch.setenv("LADDNET_PING_INTERVAL", "12.5")
+    monkeypatch.setenv("LADDNET_DEMO", "true")
+    monkeypatch.setenv("LADDNET_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("OCPP_PORT", "1")  # no prefix: ignored
+    settings = Settings()
+    assert settings.async_database_url == "postgresql+asyncpg://u@db:5432/laddnet"
+    assert not settings.is_sqlite
+    assert settings.ocpp_port == 9100
+    assert settings.ping_interval == 12.5
+    assert settings.demo is True
+    assert settings.secret_key.get_secret_value() == "a-real-secret"
+    assert "a-real-secret" not in repr(settings)
+
+
+def test_settings_refuse_a_bad_database_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LADDNET_DATABASE_URL", "mysql://u@db/l")
+    with pytest.raises(ValidationError, match="unsupported database scheme"):
+        Settings()
+
+
+def test_settings_refuse_a_non_integer_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LADDNET_OCPP_PORT", "ninety")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_production_refuses_the_placeholder_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LADDNET_ENVIRONMENT", "production")
+    settings = Settings()
+    with pytest.raises(ValueError, match="LADDNET_SECRET_KEY"):
+        settings.check_production()
+
+
+def test_production_accepts_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LADDNET_ENVIRONMENT", "production")
+    monkeypatch.setenv("LADDNET_SECRET_KEY", "0123456789abcdef0123456789abcdef")
+    Settings().check_production()
