@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
+import psycopg
 import pytest
 
 from laddnet.bootstrap import Container, build, build_migrated
@@ -23,10 +23,12 @@ _TEMPLATE = f"laddnet_tpl_{os.getpid()}"
 _template_ready = False
 
 
-async def _pg_admin() -> asyncpg.Connection:
+async def _pg_admin() -> psycopg.AsyncConnection[object]:
     try:
-        return await asyncpg.connect(f"{PG_DSN}/postgres", timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
+        return await psycopg.AsyncConnection.connect(
+            f"{PG_DSN}/postgres", connect_timeout=5, autocommit=True
+        )
+    except (OSError, psycopg.Error) as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI and unreachable at {PG_DSN}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {PG_DSN}")
@@ -100,7 +102,7 @@ def _drop_template() -> Iterator[None]:
     import asyncio
 
     async def drop() -> None:
-        admin = await asyncpg.connect(f"{PG_DSN}/postgres", timeout=5)
+        admin = await _pg_admin()
         try:
             await admin.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
         finally:

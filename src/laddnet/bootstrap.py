@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Engine
 
 from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.adapters.db.engine import create_engine, migrate
-from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
+from laddnet.adapters.db.writer import SqlDatabase
 from laddnet.config import Settings
-from laddnet.ports import Clock, SystemClock, UnitOfWork
+from laddnet.ports import Clock, SystemClock
 from laddnet.services.bundle import Services
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
@@ -21,31 +22,33 @@ from laddnet.services.queries import Queries
 
 @dataclass
 class Container(Services):
-    """The services plus what only the composition root may touch (the engine)."""
+    """The services plus what only the composition root may touch (the database)."""
 
-    engine: AsyncEngine = field(kw_only=True)
+    database: SqlDatabase = field(kw_only=True)
+
+    @property
+    def engine(self) -> Engine:
+        return self.database.engine
 
     async def aclose(self) -> None:
-        await self.engine.dispose()
+        await asyncio.to_thread(self.database.close)
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Container:
-    engine = create_engine(settings.async_database_url)
+    database = SqlDatabase(create_engine(settings.driver_database_url))
     clock = clock or SystemClock()
-    hasher = Argon2Hasher()
-
-    def uow() -> UnitOfWork:
-        return SqlUnitOfWork(engine)
-
+    hasher = Argon2Hasher(
+        time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
+    )
     return Container(
         settings=settings,
-        engine=engine,
+        database=database,
         clock=clock,
-        stations=StationService(uow, clock, hasher),
-        sessions=SessionService(uow, clock, settings.max_station_power_w),
-        authorization=AuthorizationService(uow, clock),
-        api_keys=ApiKeyService(uow, clock, hasher),
-        queries=Queries(uow),
+        stations=StationService(database, clock, hasher),
+        sessions=SessionService(database, clock, settings.max_station_power_w),
+        authorization=AuthorizationService(database, clock),
+        api_keys=ApiKeyService(database, clock, hasher),
+        queries=Queries(database),
     )
 
 

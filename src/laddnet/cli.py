@@ -151,8 +151,21 @@ async def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_logging() -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 async def cmd_serve(args: argparse.Namespace) -> int:
     from laddnet.runtime import serve
+
+    _configure_logging()
 
     await serve(_settings())
     return 0
@@ -160,6 +173,8 @@ async def cmd_serve(args: argparse.Namespace) -> int:
 
 async def cmd_demo(args: argparse.Namespace) -> int:
     from laddnet.demo import run_demo
+
+    _configure_logging()
 
     await run_demo(_settings(), stations=args.stations)
     return 0
@@ -180,12 +195,18 @@ async def cmd_station_add(args: argparse.Namespace) -> int:
 
 
 async def cmd_station_import(args: argparse.Namespace) -> int:
+    from laddnet.domain.errors import DuplicateStation
     from laddnet.stations_cli import read_station_csv
 
     rows = read_station_csv(args.file)
     container = await _container()
     try:
-        await container.stations.add_stations(rows)
+        await container.stations.add_stations([(row.station_id, row.password) for row in rows])
+    except DuplicateStation as exc:
+        line = next(row.line for row in rows if row.station_id == exc.station_id)
+        raise CliError(
+            f"line {line}: station {exc.station_id} already exists; nothing imported"
+        ) from None
     finally:
         await container.aclose()
     print(f"{len(rows)} stations imported")

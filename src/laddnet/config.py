@@ -8,20 +8,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
 
 
-def async_database_url(url: str) -> str:
-    """Map a standard database URL to the async driver SQLAlchemy needs."""
+def driver_database_url(url: str) -> str:
+    """Map a standard database URL to the driver Laddnet uses (sqlite3 or psycopg 3)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise ValueError(f"not a database URL: {url!r}")
     mapping = {
-        "sqlite": "sqlite+aiosqlite",
-        "postgres": "postgresql+asyncpg",
-        "postgresql": "postgresql+asyncpg",
-        "postgresql+psycopg": "postgresql+asyncpg",
-        "postgresql+psycopg2": "postgresql+asyncpg",
+        "sqlite": "sqlite",
+        "sqlite+pysqlite": "sqlite",
+        "postgres": "postgresql+psycopg",
+        "postgresql": "postgresql+psycopg",
+        "postgresql+psycopg": "postgresql+psycopg",
+        "postgresql+psycopg2": "postgresql+psycopg",
+        "postgresql+asyncpg": "postgresql+psycopg",
     }
-    if scheme in ("sqlite+aiosqlite", "postgresql+asyncpg"):
-        return url
     if scheme not in mapping:
         raise ValueError(f"unsupported database scheme {scheme!r}: use sqlite:// or postgresql://")
     return f"{mapping[scheme]}://{rest}"
@@ -37,8 +37,8 @@ class Settings(BaseSettings):
         description="sqlite:///path.db (embedded default) or postgresql://user@host:port/db",
     )
     host: str = Field("127.0.0.1", description="Address the OCPP gateway and HTTP API bind to.")
-    ocpp_port: int = Field(9000, description="Port of the OCPP WebSocket gateway.")
-    http_port: int = Field(8000, description="Port of the HTTP API.")
+    ocpp_port: int = Field(9000, ge=0, le=65535, description="Port of the OCPP WebSocket gateway.")
+    http_port: int = Field(8000, ge=0, le=65535, description="Port of the HTTP API.")
     heartbeat_interval: int = Field(300, description="Heartbeat interval (s) told to stations.")
     ping_interval: float = Field(
         60.0, description="WebSocket ping interval (s); a station that misses a pong is dropped."
@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     max_station_power_w: int = Field(
         400_000, description="Largest plausible power (W), used to flag implausible meter jumps."
     )
+    station_hash_memory_kib: int = Field(
+        2048,
+        description="argon2id memory cost for station passwords and API keys (machine secrets"
+        " of 16+ characters); people's passwords use the full OWASP cost.",
+    )
+    station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
     environment: str = Field("development", description="development or production.")
     demo: bool = Field(False, description="Seed demo data on start (used by `laddnet demo`).")
     secret_key: SecretStr = Field(
@@ -66,12 +72,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        async_database_url(value)
+        driver_database_url(value)
         return value
 
     @property
-    def async_database_url(self) -> str:
-        return async_database_url(self.database_url)
+    def driver_database_url(self) -> str:
+        return driver_database_url(self.database_url)
 
     @property
     def is_sqlite(self) -> bool:

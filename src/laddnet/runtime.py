@@ -6,18 +6,44 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 import uvicorn
+from sqlalchemy.exc import DBAPIError
 
-from laddnet.adapters.db.engine import migrate
+from laddnet.adapters.db.engine import is_current, migrate
 from laddnet.api.app import create_app
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.domain.errors import LaddnetError
 from laddnet.ocpp.server import Gateway
 
 log = logging.getLogger("laddnet")
+
+
+class StartupFailed(LaddnetError):
+    """Laddnet could not start (a port in use, an address not on this machine, ...)."""
+
+
+def _listen(host: str, port: int, what: str) -> socket.socket:
+    try:
+        return socket.create_server((host, port), backlog=2048)
+    except OSError as exc:
+        raise StartupFailed(f"cannot listen for {what} on {host}:{port}: {exc.strerror}") from None
+
+
+async def _prepare_database(container: Container, settings: Settings) -> None:
+    """The embedded database migrates itself; a server database must be migrated already."""
+    try:
+        if settings.is_sqlite:
+            await migrate(container.engine)
+        elif not await asyncio.to_thread(is_current, container.engine):
+            raise StartupFailed("the database schema is not the latest: run `laddnet migrate`")
+    except (DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise StartupFailed(f"database unreachable: {reason}") from None
 
 
 class _ApiServer(uvicorn.Server):
@@ -49,11 +75,16 @@ async def serve(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        if settings.is_sqlite:
-            await migrate(container.engine)  # the embedded database looks after itself
-        await gateway.start()
+        await _prepare_database(container, settings)
+        http_socket = _listen(settings.host, settings.http_port, "the HTTP API")
+        try:
+            await gateway.start()
+        except OSError as exc:
+            http_socket.close()
+            where = f"{settings.host}:{settings.ocpp_port}"
+            raise StartupFailed(f"cannot listen for OCPP on {where}: {exc.strerror}") from None
         async with asyncio.TaskGroup() as group:
-            api_task = group.create_task(api.serve())
+            api_task = group.create_task(api.serve(sockets=[http_socket]))
             while not api.started:
                 if api_task.done():
                     break

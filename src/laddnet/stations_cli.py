@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from laddnet.domain.errors import InvalidInput
@@ -27,7 +28,14 @@ def check_credentials(station_id: str, password: str, line: int | None) -> None:
         )
 
 
-def read_station_csv(path: str) -> list[tuple[StationId, str]]:
+@dataclass(frozen=True, slots=True)
+class StationRow:
+    station_id: StationId
+    password: str
+    line: int
+
+
+def read_station_csv(path: str) -> list[StationRow]:
     """Read `id,password[,...]` rows; any bad row fails the whole file with its line number."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -37,7 +45,7 @@ def read_station_csv(path: str) -> list[tuple[StationId, str]]:
     columns = reader.fieldnames or []
     if "id" not in columns or "password" not in columns:
         raise InvalidInput(f"{path}: the header must name the columns id and password")
-    rows: list[tuple[StationId, str]] = []
+    rows: list[StationRow] = []
     seen: set[str] = set()
     for row in reader:
         line = reader.line_num
@@ -47,7 +55,7 @@ def read_station_csv(path: str) -> list[tuple[StationId, str]]:
         if station_id in seen:
             raise InvalidInput(f"line {line}: station {station_id} appears twice")
         seen.add(station_id)
-        rows.append((StationId(station_id), password))
+        rows.append(StationRow(StationId(station_id), password, line))
     if not rows:
         raise InvalidInput(f"{path}: no stations in the file")
     return rows

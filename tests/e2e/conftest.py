@@ -8,6 +8,7 @@ is killed in the fixture's teardown, whatever the test did.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -43,6 +44,17 @@ def laddnet_command() -> list[str]:
     return [sys.executable, "-m", "laddnet.cli"]
 
 
+def finish(proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    """Wait (bounded) for a spawned command; kill it if it hangs."""
+    try:
+        out, err = proc.communicate(timeout=CLI_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def one_line_error(stderr: str) -> str:
     """Assert that stderr is exactly one `laddnet: error: ...` line, no traceback; return it."""
     lines = [line for line in stderr.splitlines() if line.strip()]
@@ -60,7 +72,10 @@ class Laddnet:
     database_url: str
     ocpp_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
-    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        while self.http_port == self.ocpp_port:  # two free ports, not the same one twice
+            self.http_port = free_port()
 
     @property
     def env(self) -> dict[str, str]:
@@ -72,7 +87,6 @@ class Laddnet:
             LADDNET_HTTP_PORT=str(self.http_port),
             PYTHONUNBUFFERED="1",
         )
-        env.update(self.extra_env)
         return env
 
     @property
@@ -83,20 +97,23 @@ class Laddnet:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
-    def station(self, station_id: str, version: str = "1.6", **kw: float) -> SimStation:
-        return SimStation(self.ocpp_url, station_id, PASSWORD, version, call_timeout=5, **kw)
-
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """Run one CLI command to completion (for synchronous tests)."""
-        return subprocess.run(
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """Start one CLI command; collect it with `finish`."""
+        return subprocess.Popen(
             [*laddnet_command(), *args],
             env=self.env | (env or {}),
             cwd=self.workdir,
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=CLI_TIMEOUT,
-            check=False,
         )
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one CLI command to completion (for synchronous tests)."""
+        return finish(self.spawn(*args, env=env))
 
     def ok(self, *args: str) -> str:
         result = self.run(*args)
@@ -121,9 +138,7 @@ class Laddnet:
                 proc.kill()
                 await proc.wait()
         assert proc.returncode is not None
-        return subprocess.CompletedProcess(
-            list(args), proc.returncode, out.decode(), err.decode()
-        )
+        return subprocess.CompletedProcess(list(args), proc.returncode, out.decode(), err.decode())
 
     async def aok(self, *args: str) -> str:
         result = await self.arun(*args)
@@ -138,10 +153,6 @@ class Server:
         self.laddnet = laddnet
         self.log = log
         self.proc: asyncio.subprocess.Process | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.returncode is None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -168,13 +179,15 @@ class Server:
             while True:
                 if self.proc.returncode is not None:
                     pytest.fail(f"serve exited with {self.proc.returncode}:\n{self.output()}")
-                if await _accepts(self.laddnet.ocpp_port) and await _healthy(client):
+                if await _healthy(client) and await _accepts(self.laddnet.ocpp_port):
                     return
                 if loop.time() > deadline:
                     pytest.fail(f"serve not ready within {timeout}s:\n{self.output()}")
                 await asyncio.sleep(0.05)
 
-    async def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = STOP_TIMEOUT) -> int:
+    async def stop(
+        self, sig: signal.Signals = signal.SIGTERM, timeout: float = STOP_TIMEOUT
+    ) -> int:
         """Send `sig` and wait (bounded) for the exit status."""
         assert self.proc is not None and self.proc.returncode is None
         self.proc.send_signal(sig)
@@ -249,8 +262,10 @@ class Stations:
     laddnet: Laddnet
     made: list[SimStation] = field(default_factory=list)
 
-    def __call__(self, station_id: str, version: str = "1.6") -> SimStation:
-        station = self.laddnet.station(station_id, version)
+    def __call__(self, station_id: str, version: str = "1.6", url: str | None = None) -> SimStation:
+        """A station of `laddnet` (or connecting through `url`, e.g. a `LossyLink`)."""
+        base_url = url or self.laddnet.ocpp_url
+        station = SimStation(base_url, station_id, PASSWORD, version, call_timeout=5)
         self.made.append(station)
         return station
 
@@ -263,3 +278,86 @@ async def stations(laddnet: Laddnet) -> AsyncIterator[Stations]:
     finally:
         for station in made.made:
             await station.close()
+
+
+class LossyLink:
+    """A TCP relay from stations to the gateway that can lose the gateway's answers.
+
+    With `lose_answers` set, bytes from the gateway are dropped: a station's CALL arrives and is
+    handled but its CALLRESULT never comes back, the case a lost network packet or a crash right
+    after the commit creates. Every station connection gets a new upstream connection, so the
+    link outlives a restart of the server behind it.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.lose_answers = False
+        self._server: asyncio.Server | None = None
+        self._relays: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        port = self._server.sockets[0].getsockname()[1]
+        return f"ws://127.0.0.1:{port}/ocpp"
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        for task in list(self._relays):
+            task.cancel()
+        await asyncio.gather(*self._relays, return_exceptions=True)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._relays.add(task)
+        try:
+            try:
+                up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            except OSError:  # the server is down: the station sees its connection refused-ish
+                return
+            try:
+                await asyncio.gather(
+                    self._pump(reader, up_writer, lossy=False),
+                    self._pump(up_reader, writer, lossy=True),
+                )
+            finally:
+                await _close(up_writer)
+        finally:
+            await _close(writer)
+            self._relays.discard(task)
+
+    async def _pump(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, lossy: bool
+    ) -> None:
+        try:
+            while data := await source.read(65536):
+                if lossy and self.lose_answers:
+                    continue
+                sink.write(data)
+                await sink.drain()
+        except OSError:  # a reset on either side ends the relay like a close does
+            pass
+        finally:
+            sink.close()
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+
+
+@pytest.fixture
+async def lossy_link(laddnet: Laddnet) -> AsyncIterator[LossyLink]:
+    link = LossyLink(laddnet.ocpp_port)
+    await link.start()
+    try:
+        yield link
+    finally:
+        await link.close()

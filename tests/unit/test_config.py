@@ -7,7 +7,7 @@ import os
 import pytest
 from pydantic import ValidationError
 
-from laddnet.config import DEFAULT_DATABASE_URL, Settings, async_database_url
+from laddnet.config import DEFAULT_DATABASE_URL, Settings, driver_database_url
 
 
 @pytest.fixture(autouse=True)
@@ -20,36 +20,36 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("sqlite:///./laddnet.db", "sqlite+aiosqlite:///./laddnet.db"),
-        ("sqlite:////var/lib/laddnet.db", "sqlite+aiosqlite:////var/lib/laddnet.db"),
-        ("postgresql://u:p@db:5432/laddnet", "postgresql+asyncpg://u:p@db:5432/laddnet"),
-        ("postgres://u@db/laddnet", "postgresql+asyncpg://u@db/laddnet"),
-        ("postgresql+psycopg://u@db/l", "postgresql+asyncpg://u@db/l"),
-        ("postgresql+psycopg2://u@db/l", "postgresql+asyncpg://u@db/l"),
-        ("postgresql+asyncpg://u@db/l", "postgresql+asyncpg://u@db/l"),
-        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite:///./laddnet.db", "sqlite:///./laddnet.db"),
+        ("sqlite:////var/lib/laddnet.db", "sqlite:////var/lib/laddnet.db"),
+        ("postgresql://u:p@db:5432/laddnet", "postgresql+psycopg://u:p@db:5432/laddnet"),
+        ("postgres://u@db/laddnet", "postgresql+psycopg://u@db/laddnet"),
+        ("postgresql+psycopg://u@db/l", "postgresql+psycopg://u@db/l"),
+        ("postgresql+psycopg2://u@db/l", "postgresql+psycopg://u@db/l"),
+        ("postgresql+asyncpg://u@db/l", "postgresql+psycopg://u@db/l"),
+        ("sqlite+pysqlite:///x.db", "sqlite:///x.db"),
         # Only the scheme changes, even if "://" appears again later.
-        ("postgresql://u:a://b@db/l", "postgresql+asyncpg://u:a://b@db/l"),
+        ("postgresql://u:a://b@db/l", "postgresql+psycopg://u:a://b@db/l"),
     ],
 )
-def test_async_database_url(url: str, expected: str) -> None:
-    assert async_database_url(url) == expected
+def test_driver_database_url(url: str, expected: str) -> None:
+    assert driver_database_url(url) == expected
 
 
 @pytest.mark.parametrize(
     "url",
     ["mysql://u@db/l", "http://x", "laddnet.db", "", "sqlite:/x.db", "SQLITE:///x.db"],
 )
-def test_async_database_url_rejects_other_schemes(url: str) -> None:
+def test_driver_database_url_rejects_other_schemes(url: str) -> None:
     with pytest.raises(ValueError, match="database"):
-        async_database_url(url)
+        driver_database_url(url)
 
 
 def test_defaults_without_environment() -> None:
     settings = Settings()
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.is_sqlite
-    assert settings.async_database_url.startswith("sqlite+aiosqlite://")
+    assert settings.driver_database_url.startswith("sqlite://")
     assert settings.environment == "development"
     settings.check_production()  # development tolerates the placeholder
 
@@ -62,7 +62,7 @@ def test_settings_read_laddnet_variables(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LADDNET_SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("OCPP_PORT", "1")  # no prefix: ignored
     settings = Settings()
-    assert settings.async_database_url == "postgresql+asyncpg://u@db:5432/laddnet"
+    assert settings.driver_database_url == "postgresql+psycopg://u@db:5432/laddnet"
     assert not settings.is_sqlite
     assert settings.ocpp_port == 9100
     assert settings.ping_interval == 12.5

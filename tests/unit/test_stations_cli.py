@@ -19,6 +19,7 @@ from laddnet.stations_cli import (
     MAX_PASSWORD,
     MAX_STATION_ID,
     MIN_PASSWORD,
+    StationRow,
     check_credentials,
     format_station_table,
     read_station_csv,
@@ -73,20 +74,20 @@ def test_reads_rows_with_extra_columns(tmp_path: Path) -> None:
         f"id,password,site\nCS-1,{GOOD},Depot\n CS-2 , {'q' * MAX_PASSWORD} ,Depot\n",
     )
     assert read_station_csv(path) == [
-        (StationId("CS-1"), GOOD),
-        (StationId("CS-2"), "q" * MAX_PASSWORD),
+        StationRow(StationId("CS-1"), GOOD, 2),
+        StationRow(StationId("CS-2"), "q" * MAX_PASSWORD, 3),
     ]
 
 
 def test_column_order_does_not_matter_and_a_bom_is_tolerated(tmp_path: Path) -> None:
     path = csv_file(tmp_path, f"password,id\r\n{GOOD},CS-1\r\n", encoding="utf-8-sig")
-    assert read_station_csv(path) == [(StationId("CS-1"), GOOD)]
+    assert read_station_csv(path) == [StationRow(StationId("CS-1"), GOOD, 2)]
 
 
 def test_password_may_contain_commas_when_quoted(tmp_path: Path) -> None:
     password = "a,b" + "c" * MIN_PASSWORD
     path = csv_file(tmp_path, f'id,password\nCS-1,"{password}"\n')
-    assert read_station_csv(path) == [(StationId("CS-1"), password)]
+    assert read_station_csv(path) == [StationRow(StationId("CS-1"), password, 2)]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ LaddnetError
  │    └── UnknownSession
  ├── InvalidInput             a request that can never succeed as sent
  ├── Conflict                 the request clashes with current state
+ │    └── DuplicateStation
  ├── NotAuthorized            the caller may not do this
  └── StorageUnavailable       the database failed; the caller should retry
 """
@@ -33,6 +34,12 @@ class InvalidInput(LaddnetError):
 
 class Conflict(LaddnetError):
     pass
+
+
+class DuplicateStation(Conflict):
+    def __init__(self, station_id: str) -> None:
+        super().__init__(f"station {station_id} already exists")
+        self.station_id = station_id
 
 
 class NotAuthorized(LaddnetError):

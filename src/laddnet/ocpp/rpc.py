@@ -8,6 +8,7 @@ with a timeout) are matched at once by the reader.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import secrets
@@ -77,6 +78,8 @@ class Connection:
         self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
         self._ids = itertools.count(1)
         self._id_prefix = secrets.token_hex(4)
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def subprotocol(self) -> str:
@@ -91,10 +94,19 @@ class Connection:
         except ConnectionClosed:
             pass
         finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+            await self._stop_worker(worker)
             if self._pending is not None and not self._pending[2].done():
                 self._pending[2].set_exception(CallTimeout("connection closed"))
+
+    async def _stop_worker(self, worker: asyncio.Task[None]) -> None:
+        """Let a CALL being handled finish (its commit may be shared with other stations'),
+        then stop the worker. Cancelling only while idle never interrupts a database operation.
+        """
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._call_timeout):
+                await self._idle.wait()
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
 
     async def call(
         self, action: str, payload: dict[str, Any], timeout: float | None = None
@@ -182,7 +194,11 @@ class Connection:
     async def _work(self) -> None:
         while True:
             message_id, action, payload = await self._inbound.get()
-            reply = await self._handle(message_id, action, payload)
+            self._idle.clear()
+            try:
+                reply = await self._handle(message_id, action, payload)
+            finally:
+                self._idle.set()
             try:
                 await self.ws.send(reply)
             except ConnectionClosed:

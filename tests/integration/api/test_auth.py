@@ -72,8 +72,8 @@ async def test_revoked_key_is_401(
     assert (await anonymous.get(STATIONS, headers=headers)).status_code == 200
     # No revoke use case exists yet; flip the stored flag as one would.
     key_id = admin_key.split("_")[1]
-    async with container.engine.begin() as conn:
-        await conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked=True))
+    with container.engine.begin() as conn:
+        conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked=True))
     response = await anonymous.get(STATIONS, headers=headers)
     assert_error(response, 401, "unauthorized", "unknown or revoked")
 

@@ -83,16 +83,16 @@ async def test_storage_failure_gets_internal_error_and_the_retry_is_stored(
         "timestamp": "2026-11-02T08:00:00Z",
     }
     engine = running.container.engine
-    async with engine.begin() as conn:
-        await conn.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
     try:
         with pytest.raises(CallErrorReceived) as error:
             await station.call("StartTransaction", payload)
         assert error.value.code == "InternalError"
         assert error.value.description == ""  # no internals reach the station
     finally:
-        async with engine.begin() as conn:
-            await conn.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
     answer = await station.call("StartTransaction", payload)
     assert answer["transactionId"] > 0
     _, total = await running.container.queries.sessions(station_id="CP-1")

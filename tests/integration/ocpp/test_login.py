@@ -32,8 +32,7 @@ async def _status_of_refusal(url: str, headers: dict[str, str], protocols: list[
 
 async def _security_kinds(running: Running) -> list[str]:
     for _ in range(50):  # security events are written in the background, after the refusal
-        async with running.container.stations._uow() as uow:
-            events = await uow.events.security_events()
+        events = await running.container.queries.security_events()
         if events:
             return [e["kind"] for e in events]
         await asyncio.sleep(0.05)

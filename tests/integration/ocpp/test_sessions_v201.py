@@ -195,7 +195,6 @@ async def test_notifications_are_acknowledged(running: Running) -> None:
     )
     assert (await station.call("DataTransfer", {"vendorId": "acme"}))["status"] == "UnknownVendorId"
     await station.close()
-    async with running.container.stations._uow() as uow:
-        events = await uow.events.security_events()
+    events = await running.container.queries.security_events()
     assert events[0]["kind"] == "station_reported"
     assert events[0]["detail"].startswith("TamperDetectionActivated")

@@ -1,27 +1,37 @@
-"""Engine creation and schema migration."""
+"""Engine creation and schema migration (SQLAlchemy's synchronous engine, used off the loop)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from laddnet.adapters.db.migrations import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(async_url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """Create the async engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
-    if async_url.startswith("sqlite"):
-        engine = create_async_engine(async_url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+def create_engine(driver_url: str, *, pool_size: int = 8) -> Engine:
+    """Create the engine; SQLite gets WAL, a busy timeout and SAVEPOINT-safe transactions."""
+    if driver_url.startswith("sqlite"):
+        engine = sa_create_engine(
+            driver_url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(async_url, pool_size=pool_size, max_overflow=pool_size)
+    return sa_create_engine(driver_url, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -30,31 +40,51 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The sqlite3 module's own transaction handling breaks SAVEPOINTs; we emit BEGIN ourselves.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # The batch writer asks for IMMEDIATE, so it never fails upgrading a read lock to a write.
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
-def _upgrade(connection: Connection, revision: str = "head") -> None:
-    command.upgrade(alembic_config(connection), revision)
+def is_current(engine: Engine) -> bool:
+    """True if the schema is at HEAD; answered without importing Alembic (CLI start-up time)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False  # a new database
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return version == HEAD
 
 
-async def migrate(engine: AsyncEngine) -> None:
+def migrate_sync(engine: Engine, revision: str = "head") -> None:
     """Bring the database to the latest schema; running it again changes nothing."""
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    if revision == "head" and is_current(engine):
+        return
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
+async def migrate(engine: Engine) -> None:
+    await asyncio.to_thread(migrate_sync, engine)
+
+
+def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    def _read(connection: Connection) -> Any:
-        return MigrationContext.configure(connection).get_current_revision()
-
-    async with engine.connect() as conn:
-        result: str | None = await conn.run_sync(_read)
-        return result
+    with engine.connect() as conn:
+        revision: str | None = MigrationContext.configure(conn).get_current_revision()
+        return revision

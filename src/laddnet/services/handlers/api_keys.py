@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from laddnet.domain.errors import InvalidInput
-from laddnet.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from laddnet.ports import Clock, Database, PasswordHasher
 
 PREFIX = "ldn"
 
@@ -28,8 +28,8 @@ class ApiPrincipal:
 
 
 class ApiKeyService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher) -> None:
-        self._uow = uow
+    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher) -> None:
+        self._db = db
         self._clock = clock
         self._hasher = hasher
         self._verified: dict[str, bytes] = {}
@@ -42,9 +42,8 @@ class ApiKeyService:
         key_id = secrets.token_hex(6)
         key = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(24)}"
         hashed = await asyncio.to_thread(self._hasher.hash, key)
-        async with self._uow() as uow:
-            await uow.api_keys.add(key_id, hashed, parsed.value, label, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(lambda uow: uow.api_keys.add(key_id, hashed, parsed.value, label, now))
         return key
 
     async def verify(self, key: str) -> ApiPrincipal | None:
@@ -52,8 +51,7 @@ class ApiKeyService:
         if len(parts) != 3 or parts[0] != PREFIX:
             return None
         key_id = parts[1]
-        async with self._uow() as uow:
-            row = await uow.api_keys.get(key_id)
+        row = await self._db.read(lambda uow: uow.api_keys.get(key_id))
         if row is None:
             return None
         hashed, role, revoked = row

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from laddnet.domain.authorization.model import AuthorizationDecision, IdToken, decide
-from laddnet.ports import Clock, UnitOfWorkFactory
+from laddnet.ports import Clock, Database
 
 
 class AuthorizationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow = uow
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
         self._clock = clock
 
     async def authorize(self, id_token: str) -> AuthorizationDecision:
-        async with self._uow() as uow:
-            token = await uow.tokens.get(id_token)
+        token = await self._db.read(lambda uow: uow.tokens.get(id_token))
         return decide(token, self._clock.now())
 
     async def add_token(
@@ -30,6 +29,5 @@ class AuthorizationService:
         token = IdToken(
             value=value, blocked=blocked, expires_at=expires_at, group=group, owner=owner
         )
-        async with self._uow() as uow:
-            await uow.tokens.save(token, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(lambda uow: uow.tokens.save(token, now))

@@ -1,36 +1,18 @@
-"""Charging-session handlers. Every write is idempotent on a business key, never a message id.
-
-1.6: a start is identified by station + connector + idTag + meterStart + timestamp, so a
-StartTransaction re-sent after a lost answer gets the same transaction id. 2.0.1: a session is
-identified by station + transactionId and each event by its seqNo; events may arrive in any order.
-"""
+"""Charging-session use cases: each is one unit of work, committed before it returns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
-from laddnet.domain.authorization.model import AuthorizationDecision, decide
+from laddnet.domain.authorization.model import AuthorizationDecision
 from laddnet.domain.sessions.commands import (
-    EventType,
     RecordMeterValues,
     RecordTransactionEvent,
     StartSession,
     StopSession,
 )
-from laddnet.domain.sessions.meter import assess
-from laddnet.domain.sessions.model import (
-    ENERGY_REGISTER,
-    Anomaly,
-    ChargingSession,
-    MeterSample,
-    SessionStatus,
-)
-from laddnet.ports import Clock, UnitOfWork, UnitOfWorkFactory
-
-BEGIN = "Transaction.Begin"
-END = "Transaction.End"
+from laddnet.ports import Clock, Database
+from laddnet.services.handlers import session_writes as writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,204 +22,28 @@ class StartResult:
 
 
 class SessionService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, max_power_w: int) -> None:
-        self._uow = uow
+    def __init__(self, db: Database, clock: Clock, max_power_w: int) -> None:
+        self._db = db
         self._clock = clock
         self._max_power_w = max_power_w
 
     async def start_session(self, cmd: StartSession) -> StartResult:
-        key = "|".join(
-            (
-                cmd.station_id,
-                str(cmd.connector_id),
-                cmd.id_token,
-                str(cmd.meter_start_wh),
-                cmd.started_at.isoformat(),
-            )
-        )
         now = self._clock.now()
-        async with self._uow() as uow:
-            token = await uow.tokens.get(cmd.id_token)
-            decision = decide(token, now)
-            existing = await uow.sessions.by_start_key(key)
-            if existing is not None:
-                return StartResult(existing.id, decision)
-            session_id = await uow.sessions.create(
-                station_id=cmd.station_id,
-                start_key=key,
-                ocpp_version=cmd.ocpp_version,
-                evse_id=cmd.evse_id,
-                connector_id=cmd.connector_id,
-                id_token=cmd.id_token,
-                authorization_status=decision.status.value,
-                status=SessionStatus.ACTIVE.value,
-                started_at=cmd.started_at,
-                meter_start_wh=cmd.meter_start_wh,
-                energy_wh=Decimal(0),
-                review_required=False,
-                anomalies="",
-                created_at=now,
-                updated_at=now,
-            )
-            start = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
-            await uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [start], now)
-            await uow.commit()
+        session_id, decision = await self._db.write(lambda uow: writes.start(uow, cmd, now))
         return StartResult(session_id, decision)
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
-        async with self._uow() as uow:
-            session = await uow.sessions.get(cmd.session_id) if cmd.session_id > 0 else None
-            if session is not None and session.station_id != cmd.station_id:
-                session = None  # another station's id: never touch someone else's session
-            if session is None:
-                session = await uow.sessions.open_session_for_stop(
-                    cmd.station_id, cmd.id_token, cmd.stopped_at
-                )
-            if session is None:
-                session = await self._orphan_stop(uow, cmd, now)
-            evse = session.evse_id or 0
-            stop = _register_sample(cmd.stopped_at, cmd.meter_stop_wh, END)
-            samples = [*cmd.samples, stop]
-            await uow.sessions.add_samples(cmd.station_id, evse, session.id, samples, now)
-            if session.status is SessionStatus.ACTIVE:
-                await uow.sessions.update(
-                    session.id,
-                    status=SessionStatus.COMPLETED.value,
-                    stopped_at=cmd.stopped_at,
-                    stop_reason=cmd.reason,
-                    meter_stop_wh=cmd.meter_stop_wh,
-                    updated_at=now,
-                )
-            await self._reassess(uow, session.id)
-            decision = None
-            if cmd.id_token:
-                decision = decide(await uow.tokens.get(cmd.id_token), now)
-            await uow.commit()
-        return decision
-
-    async def _orphan_stop(
-        self, uow: UnitOfWork, cmd: StopSession, now: datetime
-    ) -> ChargingSession:
-        """A stop for a start we never stored: keep it, flagged, so nothing is lost."""
-        session_id = await uow.sessions.create(
-            station_id=cmd.station_id,
-            ocpp_version="1.6",
-            id_token=cmd.id_token,
-            status=SessionStatus.ACTIVE.value,
-            started_at=None,
-            energy_wh=Decimal(0),
-            review_required=True,
-            anomalies=Anomaly.UNKNOWN_START.value,
-            created_at=now,
-            updated_at=now,
-        )
-        session = await uow.sessions.get(session_id)
-        assert session is not None
-        return session
+        return await self._db.write(lambda uow: writes.stop(uow, cmd, now, self._max_power_w))
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
-        async with self._uow() as uow:
-            session: ChargingSession | None = None
-            if cmd.session_id is not None:
-                session = await uow.sessions.get(cmd.session_id)
-            elif cmd.transaction_ref is not None:
-                session = await uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
-            if session is not None and session.station_id != cmd.station_id:
-                session = None
-            session_id = session.id if session is not None else None
-            await uow.sessions.add_samples(
-                cmd.station_id, cmd.evse_id, session_id, cmd.samples, now
-            )
-            if session is not None:
-                await self._reassess(uow, session.id)
-            await uow.commit()
+        await self._db.write(lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w))
 
     async def record_transaction_event(
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
-        async with self._uow() as uow:
-            session = await uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
-            if session is None:
-                session_id = await uow.sessions.create(
-                    station_id=cmd.station_id,
-                    transaction_ref=cmd.transaction_ref,
-                    ocpp_version=cmd.ocpp_version,
-                    status=SessionStatus.ACTIVE.value,
-                    started_at=cmd.occurred_at,
-                    energy_wh=Decimal(0),
-                    review_required=False,
-                    anomalies="",
-                    created_at=now,
-                    updated_at=now,
-                )
-                session = await uow.sessions.get(session_id)
-                assert session is not None
-            decision = None
-            if cmd.id_token:
-                decision = decide(await uow.tokens.get(cmd.id_token), now)
-            fresh = await uow.sessions.add_transaction_event(
-                session.id,
-                cmd.seq_no,
-                cmd.event_type.value,
-                cmd.trigger_reason,
-                cmd.occurred_at,
-                now,
-            )
-            if fresh:
-                await uow.sessions.update(session.id, **_event_changes(session, cmd, decision, now))
-                evse = cmd.evse_id or session.evse_id or 0
-                await uow.sessions.add_samples(cmd.station_id, evse, session.id, cmd.samples, now)
-                await self._reassess(uow, session.id)
-            await uow.commit()
-        return decision
-
-    async def _reassess(self, uow: UnitOfWork, session_id: int) -> None:
-        """Recompute billable energy from every stored register reading, in station time."""
-        session = await uow.sessions.get(session_id)
-        assert session is not None
-        readings = sorted(
-            await uow.sessions.register_readings(session_id), key=lambda r: (r.at, r.wh)
+        return await self._db.write(
+            lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w)
         )
-        start_known = Anomaly.UNKNOWN_START.value not in session.anomalies
-        start = readings[0] if readings and start_known else None
-        rest = readings[1:] if start is not None else readings
-        result = assess(start, rest, self._max_power_w)
-        anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
-        await uow.sessions.update(
-            session_id,
-            energy_wh=result.energy_wh,
-            review_required=bool(anomalies),
-            anomalies=",".join(anomalies),
-        )
-
-
-def _register_sample(at: datetime, wh: Decimal, context: str) -> MeterSample:
-    return MeterSample(
-        sampled_at=at, measurand=ENERGY_REGISTER, value=wh, unit="Wh", context=context
-    )
-
-
-def _event_changes(
-    session: ChargingSession,
-    cmd: RecordTransactionEvent,
-    decision: AuthorizationDecision | None,
-    now: datetime,
-) -> dict[str, object]:
-    changes: dict[str, object] = {"updated_at": now}
-    if session.evse_id is None and cmd.evse_id is not None:
-        changes["evse_id"] = cmd.evse_id
-        changes["connector_id"] = cmd.connector_id or 1
-    if session.id_token is None and cmd.id_token:
-        changes["id_token"] = cmd.id_token
-        if decision is not None:
-            changes["authorization_status"] = decision.status.value
-    if session.started_at is None or cmd.occurred_at < session.started_at:
-        changes["started_at"] = cmd.occurred_at
-    if cmd.event_type is EventType.ENDED:
-        changes["status"] = SessionStatus.COMPLETED.value
-        changes["stopped_at"] = cmd.occurred_at
-        changes["stop_reason"] = cmd.stopped_reason
-    return changes

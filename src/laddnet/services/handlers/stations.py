@@ -12,37 +12,35 @@ from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.domain.stations.model import RegistrationStatus, StatusReport, reduce_status
-from laddnet.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
 
 
 class StationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher) -> None:
-        self._uow = uow
+    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher) -> None:
+        self._db = db
         self._clock = clock
         self._hasher = hasher
-        # station id -> sha256 of the last password that passed argon2 verification. A
-        # reconnect storm would otherwise cost one argon2 verification per station.
+        # station id -> sha256 of (hash, password) that passed argon2 verification. A reconnect
+        # storm would otherwise cost one argon2 verification per station.
         self._verified: dict[str, bytes] = {}
 
     async def add_station(self, station_id: StationId, password: str) -> None:
-        hashed = await asyncio.to_thread(self._hasher.hash, password)
-        async with self._uow() as uow:
-            await uow.stations.add(station_id, hashed, self._clock.now())
-            await uow.commit()
+        await self.add_stations([(station_id, password)])
 
     async def add_stations(self, credentials: list[tuple[StationId, str]]) -> None:
         """Add many stations in one transaction: all of them or none."""
         hashed = [(sid, await asyncio.to_thread(self._hasher.hash, pw)) for sid, pw in credentials]
-        async with self._uow() as uow:
-            now = self._clock.now()
+        now = self._clock.now()
+
+        def add(uow: UnitOfWork) -> None:
             for sid, digest in hashed:
-                await uow.stations.add(sid, digest, now)
-            await uow.commit()
+                uow.stations.add(sid, digest, now)
+
+        await self._db.write(add)
 
     async def authenticate(self, station_id: StationId, password: str) -> bool:
-        """True if the station is known and the password is right. Unknown → UnknownStation."""
-        async with self._uow() as uow:
-            hashed = await uow.stations.password_hash(station_id)
+        """True if the password is right. An unknown station raises UnknownStation."""
+        hashed = await self._db.read(lambda uow: uow.stations.password_hash(station_id))
         if hashed is None:
             raise UnknownStation(station_id)
         fingerprint = hashlib.sha256(hashed.encode() + b"\0" + password.encode()).digest()
@@ -56,51 +54,51 @@ class StationService:
 
     async def register_boot(self, cmd: RegisterBoot) -> RegistrationStatus:
         status = RegistrationStatus.ACCEPTED
-        async with self._uow() as uow:
-            await uow.stations.record_boot(
-                cmd.station_id, cmd.info, cmd.ocpp_version, status, self._clock.now()
+        now = self._clock.now()
+        await self._db.write(
+            lambda uow: uow.stations.record_boot(
+                cmd.station_id, cmd.info, cmd.ocpp_version, status, now
             )
-            await uow.commit()
+        )
         return status
 
     async def is_accepted(self, station_id: StationId) -> bool:
-        async with self._uow() as uow:
-            status = await uow.stations.registration_status(station_id)
+        status = await self._db.read(lambda uow: uow.stations.registration_status(station_id))
         return status is RegistrationStatus.ACCEPTED
 
     async def heartbeat(self, station_id: StationId) -> None:
-        async with self._uow() as uow:
-            await uow.stations.touch(station_id, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(lambda uow: uow.stations.touch(station_id, now))
 
     async def set_presence(
         self, station_id: StationId, connected: bool, ocpp_version: str | None
     ) -> None:
-        async with self._uow() as uow:
-            await uow.stations.set_presence(station_id, connected, ocpp_version, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(
+            lambda uow: uow.stations.set_presence(station_id, connected, ocpp_version, now)
+        )
 
     async def clear_presence(self) -> None:
-        async with self._uow() as uow:
-            await uow.stations.clear_presence()
-            await uow.commit()
+        await self._db.write(lambda uow: uow.stations.clear_presence())
 
     async def report_status(self, report: StatusReport) -> None:
-        async with self._uow() as uow:
-            current = await uow.stations.connector_state(
+        now = self._clock.now()
+
+        def apply(uow: UnitOfWork) -> None:
+            current = uow.stations.connector_state(
                 report.station_id, report.evse_id, report.connector_id
             )
             new = reduce_status(current, report)
             if new is not None:
-                await uow.stations.save_connector_state(report, new, self._clock.now())
-                await uow.commit()
+                uow.stations.save_connector_state(report, new, now)
+
+        await self._db.write(apply)
 
     async def record_station_event(
         self, station_id: StationId, kind: str, payload: dict[str, Any]
     ) -> None:
-        async with self._uow() as uow:
-            await uow.events.station_event(station_id, kind, payload, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(lambda uow: uow.events.station_event(station_id, kind, payload, now))
 
     async def record_security_event(
         self,
@@ -109,6 +107,7 @@ class StationService:
         detail: str,
         remote_address: str | None = None,
     ) -> None:
-        async with self._uow() as uow:
-            await uow.events.security(kind, station_id, detail, remote_address, self._clock.now())
-            await uow.commit()
+        now = self._clock.now()
+        await self._db.write(
+            lambda uow: uow.events.security(kind, station_id, detail, remote_address, now)
+        )

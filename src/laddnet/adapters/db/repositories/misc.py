@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, func, insert, select
 
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
@@ -16,13 +15,11 @@ from laddnet.domain.security.model import SecurityEventKind
 
 
 class SqlTokenRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def get(self, value: str) -> IdToken | None:
-        row = (
-            await self._conn.execute(select(id_tokens).where(id_tokens.c.value == value))
-        ).first()
+    def get(self, value: str) -> IdToken | None:
+        row = (self._conn.execute(select(id_tokens).where(id_tokens.c.value == value))).first()
         if row is None:
             return None
         return IdToken(
@@ -33,7 +30,7 @@ class SqlTokenRepository:
             owner=row.owner,
         )
 
-    async def save(self, token: IdToken, now: datetime) -> None:
+    def save(self, token: IdToken, now: datetime) -> None:
         values = {
             "value": token.value,
             "blocked": token.blocked,
@@ -42,42 +39,38 @@ class SqlTokenRepository:
             "owner": token.owner,
             "created_at": now,
         }
-        await self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
+        self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
 
-    async def count(self) -> int:
-        return int(
-            (await self._conn.execute(select(func.count()).select_from(id_tokens))).scalar_one()
-        )
+    def count(self) -> int:
+        return int((self._conn.execute(select(func.count()).select_from(id_tokens))).scalar_one())
 
 
 class SqlApiKeyRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def add(
-        self, key_id: str, key_hash: str, role: str, label: str | None, now: datetime
-    ) -> None:
-        existing = await self._conn.execute(select(api_keys.c.id).where(api_keys.c.id == key_id))
+    def add(self, key_id: str, key_hash: str, role: str, label: str | None, now: datetime) -> None:
+        existing = self._conn.execute(select(api_keys.c.id).where(api_keys.c.id == key_id))
         if existing.first() is not None:
             raise Conflict("api key id collision")
-        await self._conn.execute(
+        self._conn.execute(
             insert(api_keys).values(
                 id=key_id, key_hash=key_hash, role=role, label=label, revoked=False, created_at=now
             )
         )
 
-    async def get(self, key_id: str) -> tuple[str, str, bool] | None:
-        row = (await self._conn.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
+    def get(self, key_id: str) -> tuple[str, str, bool] | None:
+        row = (self._conn.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
         return (row.key_hash, row.role, bool(row.revoked)) if row else None
 
 
 class SqlEventLog:
     """Append-only logs: security events and station-reported events."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def security(
+    def security(
         self,
         kind: SecurityEventKind,
         station_id: str | None,
@@ -85,7 +78,7 @@ class SqlEventLog:
         remote_address: str | None,
         now: datetime,
     ) -> None:
-        await self._conn.execute(
+        self._conn.execute(
             insert(security_events).values(
                 kind=kind.value,
                 station_id=station_id,
@@ -95,17 +88,17 @@ class SqlEventLog:
             )
         )
 
-    async def station_event(
+    def station_event(
         self, station_id: str, kind: str, payload: dict[str, Any], now: datetime
     ) -> None:
-        await self._conn.execute(
+        self._conn.execute(
             insert(station_events).values(
                 station_id=station_id, kind=kind, payload=payload, received_at=now
             )
         )
 
-    async def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = await self._conn.execute(
+    def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
             select(security_events).order_by(security_events.c.id.desc()).limit(limit)
         )
         return [dict(r._mapping) for r in rows]

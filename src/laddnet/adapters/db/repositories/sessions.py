@@ -7,8 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
@@ -22,21 +21,21 @@ from laddnet.domain.sessions.model import (
 
 
 class SqlSessionRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def get(self, session_id: int) -> ChargingSession | None:
-        return await self._one(sessions.c.id == session_id)
+    def get(self, session_id: int) -> ChargingSession | None:
+        return self._one(sessions.c.id == session_id)
 
-    async def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
-        return await self._one(
+    def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
+        return self._one(
             (sessions.c.station_id == station_id) & (sessions.c.transaction_ref == transaction_ref)
         )
 
-    async def by_start_key(self, start_key: str) -> ChargingSession | None:
-        return await self._one(sessions.c.start_key == start_key)
+    def by_start_key(self, start_key: str) -> ChargingSession | None:
+        return self._one(sessions.c.start_key == start_key)
 
-    async def open_session_for_stop(
+    def open_session_for_stop(
         self, station_id: str, id_token: str | None, stopped_at: datetime
     ) -> ChargingSession | None:
         """The latest active session a stop without a usable transaction id must belong to."""
@@ -48,24 +47,20 @@ class SqlSessionRepository:
         if id_token:
             cond = cond & (sessions.c.id_token == id_token)
         row = (
-            await self._conn.execute(
+            self._conn.execute(
                 select(sessions).where(cond).order_by(sessions.c.started_at.desc()).limit(1)
             )
         ).first()
         return _session(row._mapping) if row else None
 
-    async def create(self, **values: Any) -> int:
-        result = await self._conn.execute(
-            insert(sessions).values(**values).returning(sessions.c.id)
-        )
+    def create(self, **values: Any) -> int:
+        result = self._conn.execute(insert(sessions).values(**values).returning(sessions.c.id))
         return int(result.scalar_one())
 
-    async def update(self, session_id: int, **values: Any) -> None:
-        await self._conn.execute(
-            update(sessions).where(sessions.c.id == session_id).values(**values)
-        )
+    def update(self, session_id: int, **values: Any) -> None:
+        self._conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
 
-    async def add_transaction_event(
+    def add_transaction_event(
         self,
         session_id: int,
         seq_no: int,
@@ -75,8 +70,9 @@ class SqlSessionRepository:
         now: datetime,
     ) -> bool:
         """Record a 2.0.1 event; False if this seqNo was already stored (a re-send)."""
-        result = await self._conn.execute(
-            insert_ignoring_duplicates(self._conn, transaction_events).values(
+        result = self._conn.execute(
+            insert_ignoring_duplicates(self._conn, transaction_events)
+            .values(
                 session_id=session_id,
                 seq_no=seq_no,
                 event_type=event_type,
@@ -84,10 +80,12 @@ class SqlSessionRepository:
                 occurred_at=occurred_at,
                 received_at=now,
             )
+            .returning(transaction_events.c.seq_no)
         )
-        return bool(result.rowcount)
+        # RETURNING, not rowcount: some drivers report -1 for INSERT ... ON CONFLICT DO NOTHING.
+        return result.first() is not None
 
-    async def add_samples(
+    def add_samples(
         self,
         station_id: str,
         evse_id: int,
@@ -113,10 +111,10 @@ class SqlSessionRepository:
             }
             for s in samples
         ]
-        await self._conn.execute(insert_ignoring_duplicates(self._conn, meter_samples), rows)
+        self._conn.execute(insert_ignoring_duplicates(self._conn, meter_samples), rows)
 
-    async def register_readings(self, session_id: int) -> list[RegisterReading]:
-        rows = await self._conn.execute(
+    def register_readings(self, session_id: int) -> list[RegisterReading]:
+        rows = self._conn.execute(
             select(meter_samples.c.sampled_at, meter_samples.c.value)
             .where(
                 meter_samples.c.session_id == session_id,
@@ -128,8 +126,8 @@ class SqlSessionRepository:
         )
         return [RegisterReading(at=r.sampled_at, wh=Decimal(r.value)) for r in rows]
 
-    async def samples(self, session_id: int) -> list[MeterSample]:
-        rows = await self._conn.execute(
+    def samples(self, session_id: int) -> list[MeterSample]:
+        rows = self._conn.execute(
             select(meter_samples)
             .where(meter_samples.c.session_id == session_id)
             .order_by(meter_samples.c.sampled_at, meter_samples.c.id)
@@ -147,7 +145,7 @@ class SqlSessionRepository:
             for r in rows
         ]
 
-    async def list(
+    def list(
         self,
         *,
         station_id: str | None,
@@ -164,9 +162,9 @@ class SqlSessionRepository:
         if until is not None:
             cond = cond & (sessions.c.started_at < until)
         total = (
-            await self._conn.execute(select(func.count()).select_from(sessions).where(cond))
+            self._conn.execute(select(func.count()).select_from(sessions).where(cond))
         ).scalar_one()
-        rows = await self._conn.execute(
+        rows = self._conn.execute(
             select(sessions)
             .where(cond)
             .order_by(sessions.c.started_at.desc().nulls_last(), sessions.c.id.desc())
@@ -175,8 +173,8 @@ class SqlSessionRepository:
         )
         return [_session(r._mapping) for r in rows], int(total)
 
-    async def _one(self, cond: Any) -> ChargingSession | None:
-        row = (await self._conn.execute(select(sessions).where(cond))).first()
+    def _one(self, cond: Any) -> ChargingSession | None:
+        row = (self._conn.execute(select(sessions).where(cond))).first()
         return _session(row._mapping) if row else None
 
 

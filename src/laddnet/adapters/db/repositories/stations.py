@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, func, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
 from laddnet.adapters.db.tables import connectors, stations
-from laddnet.domain.errors import Conflict
+from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.stations.model import (
     ChargingState,
@@ -25,29 +24,30 @@ from laddnet.domain.stations.model import (
 
 
 class SqlStationRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def password_hash(self, station_id: StationId) -> str | None:
-        row = await self._conn.execute(
+    def password_hash(self, station_id: StationId) -> str | None:
+        row = self._conn.execute(
             select(stations.c.password_hash).where(stations.c.id == station_id)
         )
         return row.scalar_one_or_none()
 
-    async def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
-        stmt = insert_ignoring_duplicates(self._conn, stations).values(
-            id=station_id, password_hash=password_hash, connected=False, created_at=now
+    def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
+        stmt = (
+            insert_ignoring_duplicates(self._conn, stations)
+            .values(id=station_id, password_hash=password_hash, connected=False, created_at=now)
+            .returning(stations.c.id)
         )
-        result = await self._conn.execute(stmt)
-        if result.rowcount == 0:
-            raise Conflict(f"station {station_id} already exists")
+        if self._conn.execute(stmt).first() is None:
+            raise DuplicateStation(station_id)
 
-    async def set_password_hash(self, station_id: StationId, password_hash: str) -> None:
-        await self._conn.execute(
+    def set_password_hash(self, station_id: StationId, password_hash: str) -> None:
+        self._conn.execute(
             update(stations).where(stations.c.id == station_id).values(password_hash=password_hash)
         )
 
-    async def record_boot(
+    def record_boot(
         self,
         station_id: StationId,
         info: StationInfo,
@@ -55,7 +55,7 @@ class SqlStationRepository:
         status: RegistrationStatus,
         now: datetime,
     ) -> None:
-        await self._conn.execute(
+        self._conn.execute(
             update(stations)
             .where(stations.c.id == station_id)
             .values(
@@ -70,38 +70,36 @@ class SqlStationRepository:
             )
         )
 
-    async def registration_status(self, station_id: StationId) -> RegistrationStatus | None:
-        row = await self._conn.execute(
+    def registration_status(self, station_id: StationId) -> RegistrationStatus | None:
+        row = self._conn.execute(
             select(stations.c.registration_status).where(stations.c.id == station_id)
         )
         value = row.scalar_one_or_none()
         return RegistrationStatus(value) if value else None
 
-    async def touch(self, station_id: StationId, now: datetime) -> None:
-        await self._conn.execute(
+    def touch(self, station_id: StationId, now: datetime) -> None:
+        self._conn.execute(
             update(stations).where(stations.c.id == station_id).values(last_seen_at=now)
         )
 
-    async def set_presence(
+    def set_presence(
         self, station_id: StationId, connected: bool, ocpp_version: str | None, now: datetime
     ) -> None:
         values: dict[str, Any] = {"connected": connected, "last_seen_at": now}
         if connected:
             values["connected_since"] = now
             values["ocpp_version"] = ocpp_version
-        await self._conn.execute(
-            update(stations).where(stations.c.id == station_id).values(**values)
-        )
+        self._conn.execute(update(stations).where(stations.c.id == station_id).values(**values))
 
-    async def clear_presence(self) -> None:
+    def clear_presence(self) -> None:
         """Mark every station disconnected: used when a single-node gateway starts."""
-        await self._conn.execute(update(stations).values(connected=False))
+        self._conn.execute(update(stations).values(connected=False))
 
-    async def connector_state(
+    def connector_state(
         self, station_id: StationId, evse_id: EvseId, connector_id: ConnectorId
     ) -> ConnectorState | None:
         row = (
-            await self._conn.execute(
+            self._conn.execute(
                 select(connectors).where(
                     connectors.c.station_id == station_id,
                     connectors.c.evse_id == evse_id,
@@ -111,7 +109,7 @@ class SqlStationRepository:
         ).first()
         return _connector_state(row._mapping) if row else None
 
-    async def save_connector_state(
+    def save_connector_state(
         self, report: StatusReport, state: ConnectorState, now: datetime
     ) -> None:
         values = {
@@ -124,34 +122,30 @@ class SqlStationRepository:
             "reported_at": state.reported_at,
             "received_at": now,
         }
-        await self._conn.execute(
+        self._conn.execute(
             upsert(self._conn, connectors, ["station_id", "evse_id", "connector_id"], values)
         )
 
-    async def get(self, station_id: StationId) -> Station | None:
-        row = (
-            await self._conn.execute(select(stations).where(stations.c.id == station_id))
-        ).first()
+    def get(self, station_id: StationId) -> Station | None:
+        row = (self._conn.execute(select(stations).where(stations.c.id == station_id))).first()
         if row is None:
             return None
-        conn_rows = await self._conn.execute(
+        conn_rows = self._conn.execute(
             select(connectors)
             .where(connectors.c.station_id == station_id)
             .order_by(connectors.c.evse_id, connectors.c.connector_id)
         )
         return _station(row._mapping, [r._mapping for r in conn_rows])
 
-    async def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]:
-        total = (await self._conn.execute(select(func.count()).select_from(stations))).scalar_one()
+    def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]:
+        total = (self._conn.execute(select(func.count()).select_from(stations))).scalar_one()
         rows = (
-            await self._conn.execute(
-                select(stations).order_by(stations.c.id).limit(limit).offset(offset)
-            )
+            self._conn.execute(select(stations).order_by(stations.c.id).limit(limit).offset(offset))
         ).all()
         ids = [r.id for r in rows]
         by_station: dict[str, list[Any]] = {i: [] for i in ids}
         if ids:
-            conn_rows = await self._conn.execute(
+            conn_rows = self._conn.execute(
                 select(connectors)
                 .where(connectors.c.station_id.in_(ids))
                 .order_by(connectors.c.evse_id, connectors.c.connector_id)

@@ -1,0 +1,168 @@
+"""The database as the services see it: batched writes on one thread, reads on a pool.
+
+Writes: every unit of work is a plain function of a unit of work. One writer thread owns one
+connection and runs the units of work queued at that moment in ONE transaction, each inside its
+own SAVEPOINT (a failing one is rolled back alone), then COMMITs once and only then resolves their
+futures. So the gateway still answers a station only after its data is committed (ack after
+commit), a hundred stations cost one COMMIT, and no SQL runs on the event loop. On SQLite the
+writer is the process's only writer (BEGIN IMMEDIATE), so pooled connections never fight over
+the write lock.
+
+Reads run in a small thread pool, each in its own short transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
+from laddnet.domain.errors import StorageUnavailable
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+_DB_ERRORS = (DBAPIError, OSError)
+
+
+@dataclass
+class _Job:
+    work: Callable[[SqlUnitOfWork], Any]
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+    result: Any = None
+    error: BaseException | None = None
+
+
+_STOP = object()
+
+
+class SqlDatabase:
+    def __init__(self, engine: Engine, *, max_group: int = 500, readers: int = 4) -> None:
+        self.engine = engine
+        self._max_group = max_group
+        self._jobs: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._thread_lock = threading.Lock()
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="laddnet-db-read")
+        self.commits = 0  # groups committed; read by tests and the benchmark
+
+    async def write(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        """Run `work` in the next group; return once its group is committed."""
+        self._ensure_thread()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(work, future, loop))
+        return await future
+
+    async def read(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._read, work)
+
+    def close(self) -> None:
+        thread = self._thread
+        if thread is not None:
+            self._jobs.put(_STOP)
+            thread.join(timeout=30)
+            self._thread = None
+        self._readers.shutdown(wait=True)
+        self.engine.dispose()
+
+    def _read(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        try:
+            with self.engine.connect() as conn:
+                result = work(SqlUnitOfWork(conn))
+                conn.rollback()
+                return result
+        except _DB_ERRORS as exc:
+            raise StorageUnavailable("database unavailable") from exc
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None:
+            return
+        with self._thread_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="laddnet-db-writer", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is _STOP:
+                return
+            group = [first]
+            while len(group) < self._max_group:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is _STOP:
+                    self._jobs.put(_STOP)
+                    break
+                group.append(job)
+            self._run_group([j for j in group if isinstance(j, _Job)])
+
+    def _run_group(self, jobs: list[_Job]) -> None:
+        failure: BaseException | None = None
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    uow = SqlUnitOfWork(conn)
+                    for job in jobs:
+                        _run_in_savepoint(conn, uow, job)
+                self.commits += 1
+        except _DB_ERRORS as exc:
+            failure = StorageUnavailable("database unavailable")
+            failure.__cause__ = exc
+            log.info("database write failed: %s", type(exc).__name__)
+        except Exception as exc:
+            # Deliberately broad: whatever broke the group, every waiter must hear of it.
+            log.exception("database write group failed")
+            failure = exc
+        for job in jobs:
+            if failure is not None:
+                _deliver(job, None, failure if job.error is None else job.error)
+            else:
+                _deliver(job, job.result, job.error)
+
+
+def _run_in_savepoint(conn: Connection, uow: SqlUnitOfWork, job: _Job) -> None:
+    if job.future.cancelled():
+        return
+    savepoint = conn.begin_nested()
+    try:
+        job.result = job.work(uow)
+    except _DB_ERRORS as exc:
+        savepoint.rollback()
+        job.error = StorageUnavailable("database error")
+        job.error.__cause__ = exc
+    except Exception as exc:
+        savepoint.rollback()
+        job.error = exc
+    else:
+        savepoint.commit()
+
+
+def _deliver(job: _Job, result: Any, error: BaseException | None) -> None:
+    def settle() -> None:
+        if job.future.done():
+            return
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(result)
+
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+        job.loop.call_soon_threadsafe(settle)

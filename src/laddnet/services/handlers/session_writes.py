@@ -1,0 +1,214 @@
+"""The synchronous bodies of the session handlers; each runs inside one unit of work.
+
+Every write is idempotent on a business key, never a message id. 1.6: a start is identified by
+station + connector + idTag + meterStart + timestamp, so a StartTransaction re-sent after a lost
+answer gets the same transaction id. 2.0.1: a session is identified by station + transactionId
+and each event by its seqNo; events may arrive in any order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from laddnet.domain.authorization.model import AuthorizationDecision, decide
+from laddnet.domain.sessions.commands import (
+    EventType,
+    RecordMeterValues,
+    RecordTransactionEvent,
+    StartSession,
+    StopSession,
+)
+from laddnet.domain.sessions.meter import assess
+from laddnet.domain.sessions.model import (
+    ENERGY_REGISTER,
+    Anomaly,
+    ChargingSession,
+    MeterSample,
+    SessionStatus,
+)
+from laddnet.ports import UnitOfWork
+
+BEGIN = "Transaction.Begin"
+END = "Transaction.End"
+
+
+def start_key(cmd: StartSession) -> str:
+    parts = (
+        cmd.station_id,
+        str(cmd.connector_id),
+        cmd.id_token,
+        str(cmd.meter_start_wh),
+        cmd.started_at.isoformat(),
+    )
+    return "|".join(parts)
+
+
+def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, AuthorizationDecision]:
+    decision = decide(uow.tokens.get(cmd.id_token), now)
+    key = start_key(cmd)
+    existing = uow.sessions.by_start_key(key)
+    if existing is not None:
+        return existing.id, decision
+    session_id = uow.sessions.create(
+        station_id=cmd.station_id,
+        start_key=key,
+        ocpp_version=cmd.ocpp_version,
+        evse_id=cmd.evse_id,
+        connector_id=cmd.connector_id,
+        id_token=cmd.id_token,
+        authorization_status=decision.status.value,
+        status=SessionStatus.ACTIVE.value,
+        started_at=cmd.started_at,
+        meter_start_wh=cmd.meter_start_wh,
+        energy_wh=Decimal(0),
+        review_required=False,
+        anomalies="",
+        created_at=now,
+        updated_at=now,
+    )
+    first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
+    uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
+    return session_id, decision
+
+
+def stop(
+    uow: UnitOfWork, cmd: StopSession, now: datetime, max_power_w: int
+) -> AuthorizationDecision | None:
+    session = uow.sessions.get(cmd.session_id) if cmd.session_id > 0 else None
+    if session is not None and session.station_id != cmd.station_id:
+        session = None  # another station's id: never touch someone else's session
+    if session is None:
+        session = uow.sessions.open_session_for_stop(cmd.station_id, cmd.id_token, cmd.stopped_at)
+    if session is None:
+        session = _orphan_stop(uow, cmd, now)
+    last = _register_sample(cmd.stopped_at, cmd.meter_stop_wh, END)
+    samples = [*cmd.samples, last]
+    uow.sessions.add_samples(cmd.station_id, session.evse_id or 0, session.id, samples, now)
+    if session.status is SessionStatus.ACTIVE:
+        uow.sessions.update(
+            session.id,
+            status=SessionStatus.COMPLETED.value,
+            stopped_at=cmd.stopped_at,
+            stop_reason=cmd.reason,
+            meter_stop_wh=cmd.meter_stop_wh,
+            updated_at=now,
+        )
+    reassess(uow, session.id, max_power_w)
+    return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
+
+
+def _orphan_stop(uow: UnitOfWork, cmd: StopSession, now: datetime) -> ChargingSession:
+    """A stop for a start we never stored: keep it, flagged, so nothing is lost."""
+    session_id = uow.sessions.create(
+        station_id=cmd.station_id,
+        ocpp_version="1.6",
+        id_token=cmd.id_token,
+        status=SessionStatus.ACTIVE.value,
+        started_at=None,
+        energy_wh=Decimal(0),
+        review_required=True,
+        anomalies=Anomaly.UNKNOWN_START.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session = uow.sessions.get(session_id)
+    assert session is not None
+    return session
+
+
+def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_power_w: int) -> None:
+    session: ChargingSession | None = None
+    if cmd.session_id is not None:
+        session = uow.sessions.get(cmd.session_id)
+    elif cmd.transaction_ref is not None:
+        session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
+    if session is not None and session.station_id != cmd.station_id:
+        session = None
+    session_id = session.id if session is not None else None
+    uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, cmd.samples, now)
+    if session is not None and _has_register(cmd.samples):
+        reassess(uow, session.id, max_power_w)
+
+
+def transaction_event(
+    uow: UnitOfWork, cmd: RecordTransactionEvent, now: datetime, max_power_w: int
+) -> AuthorizationDecision | None:
+    session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
+    if session is None:
+        session_id = uow.sessions.create(
+            station_id=cmd.station_id,
+            transaction_ref=cmd.transaction_ref,
+            ocpp_version=cmd.ocpp_version,
+            status=SessionStatus.ACTIVE.value,
+            started_at=cmd.occurred_at,
+            energy_wh=Decimal(0),
+            review_required=False,
+            anomalies="",
+            created_at=now,
+            updated_at=now,
+        )
+        session = uow.sessions.get(session_id)
+        assert session is not None
+    decision = decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
+    fresh = uow.sessions.add_transaction_event(
+        session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
+    )
+    if fresh:
+        uow.sessions.update(session.id, **_event_changes(session, cmd, decision, now))
+        evse = cmd.evse_id or session.evse_id or 0
+        uow.sessions.add_samples(cmd.station_id, evse, session.id, cmd.samples, now)
+        if _has_register(cmd.samples):
+            reassess(uow, session.id, max_power_w)
+    return decision
+
+
+def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
+    """Recompute billable energy from every stored register reading, in station time."""
+    session = uow.sessions.get(session_id)
+    assert session is not None
+    readings = sorted(uow.sessions.register_readings(session_id), key=lambda r: (r.at, r.wh))
+    start_known = Anomaly.UNKNOWN_START.value not in session.anomalies
+    first = readings[0] if readings and start_known else None
+    rest = readings[1:] if first is not None else readings
+    result = assess(first, rest, max_power_w)
+    anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
+    uow.sessions.update(
+        session_id,
+        energy_wh=result.energy_wh,
+        review_required=bool(anomalies),
+        anomalies=",".join(anomalies),
+    )
+
+
+def _has_register(samples: tuple[MeterSample, ...]) -> bool:
+    return any(s.measurand == ENERGY_REGISTER for s in samples)
+
+
+def _register_sample(at: datetime, wh: Decimal, context: str) -> MeterSample:
+    return MeterSample(
+        sampled_at=at, measurand=ENERGY_REGISTER, value=wh, unit="Wh", context=context
+    )
+
+
+def _event_changes(
+    session: ChargingSession,
+    cmd: RecordTransactionEvent,
+    decision: AuthorizationDecision | None,
+    now: datetime,
+) -> dict[str, object]:
+    changes: dict[str, object] = {"updated_at": now}
+    if session.evse_id is None and cmd.evse_id is not None:
+        changes["evse_id"] = cmd.evse_id
+        changes["connector_id"] = cmd.connector_id or 1
+    if session.id_token is None and cmd.id_token:
+        changes["id_token"] = cmd.id_token
+        if decision is not None:
+            changes["authorization_status"] = decision.status.value
+    if session.started_at is None or cmd.occurred_at < session.started_at:
+        changes["started_at"] = cmd.occurred_at
+    if cmd.event_type is EventType.ENDED:
+        changes["status"] = SessionStatus.COMPLETED.value
+        changes["stopped_at"] = cmd.occurred_at
+        changes["stop_reason"] = cmd.stopped_reason
+    return changes

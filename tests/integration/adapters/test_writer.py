@@ -1,0 +1,110 @@
+"""The batch writer: shared COMMITs, isolated failures, nothing reported durable before it is."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Connection, event, text
+
+from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
+from laddnet.adapters.db.writer import SqlDatabase
+from laddnet.bootstrap import Container
+from laddnet.domain.authorization.model import IdToken
+from laddnet.domain.errors import StorageUnavailable
+
+NOW = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+def _saver(value: str, fail: bool = False) -> Callable[[SqlUnitOfWork], str]:
+    def save(uow: SqlUnitOfWork) -> str:
+        uow.tokens.save(IdToken(value), NOW)
+        if fail:
+            raise ValueError("this unit of work fails")
+        return value
+
+    return save
+
+
+async def _stored(db: SqlDatabase) -> set[str]:
+    rows = await db.read(lambda uow: uow.connection.execute(text("SELECT value FROM id_tokens")))
+    return {r[0] for r in rows}
+
+
+async def test_concurrent_units_share_commits(container: Container) -> None:
+    db = container.database
+    results = await asyncio.gather(*(db.write(_saver(f"T{n}")) for n in range(200)))
+    assert results == [f"T{n}" for n in range(200)]
+    assert await _stored(db) == {f"T{n}" for n in range(200)}
+    assert 1 <= db.commits < 200
+
+
+async def test_a_failing_unit_is_rolled_back_alone(container: Container) -> None:
+    db = container.database
+    results = await asyncio.gather(
+        *(db.write(_saver(f"T{n}", fail=(n == 3))) for n in range(8)),
+        return_exceptions=True,
+    )
+    assert isinstance(results[3], ValueError)
+    assert [r for i, r in enumerate(results) if i != 3] == [f"T{n}" for n in range(8) if n != 3]
+    assert await _stored(db) == {f"T{n}" for n in range(8) if n != 3}
+
+
+async def test_a_failed_commit_fails_every_member(container: Container) -> None:
+    db = container.database
+
+    def refuse(_conn: Connection) -> None:
+        raise OSError("disk gone")
+
+    event.listen(db.engine, "commit", refuse)
+    try:
+        results = await asyncio.gather(
+            *(db.write(_saver(f"T{n}")) for n in range(5)),
+            return_exceptions=True,
+        )
+    finally:
+        event.remove(db.engine, "commit", refuse)
+    assert all(isinstance(r, StorageUnavailable) for r in results)
+    assert await _stored(db) == set()
+    assert await db.write(_saver("AFTER")) == "AFTER"
+
+
+async def test_answer_comes_only_after_commit(container: Container) -> None:
+    db = container.database
+    seen: list[str] = []
+
+    def on_commit(_conn: Connection) -> None:
+        seen.append("commit")
+
+    event.listen(db.engine, "commit", on_commit)
+    try:
+        await db.write(_saver("ONE"))
+        seen.append("answered")
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+    assert seen == ["commit", "answered"]
+
+
+async def test_cancelled_waiter_does_not_block_others(container: Container) -> None:
+    db = container.database
+    first = asyncio.ensure_future(db.write(_saver("SLOW")))
+    others = [asyncio.ensure_future(db.write(_saver(f"T{n}"))) for n in range(5)]
+    first.cancel()
+    assert await asyncio.wait_for(asyncio.gather(*others), 10) == [f"T{n}" for n in range(5)]
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+async def test_unreachable_database_is_storage_unavailable() -> None:
+    from laddnet.adapters.db.engine import create_engine
+
+    db = SqlDatabase(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    try:
+        with pytest.raises(StorageUnavailable):
+            await db.write(_saver("X"))
+        with pytest.raises(StorageUnavailable):
+            await db.read(lambda uow: uow.tokens.get("X"))
+    finally:
+        await asyncio.to_thread(db.close)
