@@ -85,6 +85,10 @@ sessions = Table(
     Column("meter_start_wh", WattHours, nullable=True),
     Column("meter_stop_wh", WattHours, nullable=True),
     Column("energy_wh", WattHours, nullable=False, default=0),
+    # The last energy-register reading counted in energy_wh, so the next one is checked against
+    # it without re-reading the whole session.
+    Column("last_register_at", UtcDateTime, nullable=True),
+    Column("last_register_wh", WattHours, nullable=True),
     Column("review_required", Boolean, nullable=False, default=False),
     Column("anomalies", String(200), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from laddnet.domain.errors import InvalidInput
-from laddnet.domain.sessions.model import Anomaly, RegisterReading
+from laddnet.domain.sessions.model import ENERGY_REGISTER, Anomaly, MeterSample, RegisterReading
 
 _SCALE_TO_BASE = {"Wh": Decimal(1), "kWh": Decimal(1000), "W": Decimal(1), "kW": Decimal(1000)}
 _BASE_UNIT = {"Wh": "Wh", "kWh": "Wh", "W": "W", "kW": "W"}
@@ -102,3 +102,34 @@ def _walk_order(reading: RegisterReading) -> tuple[object, Decimal]:
     # Readings with the same station time are walked lowest first, so the result never depends
     # on the order they arrived in.
     return reading.at, reading.wh
+
+
+def is_main_register(sample: MeterSample) -> bool:
+    """The reading billed: the total energy register, not a per-phase or inlet value."""
+    return (
+        sample.measurand == ENERGY_REGISTER
+        and sample.phase is None
+        and sample.location in (None, "Outlet")
+    )
+
+
+def extend(
+    energy_wh: Decimal, last: RegisterReading, new: Sequence[RegisterReading], max_power_w: int
+) -> EnergyAssessment | None:
+    """Add readings later than `last` to an assessment without re-reading the session.
+
+    Returns None when a reading is not later than `last` (out of order or re-sent): the caller
+    must then `assess` all readings again. Otherwise the result equals that of `assess`.
+    """
+    ordered = sorted(new, key=_walk_order)
+    if not ordered or ordered[0].at <= last.at:
+        return None
+    anomalies: list[Anomaly] = []
+    for reading in ordered:
+        anomaly = check_step(last, reading, max_power_w)
+        if anomaly is not None:
+            anomalies.append(anomaly)
+            continue
+        energy_wh += reading.wh - last.wh
+        last = reading
+    return EnergyAssessment(energy_wh=energy_wh, last=last, anomalies=anomalies)

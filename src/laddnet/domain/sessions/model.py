@@ -65,3 +65,4 @@ class ChargingSession:
     energy_wh: Decimal
     review_required: bool
     anomalies: tuple[str, ...]
+    last_register: RegisterReading | None = None

@@ -8,6 +8,7 @@ and each event by its seqNo; events may arrive in any order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,12 +20,13 @@ from laddnet.domain.sessions.commands import (
     StartSession,
     StopSession,
 )
-from laddnet.domain.sessions.meter import assess
+from laddnet.domain.sessions.meter import assess, extend, is_main_register
 from laddnet.domain.sessions.model import (
     ENERGY_REGISTER,
     Anomaly,
     ChargingSession,
     MeterSample,
+    RegisterReading,
     SessionStatus,
 )
 from laddnet.ports import UnitOfWork
@@ -62,6 +64,8 @@ def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, Autho
         started_at=cmd.started_at,
         meter_start_wh=cmd.meter_start_wh,
         energy_wh=Decimal(0),
+        last_register_at=cmd.started_at,
+        last_register_wh=cmd.meter_start_wh,
         review_required=False,
         anomalies="",
         created_at=now,
@@ -94,7 +98,7 @@ def stop(
             meter_stop_wh=cmd.meter_stop_wh,
             updated_at=now,
         )
-    reassess(uow, session.id, max_power_w)
+    count_energy(uow, session, samples, max_power_w)
     return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
 
 
@@ -127,8 +131,8 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
         session = None
     session_id = session.id if session is not None else None
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, cmd.samples, now)
-    if session is not None and _has_register(cmd.samples):
-        reassess(uow, session.id, max_power_w)
+    if session is not None:
+        count_energy(uow, session, cmd.samples, max_power_w)
 
 
 def transaction_event(
@@ -158,9 +162,32 @@ def transaction_event(
         uow.sessions.update(session.id, **_event_changes(session, cmd, decision, now))
         evse = cmd.evse_id or session.evse_id or 0
         uow.sessions.add_samples(cmd.station_id, evse, session.id, cmd.samples, now)
-        if _has_register(cmd.samples):
-            reassess(uow, session.id, max_power_w)
+        count_energy(uow, session, cmd.samples, max_power_w)
     return decision
+
+
+def count_energy(
+    uow: UnitOfWork, session: ChargingSession, samples: Sequence[MeterSample], max_power_w: int
+) -> None:
+    """Bring the billable energy up to date with new samples: cheaply when they come in order."""
+    readings = [RegisterReading(s.sampled_at, s.value) for s in samples if is_main_register(s)]
+    if not readings:
+        return
+    result = None
+    if session.last_register is not None and not session.anomalies:
+        result = extend(session.energy_wh, session.last_register, readings, max_power_w)
+    if result is None:
+        reassess(uow, session.id, max_power_w)
+        return
+    anomalies = sorted(a.value for a in set(result.anomalies))
+    uow.sessions.update(
+        session.id,
+        energy_wh=result.energy_wh,
+        last_register_at=result.last.at if result.last else None,
+        last_register_wh=result.last.wh if result.last else None,
+        review_required=bool(anomalies),
+        anomalies=",".join(anomalies),
+    )
 
 
 def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
@@ -176,13 +203,11 @@ def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
     uow.sessions.update(
         session_id,
         energy_wh=result.energy_wh,
+        last_register_at=result.last.at if result.last else None,
+        last_register_wh=result.last.wh if result.last else None,
         review_required=bool(anomalies),
         anomalies=",".join(anomalies),
     )
-
-
-def _has_register(samples: tuple[MeterSample, ...]) -> bool:
-    return any(s.measurand == ENERGY_REGISTER for s in samples)
 
 
 def _register_sample(at: datetime, wh: Decimal, context: str) -> MeterSample:

@@ -196,4 +196,9 @@ def _session(m: Any) -> ChargingSession:
         energy_wh=m["energy_wh"],
         review_required=bool(m["review_required"]),
         anomalies=tuple(a for a in (m["anomalies"] or "").split(",") if a),
+        last_register=(
+            RegisterReading(m["last_register_at"], m["last_register_wh"])
+            if m["last_register_at"] is not None
+            else None
+        ),
     )

@@ -139,6 +139,10 @@ def upgrade() -> None:
         sa.Column("meter_start_wh", laddnet.adapters.db.types.WattHours(), nullable=True),
         sa.Column("meter_stop_wh", laddnet.adapters.db.types.WattHours(), nullable=True),
         sa.Column("energy_wh", laddnet.adapters.db.types.WattHours(), nullable=False),
+        sa.Column(
+            "last_register_at", laddnet.adapters.db.types.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("last_register_wh", laddnet.adapters.db.types.WattHours(), nullable=True),
         sa.Column("review_required", sa.Boolean(), nullable=False),
         sa.Column("anomalies", sa.String(length=200), nullable=False),
         sa.Column(
