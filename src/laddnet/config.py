@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
     boot_admission_limit: int = Field(
-        200,
+        2000,
         description="Boots handled at once; beyond this, stations get Pending and retry later.",
     )
     max_station_power_w: int = Field(

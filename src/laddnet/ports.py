@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from laddnet.domain.authorization.model import IdToken
@@ -69,6 +70,13 @@ class SessionRepository(Protocol):
     ) -> ChargingSession | None: ...
     def create(self, **values: Any) -> int: ...
     def update(self, session_id: int, **values: Any) -> None: ...
+    def update_energy(
+        self,
+        session_id: int,
+        energy_wh: Decimal,
+        last: RegisterReading | None,
+        anomalies: Sequence[str],
+    ) -> None: ...
     def add_transaction_event(
         self,
         session_id: int,

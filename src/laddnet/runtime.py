@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sys
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
@@ -70,6 +71,7 @@ async def serve(
             lifespan="off",
         )
     )
+    sys.setswitchinterval(0.0005)  # the writer thread must not hold the GIL for 5 ms at a time
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -180,14 +180,7 @@ def count_energy(
         reassess(uow, session.id, max_power_w)
         return
     anomalies = sorted(a.value for a in set(result.anomalies))
-    uow.sessions.update(
-        session.id,
-        energy_wh=result.energy_wh,
-        last_register_at=result.last.at if result.last else None,
-        last_register_wh=result.last.wh if result.last else None,
-        review_required=bool(anomalies),
-        anomalies=",".join(anomalies),
-    )
+    uow.sessions.update_energy(session.id, result.energy_wh, result.last, anomalies)
 
 
 def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
@@ -200,14 +193,7 @@ def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
     rest = readings[1:] if first is not None else readings
     result = assess(first, rest, max_power_w)
     anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
-    uow.sessions.update(
-        session_id,
-        energy_wh=result.energy_wh,
-        last_register_at=result.last.at if result.last else None,
-        last_register_wh=result.last.wh if result.last else None,
-        review_required=bool(anomalies),
-        anomalies=",".join(anomalies),
-    )
+    uow.sessions.update_energy(session_id, result.energy_wh, result.last, anomalies)
 
 
 def _register_sample(at: datetime, wh: Decimal, context: str) -> MeterSample:

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Insert, bindparam, func, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
@@ -19,13 +19,48 @@ from laddnet.domain.sessions.model import (
     SessionStatus,
 )
 
+# Hot-path statements are built once: building and cache-keying a statement per message cost
+# more than running it.
+_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
+_UPDATE_ENERGY = (
+    update(sessions)
+    .where(sessions.c.id == bindparam("session_id"))
+    .values(
+        energy_wh=bindparam("energy_wh"),
+        last_register_at=bindparam("last_register_at"),
+        last_register_wh=bindparam("last_register_wh"),
+        review_required=bindparam("review_required"),
+        anomalies=bindparam("anomalies"),
+    )
+)
+
 
 class SqlSessionRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def get(self, session_id: int) -> ChargingSession | None:
-        return self._one(sessions.c.id == session_id)
+        row = self._conn.execute(_BY_ID, {"session_id": session_id}).first()
+        return _session(row._mapping) if row else None
+
+    def update_energy(
+        self,
+        session_id: int,
+        energy_wh: Decimal,
+        last: RegisterReading | None,
+        anomalies: Sequence[str],
+    ) -> None:
+        self._conn.execute(
+            _UPDATE_ENERGY,
+            {
+                "session_id": session_id,
+                "energy_wh": energy_wh,
+                "last_register_at": last.at if last else None,
+                "last_register_wh": last.wh if last else None,
+                "review_required": bool(anomalies),
+                "anomalies": ",".join(anomalies),
+            },
+        )
 
     def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
         return self._one(
@@ -111,7 +146,7 @@ class SqlSessionRepository:
             }
             for s in samples
         ]
-        self._conn.execute(insert_ignoring_duplicates(self._conn, meter_samples), rows)
+        self._conn.execute(_insert_samples(self._conn), rows)
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
         rows = self._conn.execute(
@@ -202,3 +237,13 @@ def _session(m: Any) -> ChargingSession:
             else None
         ),
     )
+
+
+_INSERT_SAMPLES: dict[str, Insert] = {}
+
+
+def _insert_samples(conn: Connection) -> Insert:
+    stmt = _INSERT_SAMPLES.get(conn.dialect.name)
+    if stmt is None:
+        stmt = _INSERT_SAMPLES[conn.dialect.name] = insert_ignoring_duplicates(conn, meter_samples)
+    return stmt

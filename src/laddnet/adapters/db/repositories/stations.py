@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
 from laddnet.adapters.db.tables import connectors, stations
@@ -20,6 +20,17 @@ from laddnet.domain.stations.model import (
     Station,
     StationInfo,
     StatusReport,
+)
+
+_TOUCH = (
+    update(stations)
+    .where(stations.c.id == bindparam("station_id"))
+    .values(last_seen_at=bindparam("now"))
+)
+_CONNECTOR = select(connectors).where(
+    connectors.c.station_id == bindparam("station_id"),
+    connectors.c.evse_id == bindparam("evse_id"),
+    connectors.c.connector_id == bindparam("connector_id"),
 )
 
 
@@ -78,9 +89,7 @@ class SqlStationRepository:
         return RegistrationStatus(value) if value else None
 
     def touch(self, station_id: StationId, now: datetime) -> None:
-        self._conn.execute(
-            update(stations).where(stations.c.id == station_id).values(last_seen_at=now)
-        )
+        self._conn.execute(_TOUCH, {"station_id": station_id, "now": now})
 
     def set_presence(
         self, station_id: StationId, connected: bool, ocpp_version: str | None, now: datetime
@@ -98,15 +107,8 @@ class SqlStationRepository:
     def connector_state(
         self, station_id: StationId, evse_id: EvseId, connector_id: ConnectorId
     ) -> ConnectorState | None:
-        row = (
-            self._conn.execute(
-                select(connectors).where(
-                    connectors.c.station_id == station_id,
-                    connectors.c.evse_id == evse_id,
-                    connectors.c.connector_id == connector_id,
-                )
-            )
-        ).first()
+        params = {"station_id": station_id, "evse_id": evse_id, "connector_id": connector_id}
+        row = self._conn.execute(_CONNECTOR, params).first()
         return _connector_state(row._mapping) if row else None
 
     def save_connector_state(
