@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import base64
 import os
 
@@ -61,5 +62,7 @@ async def test_station_silent_to_pings_is_dropped_and_marked_offline(
         assert state is not None
         assert not state.connected
         writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
     finally:
         await gateway.stop()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Insert, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
@@ -130,23 +130,28 @@ class SqlSessionRepository:
     ) -> None:
         if not samples:
             return
+        # The busiest statement of all, so it skips SQLAlchemy's per-row bind processing: the
+        # values are converted here exactly as UtcDateTime would, once per timestamp.
+        stamp = _time_param(self._conn)
+        received = stamp(now)
+        stamps: dict[datetime, object] = {}
         rows = [
-            {
-                "station_id": station_id,
-                "evse_id": evse_id,
-                "session_id": session_id,
-                "sampled_at": s.sampled_at,
-                "measurand": s.measurand,
-                "phase": s.phase or "",
-                "location": s.location or "",
-                "context": s.context or "",
-                "value": str(s.value),
-                "unit": s.unit,
-                "received_at": now,
-            }
+            (
+                station_id,
+                evse_id,
+                session_id,
+                stamps.get(s.sampled_at) or stamps.setdefault(s.sampled_at, stamp(s.sampled_at)),
+                s.measurand,
+                s.phase or "",
+                s.location or "",
+                s.context or "",
+                str(s.value),
+                s.unit,
+                received,
+            )
             for s in samples
         ]
-        self._conn.execute(_insert_samples(self._conn), rows)
+        self._conn.exec_driver_sql(_insert_samples_sql(self._conn), rows)
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
         rows = self._conn.execute(
@@ -239,11 +244,23 @@ def _session(m: Any) -> ChargingSession:
     )
 
 
-_INSERT_SAMPLES: dict[str, Insert] = {}
+_SAMPLE_COLUMNS = (
+    "station_id, evse_id, session_id, sampled_at, measurand, phase, location, context, value,"
+    " unit, received_at"
+)
 
 
-def _insert_samples(conn: Connection) -> Insert:
-    stmt = _INSERT_SAMPLES.get(conn.dialect.name)
-    if stmt is None:
-        stmt = _INSERT_SAMPLES[conn.dialect.name] = insert_ignoring_duplicates(conn, meter_samples)
-    return stmt
+def _insert_samples_sql(conn: Connection) -> str:
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    placeholders = ", ".join([marker] * 11)
+    return (
+        f"INSERT INTO meter_samples ({_SAMPLE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
+        " ON CONFLICT DO NOTHING"
+    )
+
+
+def _time_param(conn: Connection) -> Callable[[datetime], object]:
+    """How UtcDateTime hands a time to this driver: naive UTC text for SQLite, aware for psycopg."""
+    if conn.dialect.name == "sqlite":
+        return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return lambda at: at.astimezone(UTC)
