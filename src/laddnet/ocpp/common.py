@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from laddnet.domain.errors import InvalidInput
+from laddnet.domain.sessions.meter import normalize, parse_decimal
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
 from laddnet.ocpp.errors import ErrorKind, OcppError
 
 
@@ -27,3 +31,26 @@ def parse_time(text: str) -> datetime:
 
 def format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def meter_sample(
+    at: datetime, sampled: dict[str, Any], unit: str | None, multiplier: int = 0
+) -> MeterSample | None:
+    """One sampledValue as a normalized MeterSample; None if its value is not a number."""
+    measurand = sampled.get("measurand", ENERGY_REGISTER)
+    if unit is None and measurand.startswith("Energy"):
+        unit = "Wh"  # both versions' default unit for energy
+    try:
+        raw = parse_decimal(sampled["value"])
+    except InvalidInput:
+        return None  # a non-numeric reading cannot be billed or charted
+    value, normalized_unit = normalize(raw, unit, multiplier)
+    return MeterSample(
+        sampled_at=at,
+        measurand=measurand,
+        value=value,
+        unit=normalized_unit,
+        phase=sampled.get("phase"),
+        location=sampled.get("location"),
+        context=sampled.get("context"),
+    )

@@ -6,6 +6,8 @@ from typing import Any
 
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.stations.commands import RegisterBoot
+from laddnet.domain.stations.model import RegistrationStatus
 from laddnet.ocpp.common import format_time
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
@@ -50,3 +52,16 @@ def recorded(kind: str) -> Handler:
         return {}
 
     return record
+
+
+async def boot(ctx: HandlerContext, session: Session, command: RegisterBoot) -> dict[str, Any]:
+    """BootNotification after translation: Pending under a boot storm, else registered."""
+    now = format_time(ctx.services.clock.now())
+    if not ctx.admission.try_enter():
+        return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
+    try:
+        status = await ctx.services.stations.register_boot(command)
+    finally:
+        ctx.admission.leave()
+    session.accepted = status is RegistrationStatus.ACCEPTED
+    return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}

@@ -6,13 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
-from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession, StopSession
-from laddnet.domain.sessions.meter import normalize, parse_decimal
-from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.sessions.meter import parse_decimal
+from laddnet.domain.sessions.model import MeterSample
 from laddnet.domain.stations.model import ChargingState, ConnectorStatus, StationInfo, StatusReport
-from laddnet.ocpp.common import format_time, parse_time
+from laddnet.ocpp.common import format_time, meter_sample, parse_time
 
 VERSION = "1.6"
 
@@ -84,24 +83,9 @@ def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
         for sampled in meter_value["sampledValue"]:
             if sampled.get("format") == "SignedData":
                 continue  # signed blobs are evidence, not numbers; kept for a later issue
-            measurand = sampled.get("measurand", ENERGY_REGISTER)
-            default_unit = "Wh" if measurand.startswith("Energy") else None
-            try:
-                raw = parse_decimal(sampled["value"])
-            except InvalidInput:
-                continue  # a non-numeric reading cannot be billed or charted
-            value, unit = normalize(raw, sampled.get("unit", default_unit))
-            out.append(
-                MeterSample(
-                    sampled_at=at,
-                    measurand=measurand,
-                    value=value,
-                    unit=unit,
-                    phase=sampled.get("phase"),
-                    location=sampled.get("location"),
-                    context=sampled.get("context"),
-                )
-            )
+            sample = meter_sample(at, sampled, sampled.get("unit"))
+            if sample is not None:
+                out.append(sample)
     return tuple(out)
 
 

@@ -6,9 +6,7 @@ from typing import Any
 
 from laddnet.domain.ids import StationId
 from laddnet.domain.stations.commands import RegisterBoot
-from laddnet.domain.stations.model import RegistrationStatus
 from laddnet.ocpp import shared_handlers as shared
-from laddnet.ocpp.common import format_time
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
 from laddnet.ocpp.v201 import translate as t
@@ -17,20 +15,10 @@ from laddnet.ocpp.v201 import translate as t
 async def boot_notification(
     ctx: HandlerContext, session: Session, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    services = ctx.services
-    now = format_time(services.clock.now())
-    if not ctx.admission.try_enter():
-        return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
-    try:
-        status = await services.stations.register_boot(
-            RegisterBoot(
-                StationId(session.station_id), t.station_info(payload), t.VERSION, payload["reason"]
-            )
-        )
-    finally:
-        ctx.admission.leave()
-    session.accepted = status is RegistrationStatus.ACCEPTED
-    return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}
+    command = RegisterBoot(
+        StationId(session.station_id), t.station_info(payload), t.VERSION, payload["reason"]
+    )
+    return await shared.boot(ctx, session, command)
 
 
 async def status_notification(

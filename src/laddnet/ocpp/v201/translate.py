@@ -6,13 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
-from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
-from laddnet.domain.sessions.meter import normalize, parse_decimal
-from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.sessions.model import MeterSample
 from laddnet.domain.stations.model import ConnectorStatus, StationInfo, StatusReport
-from laddnet.ocpp.common import format_time, parse_time
+from laddnet.ocpp.common import format_time, meter_sample, parse_time
 
 VERSION = "2.0.1"
 
@@ -68,29 +66,12 @@ def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
     for meter_value in meter_values:
         at = parse_time(meter_value["timestamp"])
         for sampled in meter_value["sampledValue"]:
-            measurand = sampled.get("measurand", ENERGY_REGISTER)
             unit_of_measure = sampled.get("unitOfMeasure", {})
-            default_unit = "Wh" if measurand.startswith("Energy") else None
-            try:
-                raw = parse_decimal(sampled["value"])
-            except InvalidInput:
-                continue
-            value, unit = normalize(
-                raw,
-                unit_of_measure.get("unit", default_unit),
-                unit_of_measure.get("multiplier", 0),
+            sample = meter_sample(
+                at, sampled, unit_of_measure.get("unit"), unit_of_measure.get("multiplier", 0)
             )
-            out.append(
-                MeterSample(
-                    sampled_at=at,
-                    measurand=measurand,
-                    value=value,
-                    unit=unit,
-                    phase=sampled.get("phase"),
-                    location=sampled.get("location"),
-                    context=sampled.get("context"),
-                )
-            )
+            if sample is not None:
+                out.append(sample)
     return tuple(out)
 
 
