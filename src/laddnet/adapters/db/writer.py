@@ -47,7 +47,7 @@ _STOP = object()
 
 
 class SqlDatabase:
-    def __init__(self, engine: Engine, *, max_group: int = 500, readers: int = 4) -> None:
+    def __init__(self, engine: Engine, *, max_group: int = 64, readers: int = 4) -> None:
         self.engine = engine
         self._max_group = max_group
         self._jobs: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
