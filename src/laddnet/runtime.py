@@ -91,7 +91,7 @@ async def serve(
                 if api_task.done():
                     break
                 await asyncio.sleep(0.02)
-            log.warning(
+            log.info(
                 "Laddnet ready: OCPP ws://%s:%d/ocpp/{station_id}, API http://%s:%d/docs",
                 settings.host,
                 gateway.port,
@@ -102,7 +102,7 @@ async def serve(
             if on_ready is not None:
                 extra = group.create_task(on_ready(container, gateway))
             await stop.wait()
-            log.warning("stopping: closing station connections and the API")
+            log.info("stopping: closing station connections and the API")
             api.should_exit = True
             await gateway.stop()
             if extra is not None:

@@ -1,0 +1,1 @@
+"""Migration scripts, one per schema change, newest last (HEAD in the parent package)."""
