@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -161,26 +161,28 @@ class Gateway:
         if station_id is None or ws.subprotocol is None:
             await ws.close(1002, "no station or subprotocol")
             return
-        remote = _remote(ws)
-        session = Session(station_id, ws.subprotocol, remote)
-        stations = self._services.stations
-        try:
-            session.accepted = await stations.is_accepted(StationId(station_id))
-            await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
-        except StorageUnavailable:
-            await ws.close(1011, "try again later")
-            return
+        session = Session(station_id, ws.subprotocol, _remote(ws))
         connection = Connection(
             ws, session, self._dispatch, call_timeout=self._settings.call_timeout
         )
+        # Registered before any await: an older connection closing meanwhile then sees it has
+        # been replaced and does not mark the station offline. Presence writes go through the
+        # single writer in submission order, so "online" is never overwritten by a stale "offline".
         previous = self.registry.add(connection)
         if previous is not None:
             self._record_security(
                 SecurityEventKind.CONNECTION_REPLACED, station_id, "newer connection took over", ws
             )
-            await previous.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
+            self._in_background(
+                previous.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
+            )
         try:
+            stations = self._services.stations
+            session.accepted = await stations.is_accepted(StationId(station_id))
+            await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
             await connection.run()
+        except StorageUnavailable:
+            await ws.close(1011, "try again later")
         except ConnectionClosed:
             pass
         finally:
@@ -211,7 +213,11 @@ class Gateway:
         self, kind: SecurityEventKind, station_id: str | None, detail: str, conn: ServerConnection
     ) -> None:
         log.warning("security event %s station=%s", kind.value, station_id)
-        task = asyncio.create_task(self._write_security(kind, station_id, detail, _remote(conn)))
+        self._in_background(self._write_security(kind, station_id, detail, _remote(conn)))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Owned background work: kept referenced, and awaited when the gateway stops."""
+        task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
