@@ -69,6 +69,8 @@ async def test_tc_e_full_transaction_is_stored_with_energy(running: Running) -> 
     assert session.started_at == T0
     assert session.stopped_at == T0 + timedelta(minutes=20)
     assert session.energy_wh == Decimal(4500)
+    assert session.meter_start_wh == Decimal(10_000)
+    assert session.meter_stop_wh == Decimal(14_500)
     assert session.id_token == "TAG-1"
     assert (session.evse_id, session.connector_id) == (1, 1)
 

@@ -31,7 +31,11 @@ def create_engine(driver_url: str, *, pool_size: int = 8) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa_create_engine(driver_url, pool_size=pool_size, max_overflow=pool_size)
+    # pre_ping: after a PostgreSQL restart, stale pooled connections are replaced before use
+    # instead of failing one write group.
+    return sa_create_engine(
+        driver_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

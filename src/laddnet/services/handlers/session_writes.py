@@ -192,6 +192,8 @@ def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
     first = readings[0] if readings and start_known else None
     rest = readings[1:] if first is not None else readings
     result = assess(first, rest, max_power_w)
+    if session.meter_start_wh is None and first is not None:
+        uow.sessions.update(session_id, meter_start_wh=first.wh)  # 2.0.1: the first reading
     anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
     uow.sessions.update_energy(session_id, result.energy_wh, result.last, anomalies)
 
@@ -222,4 +224,7 @@ def _event_changes(
         changes["status"] = SessionStatus.COMPLETED.value
         changes["stopped_at"] = cmd.occurred_at
         changes["stop_reason"] = cmd.stopped_reason
+        registers = [s for s in cmd.samples if is_main_register(s)]
+        if registers:
+            changes["meter_stop_wh"] = max(registers, key=lambda s: s.sampled_at).value
     return changes
