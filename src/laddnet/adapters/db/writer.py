@@ -131,11 +131,10 @@ class SqlDatabase:
             # Deliberately broad: whatever broke the group, every waiter must hear of it.
             log.exception("database write group failed")
             failure = exc
-        for job in jobs:
-            if failure is not None:
-                _deliver(job, None, failure if job.error is None else job.error)
-            else:
-                _deliver(job, job.result, job.error)
+        if failure is not None:
+            for job in jobs:
+                job.result, job.error = None, job.error or failure
+        _deliver(jobs)
 
 
 def _run_in_savepoint(conn: Connection, uow: SqlUnitOfWork, job: _Job) -> None:
@@ -156,14 +155,21 @@ def _run_in_savepoint(conn: Connection, uow: SqlUnitOfWork, job: _Job) -> None:
     conn.exec_driver_sql("RELEASE SAVEPOINT job")
 
 
-def _deliver(job: _Job, result: Any, error: BaseException | None) -> None:
-    def settle() -> None:
-        if job.future.done():
-            return
-        if error is not None:
-            job.future.set_exception(error)
-        else:
-            job.future.set_result(result)
+def _deliver(jobs: list[_Job]) -> None:
+    """Settle the jobs' futures on their event loops, with one wake-up per loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+    for job in jobs:
+        by_loop.setdefault(job.loop, []).append(job)
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle, settled)
 
-    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
-        job.loop.call_soon_threadsafe(settle)
+
+def _settle(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.done():
+            continue  # cancelled while waiting; its work is committed all the same
+        if job.error is not None:
+            job.future.set_exception(job.error)
+        else:
+            job.future.set_result(job.result)
