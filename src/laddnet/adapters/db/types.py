@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy import BigInteger, DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
 _MILLI = Decimal(1000)
+_SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's own SQLite DATETIME format
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -43,11 +45,21 @@ class WattHours(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        return int((value * _MILLI).to_integral_value())
+        return milliwatt_hours(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return (Decimal(int(value)) / _MILLI).normalize() + Decimal(0)
+
+
+def milliwatt_hours(value: Decimal | None) -> int | None:
+    """What WattHours stores for `value`: for statements that bypass the type system."""
+    return None if value is None else int((value * _MILLI).to_integral_value())
+
+
+def time_param(dialect_name: str) -> Callable[[datetime | None], object]:
+    """What UtcDateTime hands the driver: naive UTC text for SQLite, aware UTC for PostgreSQL."""
+    if dialect_name == "sqlite":
+        return lambda at: None if at is None else at.astimezone(UTC).strftime(_SQLITE_FORMAT)
+    return lambda at: None if at is None else at.astimezone(UTC)

@@ -23,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import DBAPIError
 
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
@@ -55,6 +56,11 @@ class SqlDatabase:
         self._thread_lock = threading.Lock()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="laddnet-db-read")
         self.commits = 0  # groups committed; read by tests and the benchmark
+        # Statements on raw cursors raise the driver's own errors, not SQLAlchemy's wrappers.
+        self._db_errors: tuple[type[BaseException], ...] = (
+            *_DB_ERRORS,
+            engine.dialect.loaded_dbapi.Error,
+        )
 
     async def write(self, work: Callable[[SqlUnitOfWork], T]) -> T:
         """Run `work` in the next group; return once its group is committed."""
@@ -120,10 +126,14 @@ class SqlDatabase:
                 conn = conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
                     uow = SqlUnitOfWork(conn)
-                    for job in jobs:
-                        _run_in_savepoint(conn, uow, job)
+                    cursor = conn.connection.cursor()
+                    try:
+                        for job in jobs:
+                            _run_in_savepoint(cursor, uow, job, self._db_errors)
+                    finally:
+                        cursor.close()
                 self.commits += 1
-        except _DB_ERRORS as exc:
+        except self._db_errors as exc:
             failure = StorageUnavailable("database unavailable")
             failure.__cause__ = exc
             log.info("database write failed: %s", type(exc).__name__)
@@ -137,22 +147,24 @@ class SqlDatabase:
         _deliver(jobs)
 
 
-def _run_in_savepoint(conn: Connection, uow: SqlUnitOfWork, job: _Job) -> None:
+def _run_in_savepoint(
+    cursor: DBAPICursor, uow: SqlUnitOfWork, job: _Job, db_errors: tuple[type[BaseException], ...]
+) -> None:
     if job.future.cancelled():
         return
-    # Plain SQL savepoints: SQLAlchemy's nested-transaction objects cost more than the SQL.
-    conn.exec_driver_sql("SAVEPOINT job")
+    # Savepoints on the raw cursor: SQLAlchemy's nested transactions cost more than the SQL.
+    cursor.execute("SAVEPOINT job")
     try:
         job.result = job.work(uow)
-    except _DB_ERRORS as exc:
-        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT job")
+    except db_errors as exc:
+        cursor.execute("ROLLBACK TO SAVEPOINT job")
         job.error = StorageUnavailable("database error")
         job.error.__cause__ = exc
     except Exception as exc:
         # The job's own error (a domain error, a bug): undo its writes, hand it to its caller.
-        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT job")
+        cursor.execute("ROLLBACK TO SAVEPOINT job")
         job.error = exc
-    conn.exec_driver_sql("RELEASE SAVEPOINT job")
+    cursor.execute("RELEASE SAVEPOINT job")
 
 
 def _deliver(jobs: list[_Job]) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, selec
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
+from laddnet.adapters.db.types import milliwatt_hours, time_param
 from laddnet.domain.sessions.model import (
     ENERGY_REGISTER,
     ChargingSession,
@@ -22,17 +23,6 @@ from laddnet.domain.sessions.model import (
 # Hot-path statements are built once: building and cache-keying a statement per message cost
 # more than running it.
 _BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
-_UPDATE_ENERGY = (
-    update(sessions)
-    .where(sessions.c.id == bindparam("session_id"))
-    .values(
-        energy_wh=bindparam("energy_wh"),
-        last_register_at=bindparam("last_register_at"),
-        last_register_wh=bindparam("last_register_wh"),
-        review_required=bindparam("review_required"),
-        anomalies=bindparam("anomalies"),
-    )
-)
 
 
 class SqlSessionRepository:
@@ -50,17 +40,22 @@ class SqlSessionRepository:
         last: RegisterReading | None,
         anomalies: Sequence[str],
     ) -> None:
-        self._conn.execute(
-            _UPDATE_ENERGY,
-            {
-                "session_id": session_id,
-                "energy_wh": energy_wh,
-                "last_register_at": last.at if last else None,
-                "last_register_wh": last.wh if last else None,
-                "review_required": bool(anomalies),
-                "anomalies": ",".join(anomalies),
-            },
+        # Runs for every meter value: a raw DBAPI statement, values converted as the column
+        # types would (see adapters/db/types.py).
+        stamp = time_param(self._conn.dialect.name)
+        params = (
+            milliwatt_hours(energy_wh),
+            stamp(last.at if last else None),
+            milliwatt_hours(last.wh if last else None),
+            bool(anomalies),
+            ",".join(anomalies),
+            session_id,
         )
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(_update_energy_sql(self._conn), params)
+        finally:
+            cursor.close()
 
     def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
         return self._one(
@@ -132,7 +127,7 @@ class SqlSessionRepository:
             return
         # The busiest statement of all, so it skips SQLAlchemy's per-row bind processing: the
         # values are converted here exactly as UtcDateTime would, once per timestamp.
-        stamp = _time_param(self._conn)
+        stamp = time_param(self._conn.dialect.name)
         received = stamp(now)
         stamps: dict[datetime, object] = {}
         rows = [
@@ -151,7 +146,11 @@ class SqlSessionRepository:
             )
             for s in samples
         ]
-        self._conn.exec_driver_sql(_insert_samples_sql(self._conn), rows)
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.executemany(_insert_samples_sql(self._conn), rows)
+        finally:
+            cursor.close()
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
         rows = self._conn.execute(
@@ -251,16 +250,20 @@ _SAMPLE_COLUMNS = (
 
 
 def _insert_samples_sql(conn: Connection) -> str:
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    placeholders = ", ".join([marker] * 11)
+    placeholders = ", ".join([_marker(conn)] * 11)
     return (
         f"INSERT INTO meter_samples ({_SAMPLE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
         " ON CONFLICT DO NOTHING"
     )
 
 
-def _time_param(conn: Connection) -> Callable[[datetime], object]:
-    """How UtcDateTime hands a time to this driver: naive UTC text for SQLite, aware for psycopg."""
-    if conn.dialect.name == "sqlite":
-        return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return lambda at: at.astimezone(UTC)
+def _marker(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _update_energy_sql(conn: Connection) -> str:
+    m = _marker(conn)
+    return (
+        f"UPDATE sessions SET energy_wh = {m}, last_register_at = {m}, last_register_wh = {m},"  # noqa: S608
+        f" review_required = {m}, anomalies = {m} WHERE id = {m}"
+    )
