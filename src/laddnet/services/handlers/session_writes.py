@@ -159,7 +159,9 @@ def transaction_event(
         session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
     )
     if fresh:
-        uow.sessions.update(session.id, **_event_changes(session, cmd, decision, now))
+        changes = _event_changes(session, cmd, decision, now)
+        if changes.keys() != {"updated_at"}:  # a periodic update changes only the energy
+            uow.sessions.update(session.id, **changes)
         evse = cmd.evse_id or session.evse_id or 0
         uow.sessions.add_samples(cmd.station_id, evse, session.id, cmd.samples, now)
         count_energy(uow, session, cmd.samples, max_power_w)

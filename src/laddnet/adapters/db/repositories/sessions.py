@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
 
-from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
-from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
+from laddnet.adapters.db.tables import meter_samples, sessions
 from laddnet.adapters.db.types import milliwatt_hours, time_param
 from laddnet.domain.sessions.model import (
     ENERGY_REGISTER,
@@ -23,6 +22,10 @@ from laddnet.domain.sessions.model import (
 # Hot-path statements are built once: building and cache-keying a statement per message cost
 # more than running it.
 _BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
+_BY_REF = select(sessions).where(
+    sessions.c.station_id == bindparam("station_id"),
+    sessions.c.transaction_ref == bindparam("transaction_ref"),
+)
 
 
 class SqlSessionRepository:
@@ -58,9 +61,9 @@ class SqlSessionRepository:
             cursor.close()
 
     def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
-        return self._one(
-            (sessions.c.station_id == station_id) & (sessions.c.transaction_ref == transaction_ref)
-        )
+        params = {"station_id": station_id, "transaction_ref": transaction_ref}
+        row = self._conn.execute(_BY_REF, params).first()
+        return _session(row._mapping) if row else None
 
     def by_start_key(self, start_key: str) -> ChargingSession | None:
         return self._one(sessions.c.start_key == start_key)
@@ -100,20 +103,15 @@ class SqlSessionRepository:
         now: datetime,
     ) -> bool:
         """Record a 2.0.1 event; False if this seqNo was already stored (a re-send)."""
-        result = self._conn.execute(
-            insert_ignoring_duplicates(self._conn, transaction_events)
-            .values(
-                session_id=session_id,
-                seq_no=seq_no,
-                event_type=event_type,
-                trigger_reason=trigger_reason,
-                occurred_at=occurred_at,
-                received_at=now,
-            )
-            .returning(transaction_events.c.seq_no)
-        )
-        # RETURNING, not rowcount: some drivers report -1 for INSERT ... ON CONFLICT DO NOTHING.
-        return result.first() is not None
+        stamp = time_param(self._conn.dialect.name)
+        params = (session_id, seq_no, event_type, trigger_reason, stamp(occurred_at), stamp(now))
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(_insert_event_sql(self._conn), params)
+            # RETURNING, not rowcount: some drivers give -1 for INSERT ... ON CONFLICT DO NOTHING.
+            return cursor.fetchone() is not None
+        finally:
+            cursor.close()
 
     def add_samples(
         self,
@@ -266,4 +264,13 @@ def _update_energy_sql(conn: Connection) -> str:
     return (
         f"UPDATE sessions SET energy_wh = {m}, last_register_at = {m}, last_register_wh = {m},"  # noqa: S608
         f" review_required = {m}, anomalies = {m} WHERE id = {m}"
+    )
+
+
+def _insert_event_sql(conn: Connection) -> str:
+    placeholders = ", ".join([_marker(conn)] * 6)
+    return (
+        "INSERT INTO transaction_events"  # noqa: S608 - fixed text, values are parameters
+        " (session_id, seq_no, event_type, trigger_reason, occurred_at, received_at)"
+        f" VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING seq_no"
     )
