@@ -22,6 +22,7 @@ from laddnet.domain.security.model import SecurityEventKind
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
+from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     Refusal,
@@ -53,6 +54,7 @@ class Gateway:
         )
         self._server: Server | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._event_limiter = SecurityEventLimiter()
 
     @property
     def port(self) -> int:
@@ -212,8 +214,15 @@ class Gateway:
     def _record_security(
         self, kind: SecurityEventKind, station_id: str | None, detail: str, conn: ServerConnection
     ) -> None:
+        remote = _remote(conn)
+        host = remote.rsplit(":", 1)[0] if remote else None
+        suppressed = self._event_limiter.admit(kind.value, host)
+        if suppressed is None:
+            return  # this source has had its share of stored events for now
+        if suppressed:
+            detail = f"{detail} ({suppressed} similar events suppressed)"
         log.warning("security event %s station=%s", kind.value, station_id)
-        self._in_background(self._write_security(kind, station_id, detail, _remote(conn)))
+        self._in_background(self._write_security(kind, station_id, detail, remote))
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Owned background work: kept referenced, and awaited when the gateway stops."""

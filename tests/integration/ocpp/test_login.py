@@ -137,3 +137,23 @@ async def test_disconnect_marks_station_offline(running: Running) -> None:
         await asyncio.sleep(0.05)
     assert state is not None and not state.connected
     assert state.last_boot_at is not None
+
+
+async def test_login_flood_is_refused_and_reported_without_a_row_per_attempt(
+    running: Running,
+) -> None:
+    for _ in range(30):
+        status = await _status_of_refusal(
+            f"{running.base_url}/CP-1", _basic("CP-1", "wrong-password-0000000"), ["ocpp1.6"]
+        )
+        assert status == 401
+    stored: list[dict[str, object]] = []
+    for _ in range(50):  # stored in the background
+        events = await running.container.queries.security_events(limit=100)
+        stored = [e for e in events if e["kind"] == "bad_credentials"]
+        if len(stored) >= 20:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    events = await running.container.queries.security_events(limit=100)
+    assert len([e for e in events if e["kind"] == "bad_credentials"]) == 20
