@@ -108,3 +108,15 @@ async def test_unreachable_database_is_storage_unavailable() -> None:
             await db.read(lambda uow: uow.tokens.get("X"))
     finally:
         await asyncio.to_thread(db.close)
+
+
+async def test_savepoints_still_isolate_after_autocommit_reads(container: Container) -> None:
+    db = container.database
+    for _ in range(10):  # pooled connections go through autocommit reads first
+        await db.read(lambda uow: uow.tokens.get("X"))
+    results = await asyncio.gather(
+        db.write(_saver("KEEP")), db.write(_saver("DROP", fail=True)), return_exceptions=True
+    )
+    assert results[0] == "KEEP"
+    assert isinstance(results[1], ValueError)
+    assert await _stored(db) == {"KEEP"}

@@ -50,8 +50,12 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 def _sqlite_begin(conn: Connection) -> None:
     # The batch writer asks for IMMEDIATE, so it never fails upgrading a read lock to a write.
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # reads run statement by statement
+    # Returning an autocommit connection to the pool restores the driver's default; undo that.
+    conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -85,10 +85,9 @@ class SqlDatabase:
 
     def _read(self, work: Callable[[SqlUnitOfWork], T]) -> T:
         try:
-            with self.engine.connect() as conn:
-                result = work(SqlUnitOfWork(conn))
-                conn.rollback()
-                return result
+            # Autocommit: a read needs no BEGIN/ROLLBACK round trips around it.
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                return work(SqlUnitOfWork(conn))
         except _DB_ERRORS as exc:
             raise StorageUnavailable("database unavailable") from exc
 
