@@ -48,21 +48,27 @@ async def test_station_silent_to_pings_is_dropped_and_marked_offline(
     await gateway.start(host="127.0.0.1", port=0)
     try:
         writer = await _silent_client(gateway.port, "CP-9")
-        for _ in range(40):
-            if len(gateway.registry) == 1:
-                break
-            await asyncio.sleep(0.05)
-        assert len(gateway.registry) == 1
-        for _ in range(100):
-            if len(gateway.registry) == 0:
-                break
-            await asyncio.sleep(0.05)
-        assert len(gateway.registry) == 0
-        state = await container.queries.station(StationId("CP-9"))
-        assert state is not None
-        assert not state.connected
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
+        try:
+            for _ in range(40):
+                if len(gateway.registry) == 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(gateway.registry) == 1
+            for _ in range(100):
+                if len(gateway.registry) == 0:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(gateway.registry) == 0
+            for _ in range(100):  # the offline mark is written just after the connection is dropped
+                state = await container.queries.station(StationId("CP-9"))
+                if state is not None and not state.connected:
+                    break
+                await asyncio.sleep(0.05)
+            assert state is not None
+            assert not state.connected
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
     finally:
         await gateway.stop()
