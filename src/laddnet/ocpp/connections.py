@@ -37,6 +37,3 @@ class ConnectionRegistry:
 
     def __len__(self) -> int:
         return len(self._by_station)
-
-    def all(self) -> list[Connection]:
-        return list(self._by_station.values())

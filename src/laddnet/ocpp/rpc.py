@@ -66,13 +66,11 @@ class Connection:
         dispatch: Dispatch,
         *,
         call_timeout: float,
-        validate_responses: bool = True,
     ) -> None:
         self.ws = ws
         self.session = session
         self._dispatch = dispatch
         self._call_timeout = call_timeout
-        self._validate_responses = validate_responses
         self._inbound: asyncio.Queue[tuple[str, str, Any]] = asyncio.Queue(INBOUND_QUEUE)
         self._call_lock = asyncio.Lock()
         self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
@@ -176,8 +174,7 @@ class Connection:
         try:
             if not isinstance(payload, dict):
                 raise OcppError(ErrorKind.FORMAT, "CALLRESULT payload must be an object")
-            if self._validate_responses:
-                schemas.validate(self.subprotocol, action, payload, response=True)
+            schemas.validate(self.subprotocol, action, payload, response=True)
         except OcppError as exc:
             future.set_exception(CallRejected(code_for(exc.kind, self.subprotocol), str(exc)))
             return
@@ -208,8 +205,7 @@ class Connection:
         try:
             schemas.validate(self.subprotocol, action, payload)
             result = await self._dispatch(self.session, action, payload)
-            if self._validate_responses:
-                schemas.validate(self.subprotocol, action, result, response=True)
+            schemas.validate(self.subprotocol, action, result, response=True)
         except OcppError as exc:
             return self._error_frame(message_id, exc.kind, exc.description)
         except LaddnetError as exc:

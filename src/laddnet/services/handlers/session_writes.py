@@ -179,16 +179,19 @@ def count_energy(
     if session.last_register is not None and not session.anomalies:
         result = extend(session.energy_wh, session.last_register, readings, max_power_w)
     if result is None:
-        reassess(uow, session.id, max_power_w)
+        _reassess(uow, session, max_power_w)
         return
     anomalies = sorted(a.value for a in set(result.anomalies))
     uow.sessions.update_energy(session.id, result.energy_wh, result.last, anomalies)
 
 
-def reassess(uow: UnitOfWork, session_id: int, max_power_w: int) -> None:
-    """Recompute billable energy from every stored register reading, in station time."""
-    session = uow.sessions.get(session_id)
-    assert session is not None
+def _reassess(uow: UnitOfWork, session: ChargingSession, max_power_w: int) -> None:
+    """Recompute billable energy from every stored register reading, in station time.
+
+    `session` may predate this unit of work's own updates: none of them touch the anomalies or
+    the meter start read here.
+    """
+    session_id = session.id
     readings = sorted(uow.sessions.register_readings(session_id), key=lambda r: (r.at, r.wh))
     start_known = Anomaly.UNKNOWN_START.value not in session.anomalies
     first = readings[0] if readings and start_known else None

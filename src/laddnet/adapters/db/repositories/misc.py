@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
@@ -40,9 +40,6 @@ class SqlTokenRepository:
             "created_at": now,
         }
         self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
-
-    def count(self) -> int:
-        return int((self._conn.execute(select(func.count()).select_from(id_tokens))).scalar_one())
 
 
 class SqlApiKeyRepository:

@@ -53,11 +53,6 @@ class SqlStationRepository:
         if self._conn.execute(stmt).first() is None:
             raise DuplicateStation(station_id)
 
-    def set_password_hash(self, station_id: StationId, password_hash: str) -> None:
-        self._conn.execute(
-            update(stations).where(stations.c.id == station_id).values(password_hash=password_hash)
-        )
-
     def record_boot(
         self,
         station_id: StationId,
