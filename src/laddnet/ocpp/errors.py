@@ -59,7 +59,7 @@ class OcppError(Exception):
         self.description = description
 
 
-# JSON-schema keywords (as fastjsonschema reports them) → the error kind the specs define.
+# JSON-schema keywords (the last step of the failing schema path) → the error kind the specs define.
 SCHEMA_RULE_KINDS: dict[str, ErrorKind] = {
     "required": ErrorKind.OCCURRENCE_CONSTRAINT,
     "minItems": ErrorKind.OCCURRENCE_CONSTRAINT,

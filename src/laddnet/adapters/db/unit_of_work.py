@@ -11,15 +11,16 @@ from laddnet.adapters.db.repositories.misc import (
 )
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
+from laddnet.adapters.db.session_cache import SessionCache
 
 
 class SqlUnitOfWork:
     """The repositories over one connection; the transaction belongs to whoever made it."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, session_cache: SessionCache | None = None) -> None:
         self.connection = conn
         self.stations = SqlStationRepository(conn)
-        self.sessions = SqlSessionRepository(conn)
+        self.sessions = SqlSessionRepository(conn, session_cache)
         self.tokens = SqlTokenRepository(conn)
         self.api_keys = SqlApiKeyRepository(conn)
         self.events = SqlEventLog(conn)

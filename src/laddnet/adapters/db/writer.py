@@ -1,12 +1,13 @@
 """The database as the services see it: batched writes on one thread, reads on a pool.
 
-Writes: every unit of work is a plain function of a unit of work. One writer thread owns one
-connection and runs the units of work queued at that moment in ONE transaction, each inside its
-own SAVEPOINT (a failing one is rolled back alone), then COMMITs once and only then resolves their
-futures. So the gateway still answers a station only after its data is committed (ack after
-commit), a hundred stations cost one COMMIT, and no SQL runs on the event loop. On SQLite the
-writer is the process's only writer (BEGIN IMMEDIATE), so pooled connections never fight over
-the write lock.
+Writes: every unit of work is a plain function of a unit of work. One writer thread runs the
+units of work queued at that moment in ONE transaction, COMMITs once and only then resolves
+their futures. So the gateway still answers a station only after its data is committed (ack
+after commit), a hundred stations cost one COMMIT, and no SQL runs on the event loop. If any
+unit of work fails, the group is rolled back and each of its units of work runs again in a
+transaction of its own, so one failure costs the others a retry, never their data: cheaper in
+the common case than a SAVEPOINT around every unit of work. On SQLite the writer is the
+process's only writer (BEGIN IMMEDIATE), so pooled connections never fight over the write lock.
 
 Reads run in a small thread pool, each in its own short transaction.
 """
@@ -24,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import DBAPIError
 
+from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.domain.errors import StorageUnavailable
 
@@ -42,6 +43,7 @@ class _Job:
     loop: asyncio.AbstractEventLoop
     result: Any = None
     error: BaseException | None = None
+    retry: bool = False
 
 
 _STOP = object()
@@ -55,6 +57,7 @@ class SqlDatabase:
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="laddnet-db-read")
+        self._sessions = SessionCache()  # the writer thread's own
         self.commits = 0  # groups committed; read by tests and the benchmark
         # Statements on raw cursors raise the driver's own errors, not SQLAlchemy's wrappers.
         self._db_errors: tuple[type[BaseException], ...] = (
@@ -119,51 +122,66 @@ class SqlDatabase:
             self._run_group([j for j in group if isinstance(j, _Job)])
 
     def _run_group(self, jobs: list[_Job]) -> None:
-        failure: BaseException | None = None
+        jobs = [job for job in jobs if not job.future.cancelled()]
+        if not jobs:
+            return
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(sqlite_immediate=True)
-                with conn.begin():
-                    uow = SqlUnitOfWork(conn)
-                    cursor = conn.connection.cursor()
-                    try:
-                        for job in jobs:
-                            _run_in_savepoint(cursor, uow, job, self._db_errors)
-                    finally:
-                        cursor.close()
-                self.commits += 1
+            self._commit(jobs)
+        except _JobFailed:
+            self._sessions.clear()
+            _fail(jobs, None, retry=len(jobs) > 1)
         except self._db_errors as exc:
-            failure = StorageUnavailable("database unavailable")
-            failure.__cause__ = exc
+            self._sessions.clear()
             log.info("database write failed: %s", type(exc).__name__)
+            _fail(jobs, _unavailable(exc), retry=len(jobs) > 1)
         except Exception as exc:
             # Deliberately broad: whatever broke the group, every waiter must hear of it.
+            self._sessions.clear()
             log.exception("database write group failed")
-            failure = exc
-        if failure is not None:
+            _fail(jobs, exc, retry=len(jobs) > 1)
+        if len(jobs) > 1 and any(job.retry for job in jobs):
             for job in jobs:
-                job.result, job.error = None, job.error or failure
+                self._run_group([job])  # alone: its own outcome, whatever the others did
+            return
         _deliver(jobs)
 
+    def _commit(self, jobs: list[_Job]) -> None:
+        """Run the jobs in one transaction; the first failing job rolls back the group."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                uow = SqlUnitOfWork(conn, self._sessions)
+                for job in jobs:
+                    try:
+                        job.result = job.work(uow)
+                    except self._db_errors as exc:
+                        job.error = _unavailable(exc)
+                        raise _JobFailed from exc
+                    except Exception as exc:
+                        # The job's own error (a domain error, a bug): its caller gets it.
+                        job.error = exc
+                        raise _JobFailed from exc
+            self.commits += 1
 
-def _run_in_savepoint(
-    cursor: DBAPICursor, uow: SqlUnitOfWork, job: _Job, db_errors: tuple[type[BaseException], ...]
-) -> None:
-    if job.future.cancelled():
-        return
-    # Savepoints on the raw cursor: SQLAlchemy's nested transactions cost more than the SQL.
-    cursor.execute("SAVEPOINT job")
-    try:
-        job.result = job.work(uow)
-    except db_errors as exc:
-        cursor.execute("ROLLBACK TO SAVEPOINT job")
-        job.error = StorageUnavailable("database error")
-        job.error.__cause__ = exc
-    except Exception as exc:
-        # The job's own error (a domain error, a bug): undo its writes, hand it to its caller.
-        cursor.execute("ROLLBACK TO SAVEPOINT job")
-        job.error = exc
-    cursor.execute("RELEASE SAVEPOINT job")
+
+class _JobFailed(Exception):
+    """A unit of work raised; its error is on its job and the group is rolled back."""
+
+
+def _unavailable(cause: BaseException) -> StorageUnavailable:
+    error = StorageUnavailable("database unavailable")
+    error.__cause__ = cause
+    return error
+
+
+def _fail(jobs: list[_Job], error: BaseException | None, *, retry: bool) -> None:
+    """After a rollback: retry the group's jobs one by one, or hand a lone job its error."""
+    for job in jobs:
+        job.result = None
+        if retry:
+            job.error, job.retry = None, True
+        else:
+            job.error = job.error or error
 
 
 def _deliver(jobs: list[_Job]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
 from laddnet.domain.authorization.model import IdToken
@@ -17,17 +18,18 @@ from laddnet.domain.security.model import SecurityEventKind
 class SqlTokenRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def get(self, value: str) -> IdToken | None:
-        row = (self._conn.execute(select(id_tokens).where(id_tokens.c.value == value))).first()
+        row = self._hot.one(id_tokens, {"value": value})  # every Authorize, start and stop
         if row is None:
             return None
         return IdToken(
-            value=row.value,
-            blocked=bool(row.blocked),
-            expires_at=row.expires_at,
-            group=row.group_id,
-            owner=row.owner,
+            value=row["value"],
+            blocked=row["blocked"],
+            expires_at=row["expires_at"],
+            group=row["group_id"],
+            owner=row["owner"],
         )
 
     def save(self, token: IdToken, now: datetime) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, func, select
 
-from laddnet.adapters.db.tables import meter_samples, sessions
-from laddnet.adapters.db.types import milliwatt_hours, time_param
+from laddnet.adapters.db.hot_sql import HotSql
+from laddnet.adapters.db.session_cache import SessionCache
+from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
+from laddnet.adapters.db.types import time_param
 from laddnet.domain.sessions.model import (
     ENERGY_REGISTER,
     ChargingSession,
@@ -19,22 +22,30 @@ from laddnet.domain.sessions.model import (
     SessionStatus,
 )
 
-# Hot-path statements are built once: building and cache-keying a statement per message cost
-# more than running it.
-_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
-_BY_REF = select(sessions).where(
-    sessions.c.station_id == bindparam("station_id"),
-    sessions.c.transaction_ref == bindparam("transaction_ref"),
-)
-
 
 class SqlSessionRepository:
-    def __init__(self, conn: Connection) -> None:
+    """Sessions on one connection; the batch writer passes its `SessionCache`, reads do not."""
+
+    def __init__(self, conn: Connection, cache: SessionCache | None = None) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
+        self._cache = cache
 
     def get(self, session_id: int) -> ChargingSession | None:
-        row = self._conn.execute(_BY_ID, {"session_id": session_id}).first()
-        return _session(row._mapping) if row else None
+        if self._cache is not None and (hit := self._cache.get(session_id)) is not None:
+            return hit
+        return self._remember(self._hot.one(sessions, {"id": session_id}))
+
+    def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
+        if self._cache is not None:
+            hit = self._cache.by_ref(station_id, transaction_ref)
+            if hit is not None:
+                return hit
+        where = {"station_id": station_id, "transaction_ref": transaction_ref}
+        return self._remember(self._hot.one(sessions, where))
+
+    def by_start_key(self, start_key: str) -> ChargingSession | None:
+        return self._remember(self._hot.one(sessions, {"start_key": start_key}))
 
     def update_energy(
         self,
@@ -43,30 +54,24 @@ class SqlSessionRepository:
         last: RegisterReading | None,
         anomalies: Sequence[str],
     ) -> None:
-        # Runs for every meter value: a raw DBAPI statement, values converted as the column
-        # types would (see adapters/db/types.py).
-        stamp = time_param(self._conn.dialect.name)
-        params = (
-            milliwatt_hours(energy_wh),
-            stamp(last.at if last else None),
-            milliwatt_hours(last.wh if last else None),
-            bool(anomalies),
-            ",".join(anomalies),
-            session_id,
-        )
-        cursor = self._conn.connection.cursor()
-        try:
-            cursor.execute(_update_energy_sql(self._conn), params)
-        finally:
-            cursor.close()
-
-    def by_ref(self, station_id: str, transaction_ref: str) -> ChargingSession | None:
-        params = {"station_id": station_id, "transaction_ref": transaction_ref}
-        row = self._conn.execute(_BY_REF, params).first()
-        return _session(row._mapping) if row else None
-
-    def by_start_key(self, start_key: str) -> ChargingSession | None:
-        return self._one(sessions.c.start_key == start_key)
+        values = {
+            "energy_wh": energy_wh,
+            "last_register_at": last.at if last else None,
+            "last_register_wh": last.wh if last else None,
+            "review_required": bool(anomalies),
+            "anomalies": ",".join(anomalies),
+        }
+        self._hot.update(sessions, values, {"id": session_id})
+        if self._cache is not None and (cached := self._cache.get(session_id)) is not None:
+            self._cache.put(
+                replace(
+                    cached,
+                    energy_wh=energy_wh,
+                    last_register=last,
+                    review_required=bool(anomalies),
+                    anomalies=tuple(anomalies),
+                )
+            )
 
     def open_session_for_stop(
         self, station_id: str, id_token: str | None, stopped_at: datetime
@@ -87,11 +92,12 @@ class SqlSessionRepository:
         return _session(row._mapping) if row else None
 
     def create(self, **values: Any) -> int:
-        result = self._conn.execute(insert(sessions).values(**values).returning(sessions.c.id))
-        return int(result.scalar_one())
+        return int(self._hot.insert(sessions, values, returning="id"))
 
     def update(self, session_id: int, **values: Any) -> None:
-        self._conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
+        self._hot.update(sessions, values, {"id": session_id})
+        if self._cache is not None:
+            self._cache.forget(session_id)  # read again, with every column as stored
 
     def add_transaction_event(
         self,
@@ -103,15 +109,19 @@ class SqlSessionRepository:
         now: datetime,
     ) -> bool:
         """Record a 2.0.1 event; False if this seqNo was already stored (a re-send)."""
-        stamp = time_param(self._conn.dialect.name)
-        params = (session_id, seq_no, event_type, trigger_reason, stamp(occurred_at), stamp(now))
-        cursor = self._conn.connection.cursor()
-        try:
-            cursor.execute(_insert_event_sql(self._conn), params)
-            # RETURNING, not rowcount: some drivers give -1 for INSERT ... ON CONFLICT DO NOTHING.
-            return cursor.fetchone() is not None
-        finally:
-            cursor.close()
+        values = {
+            "session_id": session_id,
+            "seq_no": seq_no,
+            "event_type": event_type,
+            "trigger_reason": trigger_reason,
+            "occurred_at": occurred_at,
+            "received_at": now,
+        }
+        # RETURNING, not rowcount: some drivers give -1 for INSERT ... ON CONFLICT DO NOTHING.
+        stored = self._hot.insert(
+            transaction_events, values, returning="seq_no", ignore_duplicates=True
+        )
+        return stored is not None
 
     def add_samples(
         self,
@@ -210,9 +220,13 @@ class SqlSessionRepository:
         )
         return [_session(r._mapping) for r in rows], int(total)
 
-    def _one(self, cond: Any) -> ChargingSession | None:
-        row = (self._conn.execute(select(sessions).where(cond))).first()
-        return _session(row._mapping) if row else None
+    def _remember(self, row: Mapping[str, Any] | None) -> ChargingSession | None:
+        if row is None:
+            return None
+        session = _session(row)
+        if self._cache is not None:
+            self._cache.put(session)
+        return session
 
 
 def _session(m: Any) -> ChargingSession:
@@ -257,20 +271,3 @@ def _insert_samples_sql(conn: Connection) -> str:
 
 def _marker(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def _update_energy_sql(conn: Connection) -> str:
-    m = _marker(conn)
-    return (
-        f"UPDATE sessions SET energy_wh = {m}, last_register_at = {m}, last_register_wh = {m},"  # noqa: S608
-        f" review_required = {m}, anomalies = {m} WHERE id = {m}"
-    )
-
-
-def _insert_event_sql(conn: Connection) -> str:
-    placeholders = ", ".join([_marker(conn)] * 6)
-    return (
-        "INSERT INTO transaction_events"  # noqa: S608 - fixed text, values are parameters
-        " (session_id, seq_no, event_type, trigger_reason, occurred_at, received_at)"
-        f" VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING seq_no"
-    )

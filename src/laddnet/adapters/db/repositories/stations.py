@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, func, select, update
 
-from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
+from laddnet.adapters.db.hot_sql import HotSql
+from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import connectors, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
@@ -22,21 +23,13 @@ from laddnet.domain.stations.model import (
     StatusReport,
 )
 
-_TOUCH = (
-    update(stations)
-    .where(stations.c.id == bindparam("station_id"))
-    .values(last_seen_at=bindparam("now"))
-)
-_CONNECTOR = select(connectors).where(
-    connectors.c.station_id == bindparam("station_id"),
-    connectors.c.evse_id == bindparam("evse_id"),
-    connectors.c.connector_id == bindparam("connector_id"),
-)
+_CONNECTOR_KEY = ["station_id", "evse_id", "connector_id"]
 
 
 class SqlStationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def password_hash(self, station_id: StationId) -> str | None:
         row = self._conn.execute(
@@ -61,20 +54,17 @@ class SqlStationRepository:
         status: RegistrationStatus,
         now: datetime,
     ) -> None:
-        self._conn.execute(
-            update(stations)
-            .where(stations.c.id == station_id)
-            .values(
-                registration_status=status.value,
-                ocpp_version=ocpp_version,
-                vendor=info.vendor,
-                model=info.model,
-                serial_number=info.serial_number,
-                firmware_version=info.firmware_version,
-                last_boot_at=now,
-                last_seen_at=now,
-            )
-        )
+        values = {
+            "registration_status": status.value,
+            "ocpp_version": ocpp_version,
+            "vendor": info.vendor,
+            "model": info.model,
+            "serial_number": info.serial_number,
+            "firmware_version": info.firmware_version,
+            "last_boot_at": now,
+            "last_seen_at": now,
+        }
+        self._hot.update(stations, values, {"id": station_id})
 
     def registration_status(self, station_id: StationId) -> RegistrationStatus | None:
         row = self._conn.execute(
@@ -84,7 +74,7 @@ class SqlStationRepository:
         return RegistrationStatus(value) if value else None
 
     def touch(self, station_id: StationId, now: datetime) -> None:
-        self._conn.execute(_TOUCH, {"station_id": station_id, "now": now})
+        self._hot.update(stations, {"last_seen_at": now}, {"id": station_id})
 
     def set_presence(
         self, station_id: StationId, connected: bool, ocpp_version: str | None, now: datetime
@@ -93,7 +83,7 @@ class SqlStationRepository:
         if connected:
             values["connected_since"] = now
             values["ocpp_version"] = ocpp_version
-        self._conn.execute(update(stations).where(stations.c.id == station_id).values(**values))
+        self._hot.update(stations, values, {"id": station_id})
 
     def clear_presence(self) -> None:
         """Mark every station disconnected: used when a single-node gateway starts."""
@@ -102,9 +92,9 @@ class SqlStationRepository:
     def connector_state(
         self, station_id: StationId, evse_id: EvseId, connector_id: ConnectorId
     ) -> ConnectorState | None:
-        params = {"station_id": station_id, "evse_id": evse_id, "connector_id": connector_id}
-        row = self._conn.execute(_CONNECTOR, params).first()
-        return _connector_state(row._mapping) if row else None
+        key = {"station_id": station_id, "evse_id": evse_id, "connector_id": connector_id}
+        row = self._hot.one(connectors, key)
+        return _connector_state(row) if row else None
 
     def save_connector_state(
         self, report: StatusReport, state: ConnectorState, now: datetime
@@ -119,9 +109,7 @@ class SqlStationRepository:
             "reported_at": state.reported_at,
             "received_at": now,
         }
-        self._conn.execute(
-            upsert(self._conn, connectors, ["station_id", "evse_id", "connector_id"], values)
-        )
+        self._hot.upsert(connectors, _CONNECTOR_KEY, values)
 
     def get(self, station_id: StationId) -> Station | None:
         row = (self._conn.execute(select(stations).where(stations.c.id == station_id))).first()

@@ -1,0 +1,141 @@
+"""Single-row statements for the per-message path, run on the driver's own cursor.
+
+SQLAlchemy Core defines the schema and builds every other query. For the few statements each
+OCPP message runs, building and executing through Core cost several times the SQL itself, so
+these helpers render the statement text once per table, columns and dialect and convert values
+with the columns' own types (`UtcDateTime`, `WattHours`, `Boolean`), exactly as Core would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table
+
+Row = dict[str, Any]
+_Convert = Callable[[Any], Any]
+
+
+class HotSql:
+    """Insert, update, upsert and fetch one row of a table on one connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._dialect = conn.dialect
+        self._qmark = conn.dialect.paramstyle == "qmark"
+
+    def insert(
+        self,
+        table: Table,
+        values: Mapping[str, Any],
+        returning: str | None = None,
+        *,
+        ignore_duplicates: bool = False,
+    ) -> Any:
+        """INSERT one row; the value of column `returning` if asked for (None for a duplicate
+        that `ignore_duplicates` skipped)."""
+        sql = _insert_sql(table.name, tuple(values), returning, ignore_duplicates, self._qmark)
+        _, row = self._execute(sql, self._params(table, values), fetch=returning is not None)
+        return row[0] if row is not None else None
+
+    def update(self, table: Table, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:
+        """UPDATE the rows matching `where` (equalities); the number of rows changed."""
+        sql = _update_sql(table.name, tuple(values), tuple(where), self._qmark)
+        params = [*self._params(table, values), *self._params(table, where)]
+        return self._execute(sql, params)[0]
+
+    def upsert(self, table: Table, keys: Sequence[str], values: Mapping[str, Any]) -> None:
+        """INSERT, or UPDATE the non-key columns of the row with the same `keys`."""
+        sql = _upsert_sql(table.name, tuple(values), tuple(keys), self._qmark)
+        self._execute(sql, self._params(table, values))
+
+    def one(self, table: Table, where: Mapping[str, Any]) -> Row | None:
+        """The row matching `where` (equalities on a unique key), values as Core returns them."""
+        names = tuple(c.name for c in table.columns)
+        sql = _select_sql(table.name, names, tuple(where), self._qmark)
+        _, row = self._execute(sql, self._params(table, where), fetch=True)
+        if row is None:
+            return None
+        out = _result_converters(table, self._dialect)
+        return {name: convert(value) for (name, convert), value in zip(out, row, strict=True)}
+
+    def _params(self, table: Table, values: Mapping[str, Any]) -> list[Any]:
+        convert = _bind_converters(table, self._dialect)
+        return [convert[name](value) for name, value in values.items()]
+
+    def _execute(self, sql: str, params: Sequence[Any], fetch: bool = False) -> tuple[int, Any]:
+        """Run one statement: (rows changed, the first row if `fetch`)."""
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            row = cursor.fetchone() if fetch else None
+            return int(cursor.rowcount), row
+        finally:
+            cursor.close()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@lru_cache(maxsize=256)
+def _bind_converters(table: Table, dialect: Dialect) -> dict[str, _Convert]:
+    # The processors Core itself applies: a type decorator's own step, then its dialect's.
+    return {
+        c.name: c.type.dialect_impl(dialect).bind_processor(dialect) or _same for c in table.columns
+    }
+
+
+@lru_cache(maxsize=256)
+def _result_converters(table: Table, dialect: Dialect) -> tuple[tuple[str, _Convert], ...]:
+    return tuple(
+        (c.name, c.type.dialect_impl(dialect).result_processor(dialect, None) or _same)
+        for c in table.columns
+    )
+
+
+def _markers(count: int, qmark: bool) -> str:
+    return ", ".join(["?" if qmark else "%s"] * count)
+
+
+def _conditions(columns: Sequence[str], qmark: bool) -> str:
+    marker = "?" if qmark else "%s"
+    return " AND ".join(f"{c} = {marker}" for c in columns)
+
+
+# The statement texts below are built from the schema's own table and column names only;
+# every value travels as a parameter.
+
+
+@cache
+def _insert_sql(
+    table: str, columns: tuple[str, ...], returning: str | None, ignore: bool, qmark: bool
+) -> str:
+    names = ", ".join(columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({_markers(len(columns), qmark)})"  # noqa: S608
+    if ignore:
+        sql += " ON CONFLICT DO NOTHING"
+    return f"{sql} RETURNING {returning}" if returning else sql
+
+
+@cache
+def _update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qmark: bool) -> str:
+    marker = "?" if qmark else "%s"
+    assignments = ", ".join(f"{c} = {marker}" for c in columns)
+    return f"UPDATE {table} SET {assignments} WHERE {_conditions(where, qmark)}"  # noqa: S608
+
+
+@cache
+def _upsert_sql(table: str, columns: tuple[str, ...], keys: tuple[str, ...], qmark: bool) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_markers(len(columns), qmark)})"  # noqa: S608
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+
+
+@cache
+def _select_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qmark: bool) -> str:
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE {_conditions(where, qmark)}"  # noqa: S608
