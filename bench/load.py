@@ -36,7 +36,10 @@ LINE_LIMIT = 1 << 24
 class Result:
     name: str
     connected: int = 0
+    answered_s: float = 0.0
     boot_s: float = 0.0
+    pending: int = 0
+    handshake_failures: int = 0
     msgs_per_s: float = 0.0
     p50_ms: float = 0.0
     p99_ms: float = 0.0
@@ -123,6 +126,12 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
         boots = await asyncio.gather(*(_ask(p, boot_cmd, args.boot_deadline + 30) for p in workers))
         result.boot_s = time.monotonic() - t0
         result.connected = sum(b["booted"] for b in boots)
+        result.answered_s = max(b["answered_s"] for b in boots)
+        result.pending = sum(b["pending"] for b in boots)
+        result.handshake_failures = sum(b["handshake_failures"] for b in boots)
+        kinds = {k: v for b in boots for k, v in b["failure_kinds"].items()}
+        if kinds:
+            result.note = f"handshake failures: {kinds}"
         if result.connected:
             result.rss_kib_per_station = (_rss(server_pid) - rss_base) / 1024 / result.connected
         load_cmd = {"cmd": "load", "seconds": args.seconds, "warmup": args.warmup}
@@ -191,14 +200,16 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
 
 
 def _table(results: list[Result], args: argparse.Namespace) -> str:
-    cols = ["connected", "boot_s", "msgs_per_s", "p50_ms", "p99_ms", "rss_kib_per_station"]
+    cols = ["connected", "answered_s", "boot_s", "msgs_per_s", "p50_ms", "p99_ms"]
+    cols += ["rss_kib_per_station"]
+    extra = ["pending", "handshake_failures", "errors"]
     lines = [
         f"OCPP {args.version}, {args.stations} stations, {args.workers} load processes, "
         f"{args.seconds:g} s window, {os.cpu_count()} CPUs"
     ]
-    lines.append(f"{'':<12}" + "".join(f"{c:>20}" for c in [*cols, "errors"]))
+    lines.append(f"{'':<12}" + "".join(f"{c:>20}" for c in [*cols, *extra]))
     for r in results:
-        values = [getattr(r, c) for c in [*cols, "errors"]]
+        values = [getattr(r, c) for c in [*cols, *extra]]
         lines.append(
             f"{r.name:<12}"
             + "".join(f"{v:>20.1f}" if isinstance(v, float) else f"{v:>20}" for v in values)

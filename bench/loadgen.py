@@ -13,6 +13,7 @@ import random
 import sys
 import time
 import uuid
+from collections import Counter
 from itertools import count
 from typing import Any
 
@@ -27,6 +28,7 @@ from laddnet.sim.meter import reading
 from laddnet.sim.state import EvseState
 
 SAMPLES_MAX = 20_000
+FAILURES: Counter[str] = Counter()  # handshake failures by kind
 _ids = count()
 
 
@@ -39,6 +41,9 @@ class Station:
         self.msg: Any = v16 if args.version == "1.6" else v201
         self.evse = EvseState(1)
         self.register_wh = random.randint(0, 1_000_000)
+        self.answered_at: float | None = None  # the first BootNotification answer
+        self.pending = 0
+        self.handshake_failures = 0
 
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         assert self.ws is not None
@@ -69,11 +74,17 @@ class Station:
                         open_timeout=max(1.0, deadline - time.monotonic()),
                     )
                 result = await self.call("BootNotification", self.msg.boot(self.id, "Bench", "L"))
+                if self.answered_at is None:
+                    self.answered_at = time.monotonic()
                 if result.get("status") == "Accepted":
                     return True
+                self.pending += 1
                 interval = max(int(result.get("interval", 1)), 1)
                 await asyncio.sleep(interval * random.uniform(1.0, 1.2))
-            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed):
+            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
+                if self.ws is None:
+                    self.handshake_failures += 1
+                    FAILURES[f"{type(exc).__name__}: {exc}"[:80]] += 1
                 self.ws = None
                 await asyncio.sleep(random.uniform(0.5, 1.5))
         return False
@@ -174,11 +185,16 @@ async def main(args: argparse.Namespace) -> None:
             t0 = time.monotonic()
             deadline = t0 + cmd["deadline"]
             booted = await asyncio.gather(*(s.boot(deadline) for s in stations))
+            answered = [s.answered_at - t0 for s in stations if s.answered_at is not None]
             _reply(
                 {
                     "booted": sum(booted),
                     "failed": len(booted) - sum(booted),
                     "elapsed": time.monotonic() - t0,
+                    "answered_s": max(answered, default=0.0),
+                    "pending": sum(s.pending for s in stations),
+                    "handshake_failures": sum(s.handshake_failures for s in stations),
+                    "failure_kinds": dict(FAILURES.most_common(5)),
                 }
             )
         elif cmd["cmd"] == "load":

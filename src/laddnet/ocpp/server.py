@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Coroutine, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -34,6 +35,7 @@ from laddnet.ocpp.security import (
 from laddnet.ocpp.v16.handlers import ACTIONS as V16_ACTIONS
 from laddnet.ocpp.v201.handlers import ACTIONS as V201_ACTIONS
 from laddnet.services.bundle import Services
+from laddnet.services.handlers.stations import StationLogin
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class Gateway:
         )
         self._server: Server | None = None
         self._background: set[asyncio.Task[None]] = set()
+        # A login checked before the upgrade, for the connection it opens (one read serves both).
+        self._logins: weakref.WeakKeyDictionary[ServerConnection, StationLogin] = (
+            weakref.WeakKeyDictionary()
+        )
         self._event_limiter = SecurityEventLimiter()
 
     @property
@@ -145,17 +151,18 @@ class Gateway:
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.USERNAME_MISMATCH
             )
         try:
-            ok = await self._services.stations.authenticate(StationId(station_id), password)
+            login = await self._services.stations.authenticate(StationId(station_id), password)
         except UnknownStation:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.UNKNOWN_STATION
             )
         except StorageUnavailable:
             return Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "try again later")
-        if not ok:
+        if login is None:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
             )
+        self._logins[conn] = login
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
@@ -180,7 +187,8 @@ class Gateway:
             )
         try:
             stations = self._services.stations
-            session.accepted = await stations.is_accepted(StationId(station_id))
+            login = self._logins.pop(ws, None)
+            session.accepted = login is not None and login.accepted
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
             await connection.run()
         except StorageUnavailable:

@@ -9,7 +9,8 @@ transaction of its own, so one failure costs the others a retry, never their dat
 the common case than a SAVEPOINT around every unit of work. On SQLite the writer is the
 process's only writer (BEGIN IMMEDIATE), so pooled connections never fight over the write lock.
 
-Reads run in a small thread pool, each in its own short transaction.
+Reads run in a small thread pool, statement by statement (autocommit), each reader thread on a
+connection of its own that it keeps.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from laddnet.adapters.db.session_cache import SessionCache
@@ -57,7 +58,12 @@ class SqlDatabase:
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="laddnet-db-read")
-        self._sessions = SessionCache()  # the writer thread's own
+        self._reader = threading.local()
+        self._reader_conns: set[Connection] = set()
+        # The writer thread's own: a connection held across groups (a pool checkout and its
+        # reset-on-return rollback per group cost more than a small group's SQL) and its cache.
+        self._conn: Connection | None = None
+        self._sessions = SessionCache()
         self.commits = 0  # groups committed; read by tests and the benchmark
         # Statements on raw cursors raise the driver's own errors, not SQLAlchemy's wrappers.
         self._db_errors: tuple[type[BaseException], ...] = (
@@ -84,15 +90,38 @@ class SqlDatabase:
             thread.join(timeout=30)
             self._thread = None
         self._readers.shutdown(wait=True)
+        for conn in self._reader_conns:
+            _close(conn, self._db_errors)
+        self._reader_conns.clear()
         self.engine.dispose()
 
     def _read(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        reused = getattr(self._reader, "conn", None) is not None
         try:
-            # Autocommit: a read needs no BEGIN/ROLLBACK round trips around it.
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                return work(SqlUnitOfWork(conn))
+            return work(SqlUnitOfWork(self._reader_connection()))
         except _DB_ERRORS as exc:
+            self._discard_reader()
+            if reused:  # perhaps only this kept connection broke (a database restart): retry
+                return self._read(work)
             raise StorageUnavailable("database unavailable") from exc
+
+    def _reader_connection(self) -> Connection:
+        conn: Connection | None = getattr(self._reader, "conn", None)
+        if conn is None:
+            # Autocommit: a read needs no BEGIN/ROLLBACK round trips around it.
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._reader.conn = conn
+            with self._thread_lock:
+                self._reader_conns.add(conn)
+        return conn
+
+    def _discard_reader(self) -> None:
+        conn: Connection | None = getattr(self._reader, "conn", None)
+        self._reader.conn = None
+        if conn is not None:
+            with self._thread_lock:
+                self._reader_conns.discard(conn)
+            _close(conn, self._db_errors)
 
     def _ensure_thread(self) -> None:
         if self._thread is not None:
@@ -108,6 +137,7 @@ class SqlDatabase:
         while True:
             first = self._jobs.get()
             if first is _STOP:
+                self._discard_connection()
                 return
             group = [first]
             while len(group) < self._max_group:
@@ -129,9 +159,12 @@ class SqlDatabase:
             self._commit(jobs)
         except _JobFailed:
             self._sessions.clear()
+            if any(isinstance(job.error, StorageUnavailable) for job in jobs):
+                self._discard_connection()  # it may be the connection that broke
             _fail(jobs, None, retry=len(jobs) > 1)
         except self._db_errors as exc:
             self._sessions.clear()
+            self._discard_connection()  # the next group starts on a fresh one
             log.info("database write failed: %s", type(exc).__name__)
             _fail(jobs, _unavailable(exc), retry=len(jobs) > 1)
         except Exception as exc:
@@ -147,21 +180,35 @@ class SqlDatabase:
 
     def _commit(self, jobs: list[_Job]) -> None:
         """Run the jobs in one transaction; the first failing job rolls back the group."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                uow = SqlUnitOfWork(conn, self._sessions)
-                for job in jobs:
-                    try:
-                        job.result = job.work(uow)
-                    except self._db_errors as exc:
-                        job.error = _unavailable(exc)
-                        raise _JobFailed from exc
-                    except Exception as exc:
-                        # The job's own error (a domain error, a bug): its caller gets it.
-                        job.error = exc
-                        raise _JobFailed from exc
-            self.commits += 1
+        if self._conn is None:
+            self._conn = self.engine.connect().execution_options(sqlite_immediate=True)
+        conn = self._conn
+        with conn.begin():
+            uow = SqlUnitOfWork(conn, self._sessions)
+            for job in jobs:
+                try:
+                    job.result = job.work(uow)
+                except self._db_errors as exc:
+                    job.error = _unavailable(exc)
+                    raise _JobFailed from exc
+                except Exception as exc:
+                    # The job's own error (a domain error, a bug): its caller gets it.
+                    job.error = exc
+                    raise _JobFailed from exc
+        self.commits += 1
+
+    def _discard_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            _close(conn, self._db_errors)
+
+
+def _close(conn: Connection, db_errors: tuple[type[BaseException], ...]) -> None:
+    """Close a connection that may be broken: it is not returned to the pool."""
+    with contextlib.suppress(*db_errors):
+        conn.invalidate()
+    with contextlib.suppress(*db_errors):
+        conn.close()
 
 
 class _JobFailed(Exception):

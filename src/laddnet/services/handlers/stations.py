@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from laddnet.domain.errors import UnknownStation
@@ -13,6 +14,13 @@ from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.domain.stations.model import RegistrationStatus, StatusReport, reduce_status
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class StationLogin:
+    """A station that proved its identity; `accepted`: its last boot was accepted."""
+
+    accepted: bool
 
 
 class StationService:
@@ -38,19 +46,22 @@ class StationService:
 
         await self._db.write(add)
 
-    async def authenticate(self, station_id: StationId, password: str) -> bool:
-        """True if the password is right. An unknown station raises UnknownStation."""
-        hashed = await self._db.read(lambda uow: uow.stations.password_hash(station_id))
-        if hashed is None:
+    async def authenticate(self, station_id: StationId, password: str) -> StationLogin | None:
+        """The login if the password is right, else None. An unknown station raises
+        UnknownStation. One read serves both the password check and the boot state."""
+        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        if found is None:
             raise UnknownStation(station_id)
+        hashed, status = found
+        login = StationLogin(accepted=status is RegistrationStatus.ACCEPTED)
         fingerprint = hashlib.sha256(hashed.encode() + b"\0" + password.encode()).digest()
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, fingerprint):
-            return True
-        ok = await asyncio.to_thread(self._hasher.verify, hashed, password)
-        if ok:
-            self._verified[station_id] = fingerprint
-        return ok
+            return login
+        if not await asyncio.to_thread(self._hasher.verify, hashed, password):
+            return None
+        self._verified[station_id] = fingerprint
+        return login
 
     async def register_boot(self, cmd: RegisterBoot) -> RegistrationStatus:
         status = RegistrationStatus.ACCEPTED
@@ -61,10 +72,6 @@ class StationService:
             )
         )
         return status
-
-    async def is_accepted(self, station_id: StationId) -> bool:
-        status = await self._db.read(lambda uow: uow.stations.registration_status(station_id))
-        return status is RegistrationStatus.ACCEPTED
 
     async def heartbeat(self, station_id: StationId) -> None:
         now = self._clock.now()

@@ -31,11 +31,13 @@ class SqlStationRepository:
         self._conn = conn
         self._hot = HotSql(conn)
 
-    def password_hash(self, station_id: StationId) -> str | None:
-        row = self._conn.execute(
-            select(stations.c.password_hash).where(stations.c.id == station_id)
-        )
-        return row.scalar_one_or_none()
+    def credentials(self, station_id: StationId) -> tuple[str, RegistrationStatus | None] | None:
+        """The password hash and the registration status: what a station's login needs."""
+        row = self._hot.one(stations, {"id": station_id})
+        if row is None:
+            return None
+        status = row["registration_status"]
+        return row["password_hash"], RegistrationStatus(status) if status else None
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
         stmt = (
@@ -65,13 +67,6 @@ class SqlStationRepository:
             "last_seen_at": now,
         }
         self._hot.update(stations, values, {"id": station_id})
-
-    def registration_status(self, station_id: StationId) -> RegistrationStatus | None:
-        row = self._conn.execute(
-            select(stations.c.registration_status).where(stations.c.id == station_id)
-        )
-        value = row.scalar_one_or_none()
-        return RegistrationStatus(value) if value else None
 
     def touch(self, station_id: StationId, now: datetime) -> None:
         self._hot.update(stations, {"last_seen_at": now}, {"id": station_id})
