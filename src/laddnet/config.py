@@ -51,8 +51,9 @@ class Settings(BaseSettings):
     max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
     boot_admission_limit: int = Field(
-        2000,
-        description="Boots handled at once; beyond this, stations get Pending and retry later.",
+        10_000,
+        description="Boots handled at once; beyond this (or while the oldest has waited over"
+        " 10 s), stations get Pending and retry later.",
     )
     max_station_power_w: int = Field(
         400_000, description="Largest plausible power (W), used to flag implausible meter jumps."

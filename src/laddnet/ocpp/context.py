@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,20 +14,40 @@ from laddnet.services.bundle import Services
 
 
 class BootAdmission:
-    """Limits boots handled at once; the rest get Pending with a jittered retry interval."""
+    """Admits boots while they are answered promptly; the rest get Pending and retry later.
 
-    def __init__(self, limit: int) -> None:
+    A boot is turned away when `limit` boots are already in flight, or when the oldest of them
+    has waited more than `slow_after` seconds: the database is then behind, and another boot
+    would only wait longer. Counting alone is a poor proxy: a healthy server commits thousands
+    of boots a second, a stalled one none.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        slow_after: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._limit = limit
-        self._active = 0
+        self._slow_after = slow_after
+        self._clock = clock
+        self._in_flight: dict[int, float] = {}  # ticket -> admitted at, oldest first
+        self._tickets = itertools.count()
 
-    def try_enter(self) -> bool:
-        if self._active >= self._limit:
-            return False
-        self._active += 1
-        return True
+    def try_enter(self) -> int | None:
+        """A ticket to hand back to `leave`, or None: answer Pending."""
+        now = self._clock()
+        if len(self._in_flight) >= self._limit:
+            return None
+        oldest = next(iter(self._in_flight.values()), None)
+        if oldest is not None and now - oldest > self._slow_after:
+            return None
+        ticket = next(self._tickets)
+        self._in_flight[ticket] = now
+        return ticket
 
-    def leave(self) -> None:
-        self._active -= 1
+    def leave(self, ticket: int) -> None:
+        self._in_flight.pop(ticket, None)
 
     def retry_interval(self) -> int:
         return random.randint(5, 30)  # noqa: S311 - jitter, not security

@@ -57,11 +57,12 @@ def recorded(kind: str) -> Handler:
 async def boot(ctx: HandlerContext, session: Session, command: RegisterBoot) -> dict[str, Any]:
     """BootNotification after translation: Pending under a boot storm, else registered."""
     now = format_time(ctx.services.clock.now())
-    if not ctx.admission.try_enter():
+    ticket = ctx.admission.try_enter()
+    if ticket is None:
         return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
     try:
         status = await ctx.services.stations.register_boot(command)
     finally:
-        ctx.admission.leave()
+        ctx.admission.leave(ticket)
     session.accepted = status is RegistrationStatus.ACCEPTED
     return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}
