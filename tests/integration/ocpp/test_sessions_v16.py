@@ -187,6 +187,24 @@ async def test_register_reset_is_flagged_and_not_billed(running: Running) -> Non
     assert session.energy_wh == Decimal(2000)
 
 
+async def test_a_flagged_session_keeps_its_flag_and_bills_later_readings(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))
+    await station.meter(1, 1000, 7000, T0 + timedelta(minutes=10))
+    await station.meter(1, 10, 7000, T0 + timedelta(minutes=20))  # a glitch: flagged, skipped
+    await station.meter(1, 2000, 7000, T0 + timedelta(minutes=30))
+    await station.meter(1, 3000, 7000, T0 + timedelta(minutes=40))
+    await station.stop_session(1, 3500, timestamp=T0 + timedelta(minutes=50))
+    await station.close()
+    session = await running.container.queries.session(tx)
+    assert session is not None
+    assert session.review_required
+    assert session.anomalies == ("register_decreased",)
+    assert session.energy_wh == Decimal(3500)
+
+
 async def test_implausible_jump_is_flagged(running: Running) -> None:
     station = await _booted(running)
     tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))

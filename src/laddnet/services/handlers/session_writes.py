@@ -176,12 +176,15 @@ def count_energy(
     if not readings:
         return
     result = None
-    if session.last_register is not None and not session.anomalies:
+    # A flagged session keeps counting incrementally (re-reading every reading on every meter
+    # value would make a long flagged session quadratic); only an unknown start, billed as 0
+    # until reviewed, always takes the full walk.
+    if session.last_register is not None and Anomaly.UNKNOWN_START not in session.anomalies:
         result = extend(session.energy_wh, session.last_register, readings, max_power_w)
     if result is None:
         _reassess(uow, session, max_power_w)
         return
-    anomalies = sorted(a.value for a in set(result.anomalies))
+    anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
     uow.sessions.update_energy(session.id, result.energy_wh, result.last, anomalies)
 
 
