@@ -109,34 +109,27 @@ transaction_events = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
-# Empty strings, not NULL, for absent phase/location/context: NULLs never collide in a
-# unique index, and this index is what makes a re-sent sample a no-op.
-meter_samples = Table(
-    "meter_samples",
+# One row per meter value: a station's timestamped set of sampled values, as OCPP groups them.
+# The sampled values are a compact JSON array (see meter_codec.py), the billed main register is
+# lifted into register_wh, and the fingerprint of the values makes a re-sent meter value a no-op
+# while a different one with the same timestamp (a station that splits its measurands over two
+# messages) is kept. One row instead of one per sampled value costs a fifth of the CPU and disk.
+meter_values = Table(
+    "meter_values",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("station_id", String(48), nullable=False),
     Column("evse_id", Integer, nullable=False),
     Column("session_id", Integer, nullable=True),
     Column("sampled_at", UtcDateTime, nullable=False),
-    Column("measurand", String(50), nullable=False),
-    Column("phase", String(8), nullable=False, default=""),
-    Column("location", String(8), nullable=False, default=""),
-    Column("context", String(32), nullable=False, default=""),
-    Column("value", String(40), nullable=False),
-    Column("unit", String(20), nullable=False, default=""),
+    Column("fingerprint", String(32), nullable=False),
+    Column("register_wh", WattHours, nullable=True),
+    Column("samples", Text, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     UniqueConstraint(
-        "station_id",
-        "evse_id",
-        "sampled_at",
-        "measurand",
-        "phase",
-        "location",
-        "context",
-        name="uq_meter_samples_identity",
+        "station_id", "evse_id", "sampled_at", "fingerprint", name="uq_meter_values_identity"
     ),
-    Index("ix_meter_samples_session", "session_id", "measurand"),
+    Index("ix_meter_values_session", "session_id", "sampled_at"),
 )
 
 security_events = Table(

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from laddnet.adapters.db import meter_codec
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.session_cache import SessionCache
-from laddnet.adapters.db.tables import meter_samples, sessions, transaction_events
-from laddnet.adapters.db.types import time_param
+from laddnet.adapters.db.tables import meter_values, sessions, transaction_events
+from laddnet.adapters.db.types import milliwatt_hours, time_param
 from laddnet.domain.sessions.model import (
-    ENERGY_REGISTER,
     ChargingSession,
     MeterSample,
     RegisterReading,
@@ -133,64 +133,43 @@ class SqlSessionRepository:
     ) -> None:
         if not samples:
             return
-        # The busiest statement of all, so it skips SQLAlchemy's per-row bind processing: the
-        # values are converted here exactly as UtcDateTime would, once per timestamp.
+        # The busiest statement of all: values converted here as the column types would.
         stamp = time_param(self._conn.dialect.name)
         received = stamp(now)
-        stamps: dict[datetime, object] = {}
         rows = [
             (
                 station_id,
                 evse_id,
                 session_id,
-                stamps.get(s.sampled_at) or stamps.setdefault(s.sampled_at, stamp(s.sampled_at)),
-                s.measurand,
-                s.phase or "",
-                s.location or "",
-                s.context or "",
-                str(s.value),
-                s.unit,
+                stamp(value.sampled_at),
+                value.fingerprint,
+                milliwatt_hours(value.register_wh),
+                value.samples,
                 received,
             )
-            for s in samples
+            for value in meter_codec.encode(samples)
         ]
         cursor = self._conn.connection.cursor()
         try:
-            cursor.executemany(_insert_samples_sql(self._conn), rows)
+            cursor.executemany(_insert_meter_values_sql(self._conn), rows)
         finally:
             cursor.close()
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
         rows = self._conn.execute(
-            select(meter_samples.c.sampled_at, meter_samples.c.value)
-            .where(
-                meter_samples.c.session_id == session_id,
-                meter_samples.c.measurand == ENERGY_REGISTER,
-                meter_samples.c.phase == "",
-                meter_samples.c.location.in_(("", "Outlet")),
-            )
-            .order_by(meter_samples.c.sampled_at)
+            select(meter_values.c.sampled_at, meter_values.c.register_wh)
+            .where(meter_values.c.session_id == session_id, meter_values.c.register_wh.is_not(None))
+            .order_by(meter_values.c.sampled_at)
         )
-        return [RegisterReading(at=r.sampled_at, wh=Decimal(r.value)) for r in rows]
+        return [RegisterReading(at=r.sampled_at, wh=r.register_wh) for r in rows]
 
     def samples(self, session_id: int) -> list[MeterSample]:
         rows = self._conn.execute(
-            select(meter_samples)
-            .where(meter_samples.c.session_id == session_id)
-            .order_by(meter_samples.c.sampled_at, meter_samples.c.id)
+            select(meter_values.c.sampled_at, meter_values.c.samples)
+            .where(meter_values.c.session_id == session_id)
+            .order_by(meter_values.c.sampled_at, meter_values.c.id)
         )
-        return [
-            MeterSample(
-                sampled_at=r.sampled_at,
-                measurand=r.measurand,
-                value=Decimal(r.value),
-                unit=r.unit,
-                phase=r.phase or None,
-                location=r.location or None,
-                context=r.context or None,
-            )
-            for r in rows
-        ]
+        return [sample for r in rows for sample in meter_codec.decode(r.sampled_at, r.samples)]
 
     def list(
         self,
@@ -255,16 +234,15 @@ def _session(m: Any) -> ChargingSession:
     )
 
 
-_SAMPLE_COLUMNS = (
-    "station_id, evse_id, session_id, sampled_at, measurand, phase, location, context, value,"
-    " unit, received_at"
+_METER_VALUE_COLUMNS = (
+    "station_id, evse_id, session_id, sampled_at, fingerprint, register_wh, samples, received_at"
 )
 
 
-def _insert_samples_sql(conn: Connection) -> str:
-    placeholders = ", ".join([_marker(conn)] * 11)
+def _insert_meter_values_sql(conn: Connection) -> str:
+    placeholders = ", ".join([_marker(conn)] * 8)
     return (
-        f"INSERT INTO meter_samples ({_SAMPLE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
+        f"INSERT INTO meter_values ({_METER_VALUE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
         " ON CONFLICT DO NOTHING"
     )
 
