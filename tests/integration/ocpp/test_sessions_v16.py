@@ -205,6 +205,61 @@ async def test_a_flagged_session_keeps_its_flag_and_bills_later_readings(
     assert session.energy_wh == Decimal(3500)
 
 
+async def test_a_late_reading_older_than_the_last_one_is_walked_in_station_time(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))
+
+    def register(minute: int, wh: int) -> dict[str, object]:
+        at = (T0 + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z")
+        value = [{"timestamp": at, "sampledValue": [{"value": str(wh)}]}]
+        return {"connectorId": 1, "transactionId": tx, "meterValue": value}
+
+    await station.call("MeterValues", register(20, 2000))
+    await station.call("MeterValues", register(20, 2000))  # re-sent: changes nothing
+    # Arrives late, but in station time it sits between the start and 2000 Wh: it is above the
+    # reading after it, so the walk flags the one after it.
+    await station.call("MeterValues", register(10, 2500))
+    await station.close()
+    session = await running.container.queries.session(tx)
+    assert session is not None
+    assert session.anomalies == ("register_decreased",)
+    assert session.energy_wh == Decimal(2500)
+    samples = await running.container.queries.session_samples(tx)
+    assert [s.value for s in samples] == [Decimal(0), Decimal(2500), Decimal(2000)]
+
+
+async def test_stop_repeating_earlier_readings_in_transaction_data_bills_them_once(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))
+    for minute, wh in ((10, 1000), (20, 2000)):
+        await station.meter(1, wh, 7000, T0 + timedelta(minutes=minute))
+    sent = [
+        {
+            "timestamp": (T0 + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z"),
+            "sampledValue": [{"value": str(wh), "measurand": "Energy.Active.Import.Register"}],
+        }
+        for minute, wh in ((10, 1000), (20, 2000))
+    ]
+    await station.call(
+        "StopTransaction",
+        {
+            "transactionId": tx,
+            "meterStop": 2600,
+            "timestamp": (T0 + timedelta(minutes=30)).isoformat().replace("+00:00", "Z"),
+            "transactionData": sent,
+        },
+    )
+    await station.close()
+    session = await running.container.queries.session(tx)
+    assert session is not None
+    assert session.energy_wh == Decimal(2600)
+    assert not session.review_required
+
+
 async def test_implausible_jump_is_flagged(running: Running) -> None:
     station = await _booted(running)
     tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))

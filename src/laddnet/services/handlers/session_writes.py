@@ -88,7 +88,6 @@ def stop(
         session = _orphan_stop(uow, cmd, now)
     last = _register_sample(cmd.stopped_at, cmd.meter_stop_wh, END)
     samples = [*cmd.samples, last]
-    uow.sessions.add_samples(cmd.station_id, session.evse_id or 0, session.id, samples, now)
     if session.status is SessionStatus.ACTIVE:
         uow.sessions.update(
             session.id,
@@ -98,7 +97,7 @@ def stop(
             meter_stop_wh=cmd.meter_stop_wh,
             updated_at=now,
         )
-    count_energy(uow, session, samples, max_power_w)
+    store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
     return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
 
 
@@ -129,10 +128,10 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
         session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
     if session is not None and session.station_id != cmd.station_id:
         session = None
-    session_id = session.id if session is not None else None
-    uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, cmd.samples, now)
-    if session is not None:
-        count_energy(uow, session, cmd.samples, max_power_w)
+    if session is None:
+        uow.sessions.add_samples(cmd.station_id, cmd.evse_id, None, cmd.samples, now)
+    else:
+        store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
 
 
 def transaction_event(
@@ -163,27 +162,43 @@ def transaction_event(
         if changes.keys() != {"updated_at"}:  # a periodic update changes only the energy
             uow.sessions.update(session.id, **changes)
         evse = cmd.evse_id or session.evse_id or 0
-        uow.sessions.add_samples(cmd.station_id, evse, session.id, cmd.samples, now)
-        count_energy(uow, session, cmd.samples, max_power_w)
+        store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
     return decision
 
 
-def count_energy(
-    uow: UnitOfWork, session: ChargingSession, samples: Sequence[MeterSample], max_power_w: int
+def store_and_count(
+    uow: UnitOfWork,
+    session: ChargingSession,
+    evse_id: int,
+    samples: Sequence[MeterSample],
+    now: datetime,
+    max_power_w: int,
 ) -> None:
-    """Bring the billable energy up to date with new samples: cheaply when they come in order."""
-    readings = [RegisterReading(s.sampled_at, s.value) for s in samples if is_main_register(s)]
-    if not readings:
+    """Store a session's samples and bring its billable energy up to date: incrementally when
+    every new register reading is later than the last one counted, as they usually are.
+
+    Samples not later than that reading (a 1.6 StopTransaction's transactionData, an offline
+    queue) are stored first: if they were all stored before (re-sent), they change nothing;
+    if a register reading among them is new, the whole walk is recomputed.
+    """
+    last = session.last_register
+    if last is None or Anomaly.UNKNOWN_START in session.anomalies:
+        # No counted reading to start from, or an unknown start (billed as 0 until reviewed).
+        uow.sessions.add_samples(session.station_id, evse_id, session.id, samples, now)
+        if any(is_main_register(s) for s in samples):
+            _reassess(uow, session, max_power_w)
         return
-    result = None
-    # A flagged session keeps counting incrementally (re-reading every reading on every meter
-    # value would make a long flagged session quadratic); only an unknown start, billed as 0
-    # until reviewed, always takes the full walk.
-    if session.last_register is not None and Anomaly.UNKNOWN_START not in session.anomalies:
-        result = extend(session.energy_wh, session.last_register, readings, max_power_w)
-    if result is None:
+    stale = [s for s in samples if s.sampled_at <= last.at]
+    fresh = [s for s in samples if s.sampled_at > last.at]
+    stored = uow.sessions.add_samples(session.station_id, evse_id, session.id, stale, now)
+    uow.sessions.add_samples(session.station_id, evse_id, session.id, fresh, now)
+    if stored and any(is_main_register(s) for s in stale):
         _reassess(uow, session, max_power_w)
         return
+    readings = [RegisterReading(s.sampled_at, s.value) for s in fresh if is_main_register(s)]
+    result = extend(session.energy_wh, last, readings, max_power_w) if readings else None
+    if result is None:
+        return  # no new register reading
     anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
     uow.sessions.update_energy(session.id, result.energy_wh, result.last, anomalies)
 

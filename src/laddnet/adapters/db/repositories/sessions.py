@@ -54,14 +54,21 @@ class SqlSessionRepository:
         last: RegisterReading | None,
         anomalies: Sequence[str],
     ) -> None:
-        values = {
-            "energy_wh": energy_wh,
-            "last_register_at": last.at if last else None,
-            "last_register_wh": last.wh if last else None,
-            "review_required": bool(anomalies),
-            "anomalies": ",".join(anomalies),
-        }
-        self._hot.update(sessions, values, {"id": session_id})
+        # Runs for nearly every meter value: values converted here as the column types would.
+        stamp = time_param(self._conn.dialect.name)
+        params = (
+            milliwatt_hours(energy_wh),
+            stamp(last.at if last else None),
+            milliwatt_hours(last.wh if last else None),
+            bool(anomalies),
+            ",".join(anomalies),
+            session_id,
+        )
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(_update_energy_sql(self._conn), params)
+        finally:
+            cursor.close()
         if self._cache is not None and (cached := self._cache.get(session_id)) is not None:
             self._cache.put(
                 replace(
@@ -130,9 +137,10 @@ class SqlSessionRepository:
         session_id: int | None,
         samples: Sequence[MeterSample],
         now: datetime,
-    ) -> None:
+    ) -> int:
+        """Store sampled values; the number of meter values that were not stored before."""
         if not samples:
-            return
+            return 0
         # The busiest statement of all: values converted here as the column types would.
         stamp = time_param(self._conn.dialect.name)
         received = stamp(now)
@@ -152,6 +160,7 @@ class SqlSessionRepository:
         cursor = self._conn.connection.cursor()
         try:
             cursor.executemany(_insert_meter_values_sql(self._conn), rows)
+            return int(cursor.rowcount)  # both drivers sum it over the rows
         finally:
             cursor.close()
 
@@ -244,6 +253,14 @@ def _insert_meter_values_sql(conn: Connection) -> str:
     return (
         f"INSERT INTO meter_values ({_METER_VALUE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
         " ON CONFLICT DO NOTHING"
+    )
+
+
+def _update_energy_sql(conn: Connection) -> str:
+    m = _marker(conn)
+    return (
+        f"UPDATE sessions SET energy_wh = {m}, last_register_at = {m}, last_register_wh = {m},"  # noqa: S608
+        f" review_required = {m}, anomalies = {m} WHERE id = {m}"
     )
 
 
