@@ -13,6 +13,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy.types import TypeEngine
+
+from laddnet.adapters.db.types import UtcDateTime, WattHours, milliwatt_hours, time_param
 
 Row = dict[str, Any]
 _Convert = Callable[[Any], Any]
@@ -82,10 +85,17 @@ def _same(value: Any) -> Any:
 
 @lru_cache(maxsize=256)
 def _bind_converters(table: Table, dialect: Dialect) -> dict[str, _Convert]:
-    # The processors Core itself applies: a type decorator's own step, then its dialect's.
-    return {
-        c.name: c.type.dialect_impl(dialect).bind_processor(dialect) or _same for c in table.columns
-    }
+    return {c.name: _bind_converter(c.type, dialect) for c in table.columns}
+
+
+def _bind_converter(kind: TypeEngine[Any], dialect: Dialect) -> _Convert:
+    # Our own types have direct equivalents of their processing chains (see types.py); any
+    # other type gets the processors Core itself applies.
+    if isinstance(kind, UtcDateTime):
+        return time_param(dialect.name)
+    if isinstance(kind, WattHours):
+        return milliwatt_hours
+    return kind.dialect_impl(dialect).bind_processor(dialect) or _same
 
 
 @lru_cache(maxsize=256)

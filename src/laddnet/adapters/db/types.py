@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
 _MILLI = Decimal(1000)
+_NAIVE = "naive datetime refused: store timezone-aware UTC"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -23,7 +24,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime refused: store timezone-aware UTC")
+            raise ValueError(_NAIVE)
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -58,10 +59,17 @@ def milliwatt_hours(value: Decimal | None) -> int | None:
 
 
 def time_param(dialect_name: str) -> Callable[[datetime | None], object]:
-    """What UtcDateTime hands the driver: naive UTC text for SQLite, aware UTC for PostgreSQL."""
-    if dialect_name == "sqlite":
-        return _sqlite_text
-    return lambda at: None if at is None else at.astimezone(UTC)
+    """What UtcDateTime hands the driver: naive UTC text for SQLite, aware UTC for PostgreSQL.
+    A naive datetime is refused here too."""
+    return _sqlite_text if dialect_name == "sqlite" else _aware_utc
+
+
+def _aware_utc(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        raise ValueError(_NAIVE)
+    return at.astimezone(UTC)
 
 
 def _sqlite_text(at: datetime | None) -> str | None:
@@ -69,4 +77,6 @@ def _sqlite_text(at: datetime | None) -> str | None:
     # faster than strftime, and this runs for every stored meter value.
     if at is None:
         return None
+    if at.tzinfo is None:
+        raise ValueError(_NAIVE)
     return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
