@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, event, text
 
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.adapters.db.writer import SqlDatabase
-from laddnet.bootstrap import Container
+from laddnet.bootstrap import Container, build_migrated
+from laddnet.config import Settings
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.errors import StorageUnavailable
 
@@ -120,3 +122,22 @@ async def test_savepoints_still_isolate_after_autocommit_reads(container: Contai
     assert results[0] == "KEEP"
     assert isinstance(results[1], ValueError)
     assert await _stored(db) == {"KEEP"}
+
+
+async def test_sqlite_write_ahead_log_is_checkpointed_off_the_writer(tmp_path: Path) -> None:
+    container = await build_migrated(Settings(database_url=f"sqlite:///{tmp_path}/wal.db"))
+    try:
+        db = container.database
+        await asyncio.gather(*(db.write(_saver(f"T{n}")) for n in range(500)))
+        checkpointer = db._checkpointer
+        assert checkpointer is not None
+        async with asyncio.timeout(10):
+            while checkpointer.last is None:
+                await asyncio.sleep(0.1)
+        busy, wal_frames, checkpointed = checkpointer.last
+        assert busy == 0
+        assert wal_frames > 0
+        assert checkpointed == wal_frames  # every committed page made it to the database file
+        assert len(await _stored(db)) == 500
+    finally:
+        await container.aclose()

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from laddnet.adapters.db.checkpointer import WalCheckpointer
 from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.domain.errors import StorageUnavailable
@@ -64,6 +65,8 @@ class SqlDatabase:
         # reset-on-return rollback per group cost more than a small group's SQL) and its cache.
         self._conn: Connection | None = None
         self._sessions = SessionCache()
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._checkpointer = WalCheckpointer(engine) if self._sqlite else None
         self.commits = 0  # groups committed; read by tests and the benchmark
         # Statements on raw cursors raise the driver's own errors, not SQLAlchemy's wrappers.
         self._db_errors: tuple[type[BaseException], ...] = (
@@ -89,6 +92,8 @@ class SqlDatabase:
             self._jobs.put(_STOP)
             thread.join(timeout=30)
             self._thread = None
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
         self._readers.shutdown(wait=True)
         for conn in self._reader_conns:
             _close(conn, self._db_errors)
@@ -132,6 +137,8 @@ class SqlDatabase:
                     target=self._run, name="laddnet-db-writer", daemon=True
                 )
                 self._thread.start()
+                if self._checkpointer is not None:
+                    self._checkpointer.start()
 
     def _run(self) -> None:
         while True:
@@ -182,6 +189,10 @@ class SqlDatabase:
         """Run the jobs in one transaction; the first failing job rolls back the group."""
         if self._conn is None:
             self._conn = self.engine.connect().execution_options(sqlite_immediate=True)
+            if self._sqlite:  # the checkpointer thread does it instead (see checkpointer.py)
+                cursor = self._conn.connection.cursor()
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
+                cursor.close()
         conn = self._conn
         with conn.begin():
             uow = SqlUnitOfWork(conn, self._sessions)

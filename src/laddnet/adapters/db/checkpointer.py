@@ -1,0 +1,50 @@
+"""SQLite WAL checkpoints on a thread of their own, so that no commit waits for one.
+
+By default the connection whose commit pushes the write-ahead log past 1000 pages copies it
+into the database file and syncs it, inside that commit: tens of milliseconds during which the
+batch writer, and every station waiting for it, stands still. The writer's connection turns
+that off (`PRAGMA wal_autocheckpoint=0`) and this thread checkpoints instead, PASSIVE (never
+blocking the writer or readers), once a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
+
+
+class WalCheckpointer:
+    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="laddnet-db-checkpoint", daemon=True)
+        self.checkpoints = 0  # read by tests
+        self.last: tuple[int, int, int] | None = None  # (busy, WAL frames, frames checkpointed)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                # Autocommit: a checkpoint cannot run inside a transaction of its own connection.
+                options = {"isolation_level": "AUTOCOMMIT"}
+                with self._engine.connect().execution_options(**options) as conn:
+                    busy, log_frames, done = conn.exec_driver_sql(
+                        "PRAGMA wal_checkpoint(PASSIVE)"
+                    ).one()
+                self.checkpoints += 1
+                self.last = (busy, log_frames, done)
+            except (DBAPIError, OSError) as exc:
+                log.warning("WAL checkpoint failed: %s", type(exc).__name__)
