@@ -66,3 +66,28 @@ class ChargingSession:
     review_required: bool
     anomalies: tuple[str, ...]
     last_register: RegisterReading | None = None
+
+    def with_energy(
+        self, energy_wh: Decimal, last: RegisterReading | None, anomalies: tuple[str, ...]
+    ) -> ChargingSession:
+        """This session with its billable energy brought up to date (positional: this runs for
+        nearly every meter value, and `dataclasses.replace` costs three times as much)."""
+        return ChargingSession(
+            self.id,
+            self.station_id,
+            self.transaction_ref,
+            self.ocpp_version,
+            self.evse_id,
+            self.connector_id,
+            self.id_token,
+            self.status,
+            self.started_at,
+            self.stopped_at,
+            self.stop_reason,
+            self.meter_start_wh,
+            self.meter_stop_wh,
+            energy_wh,
+            bool(anomalies),
+            anomalies,
+            last,
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -70,15 +69,7 @@ class SqlSessionRepository:
         finally:
             cursor.close()
         if self._cache is not None and (cached := self._cache.get(session_id)) is not None:
-            self._cache.put(
-                replace(
-                    cached,
-                    energy_wh=energy_wh,
-                    last_register=last,
-                    review_required=bool(anomalies),
-                    anomalies=tuple(anomalies),
-                )
-            )
+            self._cache.put(cached.with_energy(energy_wh, last, tuple(anomalies)))
 
     def open_session_for_stop(
         self, station_id: str, id_token: str | None, stopped_at: datetime
