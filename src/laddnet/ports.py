@@ -16,7 +16,6 @@ from laddnet.domain.stations.model import (
     RegistrationStatus,
     Station,
     StationInfo,
-    StatusReport,
 )
 
 T = TypeVar("T")
@@ -55,7 +54,12 @@ class StationRepository(Protocol):
         self, station_id: StationId, evse_id: EvseId, connector_id: ConnectorId
     ) -> ConnectorState | None: ...
     def save_connector_state(
-        self, report: StatusReport, state: ConnectorState, now: datetime
+        self,
+        station_id: StationId,
+        evse_id: EvseId,
+        connector_id: ConnectorId,
+        state: ConnectorState,
+        now: datetime,
     ) -> None: ...
     def get(self, station_id: StationId) -> Station | None: ...
     def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]: ...

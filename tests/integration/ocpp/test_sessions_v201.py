@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.model import SessionStatus
 from laddnet.sim.station import SimStation
 from tests.integration.ocpp.conftest import Running
@@ -200,3 +201,47 @@ async def test_notifications_are_acknowledged(running: Running) -> None:
     events = await running.container.queries.security_events()
     assert events[0]["kind"] == "station_reported"
     assert events[0]["detail"].startswith("TamperDetectionActivated")
+
+
+async def test_charging_state_from_transaction_events_is_the_connectors(running: Running) -> None:
+    station = await _booted(running)
+    await station.status(1, "Occupied", T0)
+    evse = {"evse": {"id": 1, "connectorId": 1}}
+
+    async def send(seq: int, kind: str, minutes: int, **extra: Any) -> None:
+        await station.call("TransactionEvent", _event(seq, kind, minutes, None, **evse, **extra))
+
+    async def connector() -> tuple[str, str | None]:
+        state = await running.container.queries.station(StationId("CP-1"))
+        assert state is not None
+        only = state.connectors[0].state
+        return only.status.value, only.charging_state.value if only.charging_state else None
+
+    started = _event(0, "Started", 1, None, **evse)
+    started["transactionInfo"]["chargingState"] = "EVConnected"
+    await station.call("TransactionEvent", started)
+    assert await connector() == ("Occupied", "EVConnected")
+
+    changed = _event(1, "Updated", 2, None, **evse, triggerReason="ChargingStateChanged")
+    changed["transactionInfo"]["chargingState"] = "Charging"
+    await station.call("TransactionEvent", changed)
+    assert await connector() == ("Occupied", "Charging")
+
+    periodic = _event(2, "Updated", 3, None, **evse)
+    periodic["transactionInfo"]["chargingState"] = "SuspendedEV"  # periodic: not read for it
+    await station.call("TransactionEvent", periodic)
+    await station.status(1, "Occupied", T0 + timedelta(minutes=4))  # keeps the charging state
+    assert await connector() == ("Occupied", "Charging")
+
+    late = _event(3, "Updated", 0, None, **evse, triggerReason="ChargingStateChanged")
+    late["transactionInfo"]["chargingState"] = "Idle"  # replayed from before: changes nothing
+    await station.call("TransactionEvent", late)
+    assert await connector() == ("Occupied", "Charging")
+
+    ended = _event(4, "Ended", 5, None, **evse)
+    ended["transactionInfo"]["chargingState"] = "EVConnected"
+    await station.call("TransactionEvent", ended)
+    assert await connector() == ("Occupied", "EVConnected")
+    await send(5, "Updated", 6)  # after the end: a stray event without a charging state
+    assert await connector() == ("Occupied", "EVConnected")
+    await station.close()

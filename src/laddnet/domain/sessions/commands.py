@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.stations.model import ChargingState
 
 
 class EventType(StrEnum):
@@ -68,3 +69,4 @@ class RecordTransactionEvent:
     stopped_reason: str | None
     ocpp_version: str
     samples: tuple[MeterSample, ...] = field(default=())
+    charging_state: ChargingState | None = None

@@ -70,12 +70,37 @@ def reduce_status(current: ConnectorState | None, report: StatusReport) -> Conne
     """
     if current is not None and report.reported_at < current.reported_at:
         return None
+    charging = report.charging_state
+    if charging is None and report.status is ConnectorStatus.OCCUPIED and current is not None:
+        # 2.0.1 reports the charging state with transaction events, not with the status: an
+        # "Occupied" status leaves the charging state we know as it is.
+        charging = current.charging_state
     return ConnectorState(
         status=report.status,
-        charging_state=report.charging_state,
+        charging_state=charging,
         error_code=report.error_code,
         reported_at=report.reported_at,
     )
+
+
+def reduce_charging_state(
+    current: ConnectorState | None, charging: ChargingState, reported_at: datetime
+) -> ConnectorState | None:
+    """The connector's new state after a 2.0.1 transaction event named its charging state, or
+    None if nothing changes (the same state, or older than what we know).
+
+    The status stays what the station last reported; a connector we know nothing of yet is
+    Occupied while an EV is connected.
+    """
+    if current is not None and (
+        reported_at < current.reported_at or current.charging_state is charging
+    ):
+        return None
+    if current is None:
+        idle = charging is ChargingState.IDLE
+        status = ConnectorStatus.AVAILABLE if idle else ConnectorStatus.OCCUPIED
+        return ConnectorState(status, charging, None, reported_at)
+    return ConnectorState(current.status, charging, current.error_code, reported_at)
 
 
 @dataclass(frozen=True, slots=True)

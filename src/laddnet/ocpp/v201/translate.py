@@ -9,7 +9,12 @@ from laddnet.domain.authorization.model import AuthorizationDecision, Authorizat
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
 from laddnet.domain.sessions.model import MeterSample
-from laddnet.domain.stations.model import ConnectorStatus, StationInfo, StatusReport
+from laddnet.domain.stations.model import (
+    ChargingState,
+    ConnectorStatus,
+    StationInfo,
+    StatusReport,
+)
 from laddnet.ocpp.common import format_time, meter_sample, parse_time
 
 VERSION = "2.0.1"
@@ -92,7 +97,18 @@ def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordT
         stopped_reason=info.get("stoppedReason"),
         ocpp_version=VERSION,
         samples=samples(payload.get("meterValue", [])),
+        charging_state=_charging_state(payload),
     )
+
+
+def _charging_state(payload: dict[str, Any]) -> ChargingState | None:
+    """The charging state when it may have changed: with a start, an end, or an update whose
+    triggerReason is ChargingStateChanged (how a station announces a change, see the test cases
+    in part 6); periodic updates only repeat it, and are not read for it."""
+    state = payload["transactionInfo"].get("chargingState")
+    trigger = payload["triggerReason"]
+    changes = payload["eventType"] != "Updated" or trigger == "ChargingStateChanged"
+    return ChargingState(state) if state is not None and changes else None
 
 
 def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterValues:

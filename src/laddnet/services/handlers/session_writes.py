@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from laddnet.domain.authorization.model import AuthorizationDecision, decide
+from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import (
     EventType,
     RecordMeterValues,
@@ -29,6 +30,7 @@ from laddnet.domain.sessions.model import (
     RegisterReading,
     SessionStatus,
 )
+from laddnet.domain.stations.model import reduce_charging_state
 from laddnet.ports import UnitOfWork
 
 BEGIN = "Transaction.Begin"
@@ -163,7 +165,26 @@ def transaction_event(
             uow.sessions.update(session.id, **changes)
         evse = cmd.evse_id or session.evse_id or 0
         store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
+        if cmd.charging_state is not None and evse:
+            connector = cmd.connector_id or session.connector_id or 1
+            _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
     return decision
+
+
+def _record_charging_state(
+    uow: UnitOfWork,
+    cmd: RecordTransactionEvent,
+    evse: EvseId,
+    connector: ConnectorId,
+    now: datetime,
+) -> None:
+    """2.0.1 names the charging state in transaction events: it is the connector's, too."""
+    assert cmd.charging_state is not None
+    station = StationId(cmd.station_id)
+    current = uow.stations.connector_state(station, evse, connector)
+    new = reduce_charging_state(current, cmd.charging_state, cmd.occurred_at)
+    if new is not None:
+        uow.stations.save_connector_state(station, evse, connector, new, now)
 
 
 def store_and_count(

@@ -97,7 +97,9 @@ class StationService:
             )
             new = reduce_status(current, report)
             if new is not None:
-                uow.stations.save_connector_state(report, new, now)
+                uow.stations.save_connector_state(
+                    report.station_id, report.evse_id, report.connector_id, new, now
+                )
 
         await self._db.write(apply)
 

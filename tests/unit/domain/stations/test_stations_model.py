@@ -10,6 +10,7 @@ from laddnet.domain.stations.model import (
     ConnectorState,
     ConnectorStatus,
     StatusReport,
+    reduce_charging_state,
     reduce_status,
 )
 
@@ -80,3 +81,45 @@ def test_comparison_is_by_instant_not_by_wall_clock_offset() -> None:
     # 13:00+02:00 is 11:00 UTC: older than the 12:00 UTC state, whatever the clock reads.
     older = datetime(2024, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=2)))
     assert reduce_status(a_state(reported_at=T0), a_report(reported_at=older)) is None
+
+
+# --- 2.0.1: the charging state comes with transaction events ------------------------------------
+
+
+def test_occupied_without_a_charging_state_keeps_the_one_we_know() -> None:
+    current = a_state(status=ConnectorStatus.OCCUPIED, charging_state=ChargingState.CHARGING)
+    later = T0 + timedelta(seconds=5)
+    new = reduce_status(current, a_report(charging_state=None, reported_at=later))
+    assert new is not None
+    assert new.charging_state is ChargingState.CHARGING
+
+
+def test_available_without_a_charging_state_clears_it() -> None:
+    current = a_state(status=ConnectorStatus.OCCUPIED, charging_state=ChargingState.CHARGING)
+    report = a_report(
+        status=ConnectorStatus.AVAILABLE, charging_state=None, reported_at=T0 + timedelta(1)
+    )
+    new = reduce_status(current, report)
+    assert new is not None
+    assert new.charging_state is None
+
+
+def test_a_charging_state_changes_only_the_charging_state() -> None:
+    current = a_state(status=ConnectorStatus.OCCUPIED, charging_state=ChargingState.EV_CONNECTED)
+    later = T0 + timedelta(seconds=5)
+    assert reduce_charging_state(current, ChargingState.CHARGING, later) == ConnectorState(
+        ConnectorStatus.OCCUPIED, ChargingState.CHARGING, None, later
+    )
+
+
+def test_the_same_or_an_older_charging_state_changes_nothing() -> None:
+    current = a_state(status=ConnectorStatus.OCCUPIED, charging_state=ChargingState.CHARGING)
+    assert reduce_charging_state(current, ChargingState.CHARGING, T0 + timedelta(1)) is None
+    assert reduce_charging_state(current, ChargingState.IDLE, T0 - timedelta(seconds=1)) is None
+
+
+def test_a_charging_state_for_an_unknown_connector_implies_its_status() -> None:
+    charging = reduce_charging_state(None, ChargingState.CHARGING, T0)
+    idle = reduce_charging_state(None, ChargingState.IDLE, T0)
+    assert charging is not None and charging.status is ConnectorStatus.OCCUPIED
+    assert idle is not None and idle.status is ConnectorStatus.AVAILABLE

@@ -20,7 +20,6 @@ from laddnet.domain.stations.model import (
     RegistrationStatus,
     Station,
     StationInfo,
-    StatusReport,
 )
 
 _CONNECTOR_KEY = ["station_id", "evse_id", "connector_id"]
@@ -92,12 +91,17 @@ class SqlStationRepository:
         return _connector_state(row) if row else None
 
     def save_connector_state(
-        self, report: StatusReport, state: ConnectorState, now: datetime
+        self,
+        station_id: StationId,
+        evse_id: EvseId,
+        connector_id: ConnectorId,
+        state: ConnectorState,
+        now: datetime,
     ) -> None:
         values = {
-            "station_id": report.station_id,
-            "evse_id": report.evse_id,
-            "connector_id": report.connector_id,
+            "station_id": station_id,
+            "evse_id": evse_id,
+            "connector_id": connector_id,
             "status": state.status.value,
             "charging_state": state.charging_state.value if state.charging_state else None,
             "error_code": state.error_code,
