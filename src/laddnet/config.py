@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
@@ -64,11 +64,6 @@ class Settings(BaseSettings):
         " of 16+ characters); people's passwords use the full OWASP cost.",
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
-    environment: str = Field("development", description="development or production.")
-    demo: bool = Field(False, description="Seed demo data on start (used by `laddnet demo`).")
-    secret_key: SecretStr = Field(
-        SecretStr("change-me"), description="Key for signed tokens; must be set in production."
-    )
 
     @field_validator("database_url")
     @classmethod
@@ -83,8 +78,3 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
-
-    def check_production(self) -> None:
-        """Refuse placeholder secrets in production."""
-        if self.environment == "production" and self.secret_key.get_secret_value() == "change-me":
-            raise ValueError("LADDNET_SECRET_KEY must be set in production")

@@ -50,25 +50,18 @@ def test_defaults_without_environment() -> None:
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.is_sqlite
     assert settings.driver_database_url.startswith("sqlite://")
-    assert settings.environment == "development"
-    settings.check_production()  # development tolerates the placeholder
 
 
 def test_settings_read_laddnet_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LADDNET_DATABASE_URL", "postgres://u@db:5432/laddnet")
     monkeypatch.setenv("LADDNET_OCPP_PORT", "9100")
     monkeypatch.setenv("LADDNET_PING_INTERVAL", "12.5")
-    monkeypatch.setenv("LADDNET_DEMO", "true")
-    monkeypatch.setenv("LADDNET_SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("OCPP_PORT", "1")  # no prefix: ignored
     settings = Settings()
     assert settings.driver_database_url == "postgresql+psycopg://u@db:5432/laddnet"
     assert not settings.is_sqlite
     assert settings.ocpp_port == 9100
     assert settings.ping_interval == 12.5
-    assert settings.demo is True
-    assert settings.secret_key.get_secret_value() == "a-real-secret"
-    assert "a-real-secret" not in repr(settings)
 
 
 def test_settings_refuse_a_bad_database_url_from_the_environment(
@@ -83,16 +76,3 @@ def test_settings_refuse_a_non_integer_port(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("LADDNET_OCPP_PORT", "ninety")
     with pytest.raises(ValidationError):
         Settings()
-
-
-def test_production_refuses_the_placeholder_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LADDNET_ENVIRONMENT", "production")
-    settings = Settings()
-    with pytest.raises(ValueError, match="LADDNET_SECRET_KEY"):
-        settings.check_production()
-
-
-def test_production_accepts_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LADDNET_ENVIRONMENT", "production")
-    monkeypatch.setenv("LADDNET_SECRET_KEY", "0123456789abcdef0123456789abcdef")
-    Settings().check_production()
