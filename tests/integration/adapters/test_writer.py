@@ -7,15 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, event, text
 
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.adapters.db.writer import SqlDatabase
-from laddnet.bootstrap import Container, build_migrated
+from laddnet.bootstrap import Container, build, build_migrated
 from laddnet.config import Settings
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.errors import StorageUnavailable
+from tests.conftest import drop_postgres, fresh_postgres_url
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -141,3 +143,37 @@ async def test_sqlite_write_ahead_log_is_checkpointed_off_the_writer(tmp_path: P
         assert len(await _stored(db)) == 500
     finally:
         await container.aclose()
+
+
+async def test_reads_and_writes_recover_when_postgresql_drops_their_connections() -> None:
+    """A PostgreSQL restart (here: every backend of the database terminated) costs at most the
+    write group that was on the dropped connection; its callers are told and retry. Reads retry
+    on a fresh connection by themselves."""
+    url = await fresh_postgres_url()
+    container = build(Settings(database_url=url))
+    try:
+        db = container.database
+        await db.write(_saver("BEFORE"))
+        assert await _stored(db) == {"BEFORE"}
+        await _terminate_backends(url)
+        assert await _stored(db) == {"BEFORE"}
+        try:
+            await db.write(_saver("AFTER"))
+        except StorageUnavailable:
+            await db.write(_saver("AFTER"))  # what a station does: send it again
+        assert await _stored(db) == {"BEFORE", "AFTER"}
+    finally:
+        await container.aclose()
+        await drop_postgres(url)
+
+
+async def _terminate_backends(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    async with await psycopg.AsyncConnection.connect(
+        url.rsplit("/", 1)[0] + "/postgres", autocommit=True
+    ) as admin:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
