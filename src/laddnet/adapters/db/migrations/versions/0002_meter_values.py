@@ -78,10 +78,11 @@ def upgrade() -> None:
     with op.batch_alter_table("meter_values", schema=None) as batch_op:
         batch_op.create_index("ix_meter_values_session", ["session_id", "sampled_at"])
     conn = op.get_bind()
+    # Streamed in batches: a network's sample history does not fit in memory at once.
     rows = conn.execute(
-        sa.select(old).order_by(
-            old.c.station_id, old.c.evse_id, old.c.session_id, old.c.sampled_at, old.c.id
-        )
+        sa.select(old)
+        .order_by(old.c.station_id, old.c.evse_id, old.c.session_id, old.c.sampled_at, old.c.id)
+        .execution_options(yield_per=BATCH)
     )
     pending: list[dict[str, Any]] = []
     for values in _meter_values(rows):
@@ -160,7 +161,7 @@ def downgrade() -> None:
         batch_op.create_index("ix_meter_samples_session", ["session_id", "measurand"])
     conn = op.get_bind()
     pending: list[dict[str, Any]] = []
-    for r in conn.execute(sa.select(new).order_by(new.c.id)):
+    for r in conn.execute(sa.select(new).order_by(new.c.id).execution_options(yield_per=BATCH)):
         for s in meter_codec.decode(r.sampled_at, r.samples):
             pending.append(
                 {
