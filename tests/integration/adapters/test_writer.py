@@ -156,6 +156,9 @@ async def test_reads_and_writes_recover_when_postgresql_drops_their_connections(
         await db.write(_saver("BEFORE"))
         assert await _stored(db) == {"BEFORE"}
         await _terminate_backends(url)
+        # Both kinds of reads: through SQLAlchemy, and on the driver's cursor (hot_sql.py).
+        assert await db.read(lambda uow: uow.tokens.get("BEFORE")) is not None
+        await _terminate_backends(url)
         assert await _stored(db) == {"BEFORE"}
         try:
             await db.write(_saver("AFTER"))

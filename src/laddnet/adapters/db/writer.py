@@ -104,7 +104,7 @@ class SqlDatabase:
         reused = getattr(self._reader, "conn", None) is not None
         try:
             return work(SqlUnitOfWork(self._reader_connection()))
-        except _DB_ERRORS as exc:
+        except self._db_errors as exc:  # the driver's own errors too: hot_sql uses its cursor
             self._discard_reader()
             if reused:  # perhaps only this kept connection broke (a database restart): retry
                 return self._read(work)
