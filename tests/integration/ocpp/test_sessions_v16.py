@@ -260,6 +260,44 @@ async def test_stop_repeating_earlier_readings_in_transaction_data_bills_them_on
     assert not session.review_required
 
 
+async def test_each_sampled_value_is_stored_once_whatever_message_repeats_it(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))
+    at = (T0 + timedelta(minutes=10)).isoformat().replace("+00:00", "Z")
+    register = {"value": "1000", "measurand": "Energy.Active.Import.Register"}
+    power = {"value": "7000", "measurand": "Power.Active.Import", "unit": "W"}
+    current = {"value": "16", "measurand": "Current.Import", "unit": "A", "phase": "L1"}
+    await station.call(
+        "MeterValues",
+        {"connectorId": 1, "transactionId": tx,
+         "meterValue": [{"timestamp": at, "sampledValue": [register, power]}]},
+    )  # fmt: skip
+    # The same instant again: the register repeated with another value (the first one stays),
+    # and a measurand not seen yet (it joins), as a stop's transactionData may carry them.
+    await station.call(
+        "StopTransaction",
+        {"transactionId": tx, "meterStop": 1500,
+         "timestamp": (T0 + timedelta(minutes=20)).isoformat().replace("+00:00", "Z"),
+         "transactionData": [
+             {"timestamp": at, "sampledValue": [{**register, "value": "1100"}, current]}
+         ]},
+    )  # fmt: skip
+    await station.close()
+    samples = await running.container.queries.session_samples(tx)
+    at_ten = [(s.measurand, s.value) for s in samples if s.sampled_at == T0 + timedelta(minutes=10)]
+    assert at_ten == [
+        ("Energy.Active.Import.Register", Decimal(1000)),
+        ("Power.Active.Import", Decimal(7000)),
+        ("Current.Import", Decimal(16)),
+    ]
+    session = await running.container.queries.session(tx)
+    assert session is not None
+    assert session.energy_wh == Decimal(1500)
+    assert not session.review_required
+
+
 async def test_implausible_jump_is_flagged(running: Running) -> None:
     station = await _booted(running)
     tx = int(await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0))

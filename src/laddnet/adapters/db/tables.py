@@ -109,11 +109,9 @@ transaction_events = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
-# One row per meter value: a station's timestamped set of sampled values, as OCPP groups them.
-# The sampled values are a compact JSON array (see meter_codec.py), the billed main register is
-# lifted into register_wh, and the fingerprint of the values makes a re-sent meter value a no-op
-# while a different one with the same timestamp (a station that splits its measurands over two
-# messages) is kept. One row instead of one per sampled value costs a fifth of the CPU and disk.
+# One row per station, EVSE and timestamp (a meter value, as OCPP groups sampled values): the
+# sampled values as a compact JSON array (see meter_codec.py), the billed main register lifted
+# into register_wh. One row instead of one per sampled value costs a fifth of the CPU and disk.
 meter_values = Table(
     "meter_values",
     metadata,
@@ -122,13 +120,10 @@ meter_values = Table(
     Column("evse_id", Integer, nullable=False),
     Column("session_id", Integer, nullable=True),
     Column("sampled_at", UtcDateTime, nullable=False),
-    Column("fingerprint", String(32), nullable=False),
     Column("register_wh", WattHours, nullable=True),
     Column("samples", Text, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
-    UniqueConstraint(
-        "station_id", "evse_id", "sampled_at", "fingerprint", name="uq_meter_values_identity"
-    ),
+    UniqueConstraint("station_id", "evse_id", "sampled_at", name="uq_meter_values_identity"),
     Index("ix_meter_values_session", "session_id", "sampled_at"),
 )
 

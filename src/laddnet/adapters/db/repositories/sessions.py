@@ -129,31 +129,51 @@ class SqlSessionRepository:
         samples: Sequence[MeterSample],
         now: datetime,
     ) -> int:
-        """Store sampled values; the number of meter values that were not stored before."""
+        """Store sampled values; the number of them that were not stored before."""
         if not samples:
             return 0
         # The busiest statement of all: values converted here as the column types would.
         stamp = time_param(self._conn.dialect.name)
         received = stamp(now)
-        rows = [
-            (
-                station_id,
-                evse_id,
-                session_id,
-                stamp(value.sampled_at),
-                value.fingerprint,
-                milliwatt_hours(value.register_wh),
-                value.samples,
-                received,
-            )
-            for value in meter_codec.encode(samples)
-        ]
+        insert = _insert_meter_value_sql(self._conn)
+        stored = 0
         cursor = self._conn.connection.cursor()
         try:
-            cursor.executemany(_insert_meter_values_sql(self._conn), rows)
-            return int(cursor.rowcount)  # both drivers sum it over the rows
+            for value in meter_codec.encode(samples):
+                at = stamp(value.sampled_at)
+                register = milliwatt_hours(value.register_wh)
+                row = (station_id, evse_id, session_id, at, register, value.text, received)
+                cursor.execute(insert, row)
+                if cursor.fetchone() is not None:
+                    stored += len(value.items)
+                else:  # this timestamp has a row already: add what it lacks
+                    stored += self._merge_meter_value(station_id, evse_id, session_id, value)
         finally:
             cursor.close()
+        return stored
+
+    def _merge_meter_value(
+        self,
+        station_id: str,
+        evse_id: int,
+        session_id: int | None,
+        value: meter_codec.EncodedMeterValue,
+    ) -> int:
+        key = {"station_id": station_id, "evse_id": evse_id, "sampled_at": value.sampled_at}
+        row = self._hot.one(meter_values, key)
+        assert row is not None  # the insert just met it
+        merged = meter_codec.merge(row["samples"], value)
+        changes: dict[str, Any] = {}
+        added = 0
+        if merged is not None:
+            combined, added = merged
+            changes = {"samples": combined.text, "register_wh": combined.register_wh}
+        if row["session_id"] is None and session_id is not None:
+            changes["session_id"] = session_id  # its session became known after it
+            added += 1  # its readings are the session's now: count them as news
+        if changes:
+            self._hot.update(meter_values, changes, {"id": row["id"]})
+        return added
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
         rows = self._conn.execute(
@@ -235,15 +255,15 @@ def _session(m: Any) -> ChargingSession:
 
 
 _METER_VALUE_COLUMNS = (
-    "station_id, evse_id, session_id, sampled_at, fingerprint, register_wh, samples, received_at"
+    "station_id, evse_id, session_id, sampled_at, register_wh, samples, received_at"
 )
 
 
-def _insert_meter_values_sql(conn: Connection) -> str:
-    placeholders = ", ".join([_marker(conn)] * 8)
+def _insert_meter_value_sql(conn: Connection) -> str:
+    placeholders = ", ".join([_marker(conn)] * 7)
     return (
         f"INSERT INTO meter_values ({_METER_VALUE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
-        " ON CONFLICT DO NOTHING"
+        " ON CONFLICT DO NOTHING RETURNING id"
     )
 
 

@@ -51,7 +51,6 @@ new = sa.table(
     sa.column("evse_id", sa.Integer),
     sa.column("session_id", sa.Integer),
     sa.column("sampled_at", UtcDateTime()),
-    sa.column("fingerprint", sa.String),
     sa.column("register_wh", WattHours()),
     sa.column("samples", sa.Text),
     sa.column("received_at", UtcDateTime()),
@@ -66,14 +65,11 @@ def upgrade() -> None:
         sa.Column("evse_id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=True),
         sa.Column("sampled_at", UtcDateTime(timezone=True), nullable=False),
-        sa.Column("fingerprint", sa.String(length=32), nullable=False),
         sa.Column("register_wh", WattHours(), nullable=True),
         sa.Column("samples", sa.Text(), nullable=False),
         sa.Column("received_at", UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "station_id", "evse_id", "sampled_at", "fingerprint", name="uq_meter_values_identity"
-        ),
+        sa.UniqueConstraint("station_id", "evse_id", "sampled_at", name="uq_meter_values_identity"),
     )
     with op.batch_alter_table("meter_values", schema=None) as batch_op:
         batch_op.create_index("ix_meter_values_session", ["session_id", "sampled_at"])
@@ -81,7 +77,7 @@ def upgrade() -> None:
     # Streamed in batches: a network's sample history does not fit in memory at once.
     rows = conn.execute(
         sa.select(old)
-        .order_by(old.c.station_id, old.c.evse_id, old.c.session_id, old.c.sampled_at, old.c.id)
+        .order_by(old.c.station_id, old.c.evse_id, old.c.sampled_at, old.c.id)
         .execution_options(yield_per=BATCH)
     )
     pending: list[dict[str, Any]] = []
@@ -95,9 +91,9 @@ def upgrade() -> None:
 
 def _meter_values(rows: Iterator[Any]) -> Iterator[dict[str, Any]]:
     def key(r: Any) -> tuple[Any, ...]:
-        return (r.station_id, r.evse_id, r.session_id, r.sampled_at)
+        return (r.station_id, r.evse_id, r.sampled_at)
 
-    for (station_id, evse_id, session_id, _), group in groupby(rows, key=key):
+    for (station_id, evse_id, sampled_at), group in groupby(rows, key=key):
         members = list(group)
         samples = [
             MeterSample(
@@ -111,17 +107,16 @@ def _meter_values(rows: Iterator[Any]) -> Iterator[dict[str, Any]]:
             )
             for r in members
         ]
-        for encoded in meter_codec.encode(samples):
-            yield {
-                "station_id": station_id,
-                "evse_id": evse_id,
-                "session_id": session_id,
-                "sampled_at": encoded.sampled_at,
-                "fingerprint": encoded.fingerprint,
-                "register_wh": encoded.register_wh,
-                "samples": encoded.samples,
-                "received_at": members[0].received_at,
-            }
+        (encoded,) = meter_codec.encode(samples)
+        yield {
+            "station_id": station_id,
+            "evse_id": evse_id,
+            "session_id": next((r.session_id for r in members if r.session_id is not None), None),
+            "sampled_at": sampled_at,
+            "register_wh": encoded.register_wh,
+            "samples": encoded.text,
+            "received_at": members[0].received_at,
+        }
 
 
 def _insert(conn: sa.Connection, pending: list[dict[str, Any]]) -> None:
