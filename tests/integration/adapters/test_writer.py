@@ -114,7 +114,7 @@ async def test_unreachable_database_is_storage_unavailable() -> None:
         await asyncio.to_thread(db.close)
 
 
-async def test_savepoints_still_isolate_after_autocommit_reads(container: Container) -> None:
+async def test_a_failing_unit_is_isolated_after_autocommit_reads(container: Container) -> None:
     db = container.database
     for _ in range(10):  # pooled connections go through autocommit reads first
         await db.read(lambda uow: uow.tokens.get("X"))

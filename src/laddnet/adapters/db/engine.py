@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_engine(driver_url: str, *, pool_size: int = 8) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout and SAVEPOINT-safe transactions."""
+    """Create the engine; SQLite gets WAL, a busy timeout and transactions we begin ourselves."""
     if driver_url.startswith("sqlite"):
         engine = sa_create_engine(
             driver_url,
@@ -44,7 +44,8 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-    # The sqlite3 module's own transaction handling breaks SAVEPOINTs; we emit BEGIN ourselves.
+    # The sqlite3 module's own transaction handling (implicit BEGINs and COMMITs) would fight
+    # ours; we emit BEGIN ourselves.
     dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
 
 
