@@ -27,7 +27,7 @@ class HotSql:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._dialect = conn.dialect
-        self._qmark = conn.dialect.paramstyle == "qmark"
+        self.qmark = conn.dialect.paramstyle == "qmark"  # else the format style, "%s"
 
     def insert(
         self,
@@ -39,26 +39,26 @@ class HotSql:
     ) -> Any:
         """INSERT one row; the value of column `returning` if asked for (None for a duplicate
         that `ignore_duplicates` skipped)."""
-        sql = _insert_sql(table.name, tuple(values), returning, ignore_duplicates, self._qmark)
-        _, row = self._execute(sql, self._params(table, values), fetch=returning is not None)
+        sql = insert_sql(table.name, tuple(values), returning, ignore_duplicates, self.qmark)
+        _, row = self.execute(sql, self._params(table, values), fetch=returning is not None)
         return row[0] if row is not None else None
 
     def update(self, table: Table, values: Mapping[str, Any], where: Mapping[str, Any]) -> int:
         """UPDATE the rows matching `where` (equalities); the number of rows changed."""
-        sql = _update_sql(table.name, tuple(values), tuple(where), self._qmark)
+        sql = update_sql(table.name, tuple(values), tuple(where), self.qmark)
         params = [*self._params(table, values), *self._params(table, where)]
-        return self._execute(sql, params)[0]
+        return self.execute(sql, params)[0]
 
     def upsert(self, table: Table, keys: Sequence[str], values: Mapping[str, Any]) -> None:
         """INSERT, or UPDATE the non-key columns of the row with the same `keys`."""
-        sql = _upsert_sql(table.name, tuple(values), tuple(keys), self._qmark)
-        self._execute(sql, self._params(table, values))
+        sql = _upsert_sql(table.name, tuple(values), tuple(keys), self.qmark)
+        self.execute(sql, self._params(table, values))
 
     def one(self, table: Table, where: Mapping[str, Any]) -> Row | None:
         """The row matching `where` (equalities on a unique key), values as Core returns them."""
         names = tuple(c.name for c in table.columns)
-        sql = _select_sql(table.name, names, tuple(where), self._qmark)
-        _, row = self._execute(sql, self._params(table, where), fetch=True)
+        sql = _select_sql(table.name, names, tuple(where), self.qmark)
+        _, row = self.execute(sql, self._params(table, where), fetch=True)
         if row is None:
             return None
         out = _result_converters(table, self._dialect)
@@ -68,8 +68,9 @@ class HotSql:
         convert = _bind_converters(table, self._dialect)
         return [convert[name](value) for name, value in values.items()]
 
-    def _execute(self, sql: str, params: Sequence[Any], fetch: bool = False) -> tuple[int, Any]:
-        """Run one statement: (rows changed, the first row if `fetch`)."""
+    def execute(self, sql: str, params: Sequence[Any], fetch: bool = False) -> tuple[int, Any]:
+        """Run one statement with values already converted: (rows changed, the first row if
+        `fetch`). For callers that convert a hot statement's values themselves."""
         cursor = self._conn.connection.cursor()
         try:
             cursor.execute(sql, params)
@@ -116,11 +117,11 @@ def _conditions(columns: Sequence[str], qmark: bool) -> str:
 
 
 # The statement texts below are built from the schema's own table and column names only;
-# every value travels as a parameter.
+# every value travels as a parameter. Each text is built once.
 
 
 @cache
-def _insert_sql(
+def insert_sql(
     table: str, columns: tuple[str, ...], returning: str | None, ignore: bool, qmark: bool
 ) -> str:
     names = ", ".join(columns)
@@ -131,7 +132,7 @@ def _insert_sql(
 
 
 @cache
-def _update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qmark: bool) -> str:
+def update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qmark: bool) -> str:
     marker = "?" if qmark else "%s"
     assignments = ", ".join(f"{c} = {marker}" for c in columns)
     return f"UPDATE {table} SET {assignments} WHERE {_conditions(where, qmark)}"  # noqa: S608

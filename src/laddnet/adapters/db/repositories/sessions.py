@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from laddnet.adapters.db import meter_codec
-from laddnet.adapters.db.hot_sql import HotSql
+from laddnet.adapters.db.hot_sql import HotSql, insert_sql, update_sql
 from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import meter_values, sessions, transaction_events
 from laddnet.adapters.db.types import milliwatt_hours, time_param
@@ -63,11 +63,7 @@ class SqlSessionRepository:
             ",".join(anomalies),
             session_id,
         )
-        cursor = self._conn.connection.cursor()
-        try:
-            cursor.execute(_update_energy_sql(self._conn), params)
-        finally:
-            cursor.close()
+        self._hot.execute(update_sql("sessions", _ENERGY_COLUMNS, ("id",), self._hot.qmark), params)
         if self._cache is not None and (cached := self._cache.get(session_id)) is not None:
             self._cache.put(cached.with_energy(energy_wh, last, tuple(anomalies)))
 
@@ -135,21 +131,16 @@ class SqlSessionRepository:
         # The busiest statement of all: values converted here as the column types would.
         stamp = time_param(self._conn.dialect.name)
         received = stamp(now)
-        insert = _insert_meter_value_sql(self._conn)
+        insert = insert_sql("meter_values", _METER_VALUE_COLUMNS, "id", True, self._hot.qmark)
         stored = 0
-        cursor = self._conn.connection.cursor()
-        try:
-            for value in meter_codec.encode(samples):
-                at = stamp(value.sampled_at)
-                register = milliwatt_hours(value.register_wh)
-                row = (station_id, evse_id, session_id, at, register, value.text, received)
-                cursor.execute(insert, row)
-                if cursor.fetchone() is not None:
-                    stored += len(value.items)
-                else:  # this timestamp has a row already: add what it lacks
-                    stored += self._merge_meter_value(station_id, evse_id, session_id, value)
-        finally:
-            cursor.close()
+        for value in meter_codec.encode(samples):
+            at = stamp(value.sampled_at)
+            register = milliwatt_hours(value.register_wh)
+            row = (station_id, evse_id, session_id, at, register, value.text, received)
+            if self._hot.execute(insert, row, fetch=True)[1] is not None:
+                stored += len(value.items)
+            else:  # this timestamp has a row already: add what it lacks
+                stored += self._merge_meter_value(station_id, evse_id, session_id, value)
         return stored
 
     def _merge_meter_value(
@@ -255,25 +246,18 @@ def _session(m: Any) -> ChargingSession:
 
 
 _METER_VALUE_COLUMNS = (
-    "station_id, evse_id, session_id, sampled_at, register_wh, samples, received_at"
+    "station_id",
+    "evse_id",
+    "session_id",
+    "sampled_at",
+    "register_wh",
+    "samples",
+    "received_at",
 )
-
-
-def _insert_meter_value_sql(conn: Connection) -> str:
-    placeholders = ", ".join([_marker(conn)] * 7)
-    return (
-        f"INSERT INTO meter_values ({_METER_VALUE_COLUMNS}) VALUES ({placeholders})"  # noqa: S608
-        " ON CONFLICT DO NOTHING RETURNING id"
-    )
-
-
-def _update_energy_sql(conn: Connection) -> str:
-    m = _marker(conn)
-    return (
-        f"UPDATE sessions SET energy_wh = {m}, last_register_at = {m}, last_register_wh = {m},"  # noqa: S608
-        f" review_required = {m}, anomalies = {m} WHERE id = {m}"
-    )
-
-
-def _marker(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+_ENERGY_COLUMNS = (
+    "energy_wh",
+    "last_register_at",
+    "last_register_wh",
+    "review_required",
+    "anomalies",
+)
