@@ -177,7 +177,7 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
         ocpp_port, http_port = _free_port(), _free_port()
         env = dict(os.environ)
         env.update(
-            LADDNET_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            LADDNET_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
             LADDNET_OCPP_PORT=str(ocpp_port),
             LADDNET_HTTP_PORT=str(http_port),
         )
@@ -245,6 +245,10 @@ if __name__ == "__main__":
         "--think", type=float, default=0.0, help="mean pause between a station's messages"
     )
     parser.add_argument("--only", default="both", choices=["reference", "laddnet", "both"])
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to run Laddnet on instead of a temporary SQLite file",
+    )
     parser.add_argument("--prefix", default="BENCH-")
     parser.add_argument("--password", default="bench-password-0123")
     asyncio.run(main(parser.parse_args()))

@@ -37,7 +37,8 @@ def meter_sample(
     at: datetime, sampled: dict[str, Any], unit: str | None, multiplier: int = 0
 ) -> MeterSample | None:
     """One sampledValue as a normalized MeterSample; None if its value is not a number."""
-    measurand = sampled.get("measurand", ENERGY_REGISTER)
+    get = sampled.get
+    measurand = get("measurand", ENERGY_REGISTER)
     if unit is None and measurand.startswith("Energy"):
         unit = "Wh"  # both versions' default unit for energy
     try:
@@ -46,11 +47,5 @@ def meter_sample(
         return None  # a non-numeric reading cannot be billed or charted
     value, normalized_unit = normalize(raw, unit, multiplier)
     return MeterSample(
-        sampled_at=at,
-        measurand=measurand,
-        value=value,
-        unit=normalized_unit,
-        phase=sampled.get("phase"),
-        location=sampled.get("location"),
-        context=sampled.get("context"),
+        at, measurand, value, normalized_unit, get("phase"), get("location"), get("context")
     )

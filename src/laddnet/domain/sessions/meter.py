@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.sessions.model import ENERGY_REGISTER, Anomaly, MeterSample, RegisterReading
 
-_SCALE_TO_BASE = {"Wh": Decimal(1), "kWh": Decimal(1000), "W": Decimal(1), "kW": Decimal(1000)}
-_BASE_UNIT = {"Wh": "Wh", "kWh": "Wh", "W": "W", "kW": "W"}
+_KILO = {"kWh": "Wh", "kW": "W"}
+_KILO_FACTOR = Decimal(1000)
 # A reading may exceed the plausible energy by this much (meter resolution, clock skew).
 _JUMP_SLACK_WH = Decimal(100)
 SECONDS_PER_HOUR = Decimal(3600)
@@ -22,7 +22,7 @@ SECONDS_PER_HOUR = Decimal(3600)
 def parse_decimal(text: str | int | float) -> Decimal:
     """Parse a meter value exactly as sent (OCPP 1.6 sends strings, 2.0.1 numbers)."""
     try:
-        value = Decimal(str(text))
+        value = Decimal(text if type(text) is str else str(text))
     except InvalidOperation as exc:
         raise InvalidInput(f"not a number: {text!r}") from exc
     if not value.is_finite():
@@ -35,8 +35,8 @@ def normalize(value: Decimal, unit: str | None, multiplier: int = 0) -> tuple[De
     scaled = value.scaleb(multiplier) if multiplier else value
     if unit is None:
         return scaled, ""
-    if unit in _SCALE_TO_BASE:
-        return scaled * _SCALE_TO_BASE[unit], _BASE_UNIT[unit]
+    if unit in _KILO:
+        return scaled * _KILO_FACTOR, _KILO[unit]
     return scaled, unit
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SessionStatus(StrEnum):
@@ -26,9 +27,12 @@ class Anomaly(StrEnum):
 ENERGY_REGISTER = "Energy.Active.Import.Register"
 
 
-@dataclass(frozen=True, slots=True)
-class MeterSample:
-    """One sampled value, normalized: energy in Wh, power in W, other units as sent."""
+class MeterSample(NamedTuple):
+    """One sampled value, normalized: energy in Wh, power in W, other units as sent.
+
+    A named tuple rather than a frozen dataclass: ten of them are made for nearly every OCPP
+    message, and a tuple is made in half the time.
+    """
 
     sampled_at: datetime
     measurand: str
