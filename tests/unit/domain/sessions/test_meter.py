@@ -115,6 +115,13 @@ def test_normalize_is_exact() -> None:
     assert (value, unit) == (Decimal(1), "Wh")
 
 
+def test_a_value_in_base_units_keeps_every_digit_it_was_sent_with() -> None:
+    # More digits than Decimal's default 28-digit context: arithmetic would round them.
+    sent = Decimal("1234567890123456789012345678.9012")
+    assert normalize(sent, "Wh") == (sent, "Wh")
+    assert str(normalize(Decimal("250.00"), "Wh")[0]) == "250.00"
+
+
 # --- check_step --------------------------------------------------------------------------------
 
 
