@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/hot_path.py [--messages 3200]
 
-Prints microseconds per message for parsing, schema check, translation, and the batch writer's
-unit of work (store the meter value, count the energy) with 64 units of work per commit, on a
-temporary SQLite database. Under load the same work costs more (the event loop and the writer
-share the GIL); `load.py` measures that. Figures only: nothing here asserts anything.
+Prints microseconds per message for parsing, schema check, translation, the RPC core alone (a
+frame in, its answer out through the per-station queue and worker, both schema checks, with the
+dispatch stubbed and no socket), and the batch writer's unit of work (store the meter value,
+count the energy) with 64 units of work per commit, on a temporary SQLite database. Under load
+the same work costs more (the event loop and the writer share the GIL); `load.py` measures that.
+Figures only: nothing here asserts anything.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from websockets.asyncio.server import ServerConnection
 
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.bootstrap import build_migrated
@@ -30,6 +33,7 @@ from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession
 from laddnet.ocpp import schemas
 from laddnet.ocpp.errors import V16
+from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.v16 import translate
 from laddnet.services.handlers import session_writes
 from laddnet.sim import v16
@@ -66,6 +70,41 @@ def _per_message(label: str, items: list[Any], work: Callable[[Any], object]) ->
     print(f"{label:<44}{elapsed / len(items) * 1e6:8.1f} µs")
 
 
+class _Socket:
+    """Stands in for the WebSocket: counts the answers and wakes whoever waits for the last."""
+
+    def __init__(self, expected: int) -> None:
+        self.sent = 0
+        self.expected = expected
+        self.done = asyncio.Event()
+
+    async def send(self, message: str) -> None:
+        self.sent += 1
+        if self.sent == self.expected:
+            self.done.set()
+
+
+async def _rpc_core(frames: list[bytes]) -> None:
+    async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    for label, batch in (("warm-up", frames[:100]), ("RPC core, dispatch stubbed", frames)):
+        socket = _Socket(len(batch))
+        session = Session(station_id=str(STATION), subprotocol=V16, accepted=True)
+        connection = Connection(cast(ServerConnection, socket), session, dispatch, call_timeout=5)
+        worker = asyncio.create_task(connection._work())  # what Connection.run starts
+        gc.disable()
+        started = time.perf_counter()
+        for frame in batch:
+            await connection._on_frame(frame)
+        await socket.done.wait()
+        elapsed = time.perf_counter() - started
+        gc.enable()
+        worker.cancel()
+        if label != "warm-up":
+            print(f"{label:<44}{elapsed / len(batch) * 1e6:8.1f} µs")
+
+
 async def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         container = await build_migrated(Settings(database_url=f"sqlite:///{folder}/bench.db"))
@@ -86,6 +125,7 @@ async def main(count: int) -> None:
         _per_message(
             "translate to the domain", payloads, lambda p: translate.meter_values(STATION, p)
         )
+        await _rpc_core(frames)
         commands = [translate.meter_values(STATION, p) for p in payloads]
 
         def store(group: list[RecordMeterValues], uow: SqlUnitOfWork) -> None:
