@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import text
+
+from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.model import SessionStatus
 from laddnet.sim.station import SimStation
@@ -245,3 +248,45 @@ async def test_charging_state_from_transaction_events_is_the_connectors(running:
     await send(5, "Updated", 6)  # after the end: a stray event without a charging state
     assert await connector() == ("Occupied", "EVConnected")
     await station.close()
+
+
+async def test_notify_event_availability_state_sets_the_connector_status(running: Running) -> None:
+    station = await _booted(running)
+    await station.status(1, "Available", T0)
+
+    def availability(minutes: int, value: str, connector: int = 1) -> dict[str, Any]:
+        at = (T0 + timedelta(minutes=minutes)).isoformat()
+        return {
+            "generatedAt": at,
+            "seqNo": 0,
+            "eventData": [
+                {
+                    "eventId": minutes,
+                    "timestamp": at,
+                    "trigger": "Delta",
+                    "actualValue": value,
+                    "eventNotificationType": "HardWiredNotification",
+                    "component": {"name": "Connector", "evse": {"id": 1, "connectorId": connector}},
+                    "variable": {"name": "AvailabilityState"},
+                }
+            ],
+        }
+
+    async def status() -> str:
+        state = await running.container.queries.station(StationId("CP-1"))
+        assert state is not None
+        return state.connectors[0].state.status.value
+
+    assert await station.call("NotifyEvent", availability(2, "Faulted")) == {}
+    assert await status() == "Faulted"
+    assert await station.call("NotifyEvent", availability(1, "Available")) == {}  # replayed late
+    assert await status() == "Faulted"
+    await station.status(1, "Available", T0 + timedelta(minutes=3))
+    assert await status() == "Available"
+    await station.close()
+
+    def kinds(uow: SqlUnitOfWork) -> list[str]:
+        rows = uow.connection.execute(text("SELECT kind FROM station_events ORDER BY id"))
+        return [row.kind for row in rows]
+
+    assert await running.container.database.read(kinds) == ["NotifyEvent", "NotifyEvent"]

@@ -30,6 +30,15 @@ async def status_notification(
     return {}
 
 
+async def notify_event(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    station_id = StationId(session.station_id)
+    reports = t.availability_reports(station_id, payload)
+    await ctx.services.stations.record_station_event(station_id, "NotifyEvent", payload, reports)
+    return {}
+
+
 async def authorize(
     ctx: HandlerContext, session: Session, payload: dict[str, Any]
 ) -> dict[str, Any]:
@@ -62,7 +71,7 @@ ACTIONS: dict[str, Handler] = {
     "Authorize": authorize,
     "TransactionEvent": transaction_event,
     "MeterValues": meter_values,
-    "NotifyEvent": shared.recorded("NotifyEvent"),
+    "NotifyEvent": notify_event,
     "NotifyReport": shared.recorded("NotifyReport"),
     "SecurityEventNotification": shared.security_event,
     "FirmwareStatusNotification": shared.recorded("FirmwareStatusNotification"),

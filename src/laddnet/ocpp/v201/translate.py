@@ -57,6 +57,34 @@ def status_report(station_id: StationId, payload: dict[str, Any]) -> StatusRepor
     )
 
 
+def availability_reports(station_id: StationId, payload: dict[str, Any]) -> list[StatusReport]:
+    """The connector states a NotifyEvent reports (component Connector, variable
+    AvailabilityState): 2.0.1 errata allow it instead of a StatusNotification. Events about other
+    components or variables, an EVSE or the whole station, a connector without its EVSE and
+    connector ids, or a value that is no connector status carry none."""
+    reports = []
+    for event in payload["eventData"]:
+        component, variable = event["component"], event["variable"]
+        if component["name"] != "Connector" or variable["name"] != "AvailabilityState":
+            continue
+        evse = component.get("evse") or {}
+        status = STATUS.get(event["actualValue"])
+        if status is None or "connectorId" not in evse:
+            continue
+        reports.append(
+            StatusReport(
+                station_id=station_id,
+                evse_id=EvseId(evse["id"]),
+                connector_id=ConnectorId(evse["connectorId"]),
+                status=status,
+                charging_state=None,
+                error_code=None,
+                reported_at=parse_time(event["timestamp"]),
+            )
+        )
+    return reports
+
+
 def id_token_info(decision: AuthorizationDecision) -> dict[str, Any]:
     info: dict[str, Any] = {"status": AUTHORIZATION[decision.status]}
     if decision.expires_at is not None:

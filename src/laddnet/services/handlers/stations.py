@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from laddnet.domain.errors import UnknownStation
@@ -90,24 +92,25 @@ class StationService:
 
     async def report_status(self, report: StatusReport) -> None:
         now = self._clock.now()
-
-        def apply(uow: UnitOfWork) -> None:
-            current = uow.stations.connector_state(
-                report.station_id, report.evse_id, report.connector_id
-            )
-            new = reduce_status(current, report)
-            if new is not None:
-                uow.stations.save_connector_state(
-                    report.station_id, report.evse_id, report.connector_id, new, now
-                )
-
-        await self._db.write(apply)
+        await self._db.write(lambda uow: _apply_status(uow, report, now))
 
     async def record_station_event(
-        self, station_id: StationId, kind: str, payload: dict[str, Any]
+        self,
+        station_id: StationId,
+        kind: str,
+        payload: dict[str, Any],
+        reports: Sequence[StatusReport] = (),
     ) -> None:
+        """Store a notification as the station sent it, and the connector states it reports,
+        in one unit of work."""
         now = self._clock.now()
-        await self._db.write(lambda uow: uow.events.station_event(station_id, kind, payload, now))
+
+        def apply(uow: UnitOfWork) -> None:
+            uow.events.station_event(station_id, kind, payload, now)
+            for report in reports:
+                _apply_status(uow, report, now)
+
+        await self._db.write(apply)
 
     async def record_security_event(
         self,
@@ -120,3 +123,10 @@ class StationService:
         await self._db.write(
             lambda uow: uow.events.security(kind, station_id, detail, remote_address, now)
         )
+
+
+def _apply_status(uow: UnitOfWork, report: StatusReport, now: datetime) -> None:
+    station, evse, connector = report.station_id, report.evse_id, report.connector_id
+    new = reduce_status(uow.stations.connector_state(station, evse, connector), report)
+    if new is not None:
+        uow.stations.save_connector_state(station, evse, connector, new, now)
