@@ -44,6 +44,7 @@ class Result:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     rss_kib_per_station: float = 0.0
+    rss_loaded_kib: float = 0.0
     errors: int = 0
     note: str = ""
 
@@ -138,6 +139,8 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
         loads = await asyncio.gather(
             *(_ask(p, load_cmd, args.seconds + args.warmup + 60) for p in workers)
         )
+        if result.connected:
+            result.rss_loaded_kib = (_rss(server_pid) - rss_base) / 1024 / result.connected
         result.msgs_per_s = sum(r["messages"] for r in loads) / args.seconds
         result.errors = sum(r["errors"] for r in loads) + sum(b["failed"] for b in boots)
         latencies = sorted(x for r in loads for x in r["latency_ms"])
@@ -201,7 +204,7 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
 
 def _table(results: list[Result], args: argparse.Namespace) -> str:
     cols = ["connected", "answered_s", "boot_s", "msgs_per_s", "p50_ms", "p99_ms"]
-    cols += ["rss_kib_per_station"]
+    cols += ["rss_kib_per_station", "rss_loaded_kib"]
     extra = ["pending", "handshake_failures", "errors"]
     lines = [
         f"OCPP {args.version}, {args.stations} stations, {args.workers} load processes, "

@@ -89,6 +89,7 @@ class Connection:
         try:
             async for message in self.ws:
                 await self._on_frame(message)
+                del message  # an idle station must not keep its last frame alive
         except ConnectionClosed:
             pass
         finally:
@@ -190,16 +191,20 @@ class Connection:
 
     async def _work(self) -> None:
         while True:
-            message_id, action, payload = await self._inbound.get()
-            self._idle.clear()
             try:
-                reply = await self._handle(message_id, action, payload)
-            finally:
-                self._idle.set()
-            try:
-                await self.ws.send(reply)
+                await self.ws.send(await self._next_reply())
             except ConnectionClosed:
                 return  # the station will re-send what it did not see answered
+
+    async def _next_reply(self) -> str:
+        # Its own frame, so that a station waiting for its next CALL holds no parsed payload:
+        # at 10,000 stations those were about a quarter of the memory.
+        message_id, action, payload = await self._inbound.get()
+        self._idle.clear()
+        try:
+            return await self._handle(message_id, action, payload)
+        finally:
+            self._idle.set()
 
     async def _handle(self, message_id: str, action: str, payload: dict[str, Any]) -> str:
         try:
