@@ -11,12 +11,14 @@ import psycopg
 import pytest
 from sqlalchemy import Connection, event, text
 
+from laddnet.adapters.db.engine import create_engine
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.adapters.db.writer import SqlDatabase
 from laddnet.bootstrap import Container, build, build_migrated
 from laddnet.config import Settings
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.errors import StorageUnavailable
+from laddnet.domain.ids import StationId
 from tests.conftest import drop_postgres, fresh_postgres_url
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
@@ -102,8 +104,6 @@ async def test_cancelled_waiter_does_not_block_others(container: Container) -> N
 
 
 async def test_unreachable_database_is_storage_unavailable() -> None:
-    from laddnet.adapters.db.engine import create_engine
-
     db = SqlDatabase(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
     try:
         with pytest.raises(StorageUnavailable):
@@ -143,6 +143,46 @@ async def test_sqlite_write_ahead_log_is_checkpointed_off_the_writer(tmp_path: P
         assert len(await _stored(db)) == 500
     finally:
         await container.aclose()
+
+
+async def test_sqlite_write_ahead_log_starts_over_while_the_writer_never_pauses(
+    tmp_path: Path,
+) -> None:
+    """A writer with a full queue leaves checkpoints no moment to catch up: without resets the
+    log keeps every page it was ever given (about 30 MB here, without end in production)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/steady.db")
+    await (await build_migrated(settings)).aclose()
+    db = SqlDatabase(
+        create_engine(settings.driver_database_url), checkpoint_interval=0.02, wal_reset_frames=64
+    )
+    wal = tmp_path / "steady.db-wal"
+    largest = 0
+    writing = True
+
+    async def watch() -> None:
+        nonlocal largest
+        while writing:
+            largest = max(largest, wal.stat().st_size if wal.exists() else 0)
+            await asyncio.sleep(0.005)
+
+    payload = {"data": "x" * 2000}
+
+    def event(n: int) -> Callable[[SqlUnitOfWork], None]:
+        return lambda uow: uow.events.station_event(
+            StationId(f"CP-{n}"), "DataTransfer", payload, NOW
+        )
+
+    try:
+        watcher = asyncio.create_task(watch())
+        await asyncio.gather(*(db.write(event(n)) for n in range(5000)))
+        writing = False
+        await watcher
+        assert db.wal_resets > 0
+        assert largest < 10_000_000
+        count = "SELECT count(*) FROM station_events"
+        assert await db.read(lambda uow: uow.connection.execute(text(count)).scalar()) == 5000
+    finally:
+        db.close()
 
 
 async def test_reads_and_writes_recover_when_postgresql_drops_their_connections() -> None:
