@@ -11,7 +11,7 @@ afresh only when a write begins after a checkpoint copied all of it: under stead
 log grew by about 20 MB a second, without end (and the memory mapping its index with it). So
 once the log holds `reset_frames` pages this thread asks the writer, through `reset_wanted`, to
 checkpoint the rest itself between two groups (`SqlDatabase._reset_wal`), when nothing writes:
-that copies only what the last pass left (about 16 ms), and the log starts over from its
+that copies only what the last pass left (10-25 ms), and the log starts over from its
 beginning, its file no longer than it had grown.
 """
 
