@@ -32,7 +32,11 @@ class EncodedMeterValue:
         self.sampled_at = sampled_at
         self.items = [_item(s) for s in samples]
         self.text = orjson.dumps(self.items).decode()
-        self.register_wh = next((s.value for s in samples if is_main_register(s)), None)
+        # Two readings of the main register at one timestamp (say with and without
+        # `location: Outlet`, or two contexts): the higher one, as the incremental energy walk
+        # ends on (readings of one timestamp are walked lowest first), so that a full re-walk
+        # from stored rows bills the same.
+        self.register_wh = max((s.value for s in samples if is_main_register(s)), default=None)
 
 
 def encode(samples: Sequence[MeterSample]) -> list[EncodedMeterValue]:
