@@ -44,7 +44,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         settings=settings,
         database=database,
         clock=clock,
-        stations=StationService(database, clock, hasher),
+        stations=StationService(database, clock, hasher, node_id=settings.node_id),
         sessions=SessionService(database, clock, settings.max_station_power_w),
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +41,14 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the OCPP gateway and HTTP API bind to.")
     ocpp_port: int = Field(9000, ge=0, le=65535, description="Port of the OCPP WebSocket gateway.")
     http_port: int = Field(8000, ge=0, le=65535, description="Port of the HTTP API.")
+    node_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        max_length=255,
+        description="This gateway node's name (default: the host name), recorded with each"
+        " station it holds. Give every node sharing a database its own, and keep it across"
+        " restarts: a node that starts marks only its own stations offline.",
+    )
     heartbeat_interval: int = Field(300, description="Heartbeat interval (s) told to stations.")
     ping_interval: float = Field(
         60.0, description="WebSocket ping interval (s); a station that misses a pong is dropped."

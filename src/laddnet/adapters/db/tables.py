@@ -36,6 +36,7 @@ stations = Table(
     Column("firmware_version", String(50), nullable=True),
     Column("connected", Boolean, nullable=False, default=False),
     Column("connected_since", UtcDateTime, nullable=True),
+    Column("connected_node", String(255), nullable=True),
     Column("last_seen_at", UtcDateTime, nullable=True),
     Column("last_boot_at", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),

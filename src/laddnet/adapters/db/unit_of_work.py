@@ -19,7 +19,7 @@ class SqlUnitOfWork:
 
     def __init__(self, conn: Connection, session_cache: SessionCache | None = None) -> None:
         self.connection = conn
-        self.stations = SqlStationRepository(conn)
+        self.stations = SqlStationRepository(conn, session_cache)
         self.sessions = SqlSessionRepository(conn, session_cache)
         self.tokens = SqlTokenRepository(conn)
         self.api_keys = SqlApiKeyRepository(conn)

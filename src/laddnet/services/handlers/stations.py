@@ -26,8 +26,9 @@ class StationLogin:
 
 
 class StationService:
-    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher) -> None:
+    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher, *, node_id: str) -> None:
         self._db = db
+        self._node = node_id  # the gateway node this process is (Settings.node_id)
         self._clock = clock
         self._hasher = hasher
         # station id -> sha256 of (hash, password) that passed argon2 verification. A reconnect
@@ -84,11 +85,14 @@ class StationService:
     ) -> None:
         now = self._clock.now()
         await self._db.write(
-            lambda uow: uow.stations.set_presence(station_id, connected, ocpp_version, now)
+            lambda uow: uow.stations.set_presence(
+                station_id, connected, ocpp_version, self._node, now
+            )
         )
 
     async def clear_presence(self) -> None:
-        await self._db.write(lambda uow: uow.stations.clear_presence())
+        """This node starts: the stations it held before are no longer connected to it."""
+        await self._db.write(lambda uow: uow.stations.clear_presence(self._node))
 
     async def report_status(self, report: StatusReport) -> None:
         now = self._clock.now()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import connectors, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
@@ -26,9 +27,10 @@ _CONNECTOR_KEY = ["station_id", "evse_id", "connector_id"]
 
 
 class SqlStationRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, session_cache: SessionCache | None = None) -> None:
         self._conn = conn
         self._hot = HotSql(conn)
+        self._sessions = session_cache
 
     def credentials(self, station_id: StationId) -> tuple[str, RegistrationStatus | None] | None:
         """The password hash and the registration status: what a station's login needs."""
@@ -71,17 +73,43 @@ class SqlStationRepository:
         self._hot.update(stations, {"last_seen_at": now}, {"id": station_id})
 
     def set_presence(
-        self, station_id: StationId, connected: bool, ocpp_version: str | None, now: datetime
+        self,
+        station_id: StationId,
+        connected: bool,
+        ocpp_version: str | None,
+        node: str,
+        now: datetime,
     ) -> None:
-        values: dict[str, Any] = {"connected": connected, "last_seen_at": now}
+        """Connected to `node`, or no longer connected to it. A disconnect from a node the
+        station has since left (it reconnected to another one) changes nothing."""
         if connected:
-            values["connected_since"] = now
-            values["ocpp_version"] = ocpp_version
-        self._hot.update(stations, values, {"id": station_id})
+            values = {
+                "connected": True,
+                "connected_node": node,
+                "connected_since": now,
+                "ocpp_version": ocpp_version,
+                "last_seen_at": now,
+            }
+            self._hot.update(stations, values, {"id": station_id})
+            if self._sessions is not None:
+                # Another node may have served the station meanwhile: its sessions are read
+                # afresh (see session_cache.py).
+                self._sessions.forget_station(station_id)
+            return
+        values = {"connected": False, "connected_node": None, "last_seen_at": now}
+        self._hot.update(stations, values, {"id": station_id, "connected_node": node})
 
-    def clear_presence(self) -> None:
-        """Mark every station disconnected: used when a single-node gateway starts."""
-        self._conn.execute(update(stations).values(connected=False))
+    def clear_presence(self, node: str) -> None:
+        """Mark the stations `node` held disconnected, when it starts: its old connections
+        are gone. Stations held by other nodes keep their flags; a flag with no node (set
+        before nodes were recorded) is cleared too."""
+        held_here = stations.c.connected_node == node
+        unattributed = stations.c.connected & stations.c.connected_node.is_(None)
+        self._conn.execute(
+            update(stations)
+            .where(held_here | unattributed)
+            .values(connected=False, connected_node=None)
+        )
 
     def connector_state(
         self, station_id: StationId, evse_id: EvseId, connector_id: ConnectorId
