@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 
 from laddnet.adapters.db.engine import alembic_config, current_revision, is_current, migrate_sync
 from laddnet.adapters.db.migrations import HEAD
 from laddnet.adapters.db.tables import metadata
 from laddnet.bootstrap import Container
+from laddnet.domain.ids import StationId
 
 
 def test_head_constant_names_the_newest_script() -> None:
@@ -31,3 +34,27 @@ async def test_migrate_again_changes_nothing(container: Container) -> None:
     assert await asyncio.to_thread(is_current, container.engine)
     await asyncio.to_thread(migrate_sync, container.engine)
     assert await asyncio.to_thread(current_revision, container.engine) == HEAD
+
+
+async def test_0003_down_and_up_keeps_the_stations_and_their_connected_flags(
+    container: Container,
+) -> None:
+    sid = StationId("CP-1")
+    await container.stations.add_station(sid, "station-password-0001")
+    await container.stations.set_presence(sid, True, "1.6")
+
+    def down_and_up() -> list[str]:
+        with container.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0002")
+        with container.engine.connect() as conn:
+            columns = [c["name"] for c in inspect(conn).get_columns("stations")]
+        migrate_sync(container.engine)
+        return columns
+
+    assert "connected_node" not in await asyncio.to_thread(down_and_up)
+    station = await container.queries.station(sid)
+    assert station is not None and station.connected
+    # A flag from before nodes were recorded belongs to no node: the next node to start clears it.
+    await container.stations.clear_presence()
+    station = await container.queries.station(sid)
+    assert station is not None and not station.connected
