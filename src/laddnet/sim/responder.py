@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from laddnet.sim import frames
 from laddnet.sim.state import EvseState
 
 RO, RW, WO = "ReadOnly", "ReadWrite", "WriteOnly"
@@ -74,6 +75,31 @@ class Responder:
         if handler is None:
             raise ActionNotImplementedError(action)
         return handler(self, payload)
+
+    def reply(
+        self, message_id: str, action: str, payload: dict[str, Any]
+    ) -> tuple[str, tuple[str, Any] | None]:
+        """The frame answering a server CALL (a CALLERROR for an action we do not implement or
+        a malformed payload), and the follow-up to send after it, if any."""
+        try:
+            answer = self.answer(action, payload)
+        except ActionNotImplementedError:
+            return frames.encode_error(message_id, "NotImplemented", action), None
+        except (KeyError, TypeError, ValueError):
+            code = "FormationViolation" if self.version == "1.6" else "FormatViolation"
+            return frames.encode_error(message_id, code, "malformed payload"), None
+        return frames.encode_result(message_id, answer.payload), answer.follow_up
+
+    def settings(self) -> tuple[str | None, int | None]:
+        """The basic-auth password and heartbeat interval the server has set, if any."""
+        if self.version == "1.6":
+            key = self.config["AuthorizationKey"][0]
+            interval = self.config["HeartbeatInterval"][0]
+        else:
+            key = self.variables[("SecurityCtrlr", "BasicAuthPassword")][0]
+            interval = self.variables[("OCPPCommCtrlr", "HeartbeatInterval")][0]
+        seconds = int(interval) if interval.isdigit() and int(interval) > 0 else None
+        return key or None, seconds
 
     def has_transaction(self, transaction_id: object) -> bool:
         return any(

@@ -21,7 +21,7 @@ from laddnet.sim import frames, v16, v201
 from laddnet.sim.frames import SUBPROTOCOLS, CallErrorReceived, utc_now
 from laddnet.sim.meter import reading
 from laddnet.sim.reconnect import Reconnector
-from laddnet.sim.responder import ActionNotImplementedError, Responder, report_data
+from laddnet.sim.responder import Responder, report_data
 from laddnet.sim.rpc import NotConnectedError, RpcConnection
 from laddnet.sim.state import EvseState, QueuedMessage
 from laddnet.sim.txqueue import TransactionQueue
@@ -70,7 +70,7 @@ class SimStation:
         self._clock = clock
         self._msg: ModuleType = v16 if version == "1.6" else v201
         self._link: RpcConnection | None = None
-        self._queue = TransactionQueue(self._send_queued)
+        self._queue = TransactionQueue(self.call)
         self._next_ref = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnector = Reconnector(self._reconnect_once) if auto_reconnect else None
@@ -166,14 +166,6 @@ class SimStation:
     async def recv_raw(self, timeout: float) -> Any:
         """The next frame not taken by a pending call (or by the automatic answers)."""
         return await self._require_link().recv_raw(timeout)
-
-    async def _send_queued(
-        self,
-        action: str,
-        payload: dict[str, Any],
-        timeout: float,
-    ) -> dict[str, Any]:
-        return await self.call(action, payload, timeout)
 
     # -- station messages -------------------------------------------------------------------
 
@@ -286,33 +278,13 @@ class SimStation:
 
     async def _on_server_call(self, message_id: str, action: str, payload: dict[str, Any]) -> None:
         self.received_calls.append((action, payload))
-        link = self._require_link()
-        try:
-            answer = self.responder.answer(action, payload)
-        except ActionNotImplementedError:
-            await link.send_raw(frames.encode_error(message_id, "NotImplemented", action))
-            return
-        except (KeyError, TypeError, ValueError):
-            code = "FormationViolation" if self.version == "1.6" else "FormatViolation"
-            await link.send_raw(frames.encode_error(message_id, code, "malformed payload"))
-            return
-        await link.send_raw(frames.encode_result(message_id, answer.payload))
-        self._apply_settings()
-        if answer.follow_up is not None:
-            self._spawn(self._follow_up(*answer.follow_up))
-
-    def _apply_settings(self) -> None:
-        if self.version == "1.6":
-            key = self.responder.config["AuthorizationKey"][0]
-            interval_text = self.responder.config["HeartbeatInterval"][0]
-        else:
-            variables = self.responder.variables
-            key = variables[("SecurityCtrlr", "BasicAuthPassword")][0]
-            interval_text = variables[("OCPPCommCtrlr", "HeartbeatInterval")][0]
-        if key:
-            self.password = key
-        if interval_text.isdigit() and int(interval_text) > 0:
-            self.heartbeat_interval = int(interval_text)
+        frame, follow_up = self.responder.reply(message_id, action, payload)
+        await self._require_link().send_raw(frame)
+        password, heartbeat_interval = self.responder.settings()
+        self.password = password or self.password
+        self.heartbeat_interval = heartbeat_interval or self.heartbeat_interval
+        if follow_up is not None:
+            self._spawn(self._follow_up(*follow_up))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
