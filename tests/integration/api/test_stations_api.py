@@ -82,6 +82,7 @@ async def test_new_station_has_no_live_state_yet(
     assert body == {
         "id": "CP-NEW",
         "connected": False,
+        "node": None,
         "last_seen_at": None,
         "last_boot_at": None,
         "registration_status": None,
@@ -123,6 +124,7 @@ async def test_station_shows_boot_presence_and_connector_state(
     body = (await client.get(f"/api/v1/stations/{sid}")).json()
 
     assert body["connected"] is True
+    assert body["node"] == container.settings.node_id
     assert body["registration_status"] == "Accepted"
     assert body["ocpp_version"] == "2.0.1"
     assert (body["vendor"], body["model"]) == ("Acme", "Fast 50")

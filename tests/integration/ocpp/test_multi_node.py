@@ -40,10 +40,12 @@ def _url(gateway: Gateway) -> str:
     return f"ws://127.0.0.1:{gateway.port}/ocpp"
 
 
-async def _connected(container: Container, station_id: str) -> bool:
+async def _connected(container: Container, station_id: str) -> str | None:
+    """The node the station is connected to, or None."""
     station = await container.queries.station(StationId(station_id))
     assert station is not None
-    return station.connected
+    assert station.connected == (station.node is not None)
+    return station.node
 
 
 async def test_a_node_starting_or_losing_an_old_connection_leaves_other_nodes_stations_online(
@@ -56,7 +58,7 @@ async def test_a_node_starting_or_losing_an_old_connection_leaves_other_nodes_st
     await on_a.boot()
 
     b, gateway_b = await start_node("node-b")  # starting clears node-b's stations only
-    assert await _connected(b, "CP-1")
+    assert await _connected(b, "CP-1") == "node-a"
 
     # CP-1 opens a new connection on node-b before node-a notices its old one is gone.
     on_b = SimStation(_url(gateway_b), "CP-1", PASSWORD)
@@ -69,7 +71,7 @@ async def test_a_node_starting_or_losing_an_old_connection_leaves_other_nodes_st
     # node-a queued its "offline" write as it dropped the connection: a write after it is a
     # barrier (one writer, in submission order).
     await a.database.write(lambda uow: None)
-    assert await _connected(a, "CP-1"), "node-a marked a station held by node-b offline"
+    assert await _connected(a, "CP-1") == "node-b", "node-a marked node-b's station offline"
 
     # node-a restarts (as after a crash): its own stations go offline, node-b's stay online.
     on_a2 = SimStation(_url(gateway_a), "CP-2", PASSWORD)
@@ -79,8 +81,8 @@ async def test_a_node_starting_or_losing_an_old_connection_leaves_other_nodes_st
     restarted = Gateway(a)
     await restarted.start(host="127.0.0.1", port=0)
     try:
-        assert not await _connected(a, "CP-2")
-        assert await _connected(a, "CP-1")
+        assert await _connected(a, "CP-2") is None
+        assert await _connected(a, "CP-1") == "node-b"
     finally:
         await restarted.stop()
         await on_a2.close()

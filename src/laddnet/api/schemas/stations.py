@@ -38,6 +38,9 @@ class ConnectorOut(BaseModel):
 class StationOut(BaseModel):
     id: str
     connected: bool = Field(description="Whether the station holds an OCPP connection now.")
+    node: str | None = Field(
+        description="The gateway node holding that connection (`LADDNET_NODE_ID`)."
+    )
     last_seen_at: UtcDateTime | None
     last_boot_at: UtcDateTime | None
     registration_status: RegistrationStatus | None
@@ -54,6 +57,7 @@ class StationOut(BaseModel):
         return cls(
             id=station.id,
             connected=station.connected,
+            node=station.node,
             last_seen_at=station.last_seen_at,
             last_boot_at=station.last_boot_at,
             registration_status=station.registration_status,

@@ -122,3 +122,4 @@ class Station:
     last_seen_at: datetime | None
     last_boot_at: datetime | None
     connectors: tuple[Connector, ...] = ()
+    node: str | None = None  # the gateway node holding the connection, while connected

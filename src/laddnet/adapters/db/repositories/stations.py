@@ -195,4 +195,5 @@ def _station(m: Any, connector_rows: list[Any]) -> Station:
             Connector(EvseId(c["evse_id"]), ConnectorId(c["connector_id"]), _connector_state(c))
             for c in connector_rows
         ),
+        node=m["connected_node"],
     )
