@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     close_timeout: float = Field(
         5.0, description="Seconds to wait for a closing handshake before dropping the TCP link."
     )
+    handshake_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a station's WebSocket opening handshake, login included, may take"
+        " before the connection is dropped. In a reconnect storm logins queue up: at 10 s,"
+        " thousands of stations timed out and retried, which made the storm twice as long.",
+    )
     call_timeout: float = Field(30.0, description="Seconds to wait for a station's CALLRESULT.")
     max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")

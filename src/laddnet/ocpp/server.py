@@ -86,6 +86,7 @@ class Gateway:
             compression=None,  # per-connection zlib state costs ~100 KiB; OCPP frames are small
             server_header="Laddnet",
             backlog=settings.listen_backlog,
+            open_timeout=settings.handshake_timeout,
         )
 
     async def stop(self) -> None:

@@ -10,6 +10,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
+from laddnet.bootstrap import build
+from laddnet.config import Settings
+from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
 from tests.integration.ocpp.conftest import PASSWORD, Running
 
@@ -157,3 +160,23 @@ async def test_login_flood_is_refused_and_reported_without_a_row_per_attempt(
     await asyncio.sleep(0.2)
     events = await running.container.queries.security_events(limit=100)
     assert len([e for e in events if e["kind"] == "bad_credentials"]) == 20
+
+
+async def test_a_connection_that_never_finishes_its_handshake_is_dropped(
+    database_url: str,
+) -> None:
+    container = build(Settings(database_url=database_url, handshake_timeout=0.5))
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", gateway.port)
+        writer.write(b"GET /ocpp/CP-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
+        await writer.drain()
+        async with asyncio.timeout(5):
+            rest = await reader.read()
+        assert rest == b""  # closed by the server, without an answer
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        await gateway.stop()
+        await container.aclose()
