@@ -51,9 +51,13 @@ class Settings(BaseSettings):
     )
     heartbeat_interval: int = Field(300, description="Heartbeat interval (s) told to stations.")
     ping_interval: float = Field(
-        60.0, description="WebSocket ping interval (s); a station that misses a pong is dropped."
+        60.0,
+        gt=0,
+        description="WebSocket ping interval (s); a station that misses a pong is dropped.",
     )
-    ping_timeout: float = Field(30.0, description="Seconds to wait for a pong before dropping.")
+    ping_timeout: float = Field(
+        30.0, gt=0, description="Seconds to wait for a pong before dropping."
+    )
     close_timeout: float = Field(
         5.0, description="Seconds to wait for a closing handshake before dropping the TCP link."
     )

@@ -24,6 +24,7 @@ from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.event_limiter import SecurityEventLimiter
+from laddnet.ocpp.keepalive import keep_alive
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     Refusal,
@@ -78,8 +79,7 @@ class Gateway:
             subprotocols=[Subprotocol(p) for p in SUPPORTED],
             select_subprotocol=self._select_subprotocol,
             process_request=self._process_request,
-            ping_interval=settings.ping_interval,
-            ping_timeout=settings.ping_timeout,
+            ping_interval=None,  # keepalive.py pings instead, with a random phase
             close_timeout=settings.close_timeout,
             max_size=settings.max_frame_bytes,
             max_queue=4,
@@ -191,7 +191,14 @@ class Gateway:
             login = self._logins.pop(ws, None)
             session.accepted = login is not None and login.accepted
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
-            await connection.run()
+            settings = self._settings
+            pinger = asyncio.create_task(
+                keep_alive(ws, settings.ping_interval, settings.ping_timeout)
+            )
+            try:
+                await connection.run()
+            finally:
+                pinger.cancel()
         except StorageUnavailable:
             await ws.close(1011, "try again later")
         except ConnectionClosed:

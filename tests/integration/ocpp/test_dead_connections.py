@@ -14,8 +14,10 @@ from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import PASSWORD
 
 
-async def _silent_client(port: int, station_id: str) -> asyncio.StreamWriter:
-    """Complete the WebSocket handshake by hand, then never read or answer a ping again."""
+async def _handshake(
+    port: int, station_id: str
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Complete the WebSocket handshake by hand; nothing answers the server's pings."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     token = base64.b64encode(f"{station_id}:{PASSWORD}".encode()).decode()
     key = base64.b64encode(os.urandom(16)).decode()
@@ -30,7 +32,7 @@ async def _silent_client(port: int, station_id: str) -> asyncio.StreamWriter:
     status = await reader.readline()
     assert b"101" in status
     await reader.readuntil(b"\r\n\r\n")
-    return writer
+    return reader, writer
 
 
 async def test_station_silent_to_pings_is_dropped_and_marked_offline(
@@ -47,7 +49,7 @@ async def test_station_silent_to_pings_is_dropped_and_marked_offline(
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)
     try:
-        writer = await _silent_client(gateway.port, "CP-9")
+        _, writer = await _handshake(gateway.port, "CP-9")
         try:
             for _ in range(40):
                 if len(gateway.registry) == 1:
@@ -70,5 +72,37 @@ async def test_station_silent_to_pings_is_dropped_and_marked_offline(
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+    finally:
+        await gateway.stop()
+
+
+async def _first_ping_after(writer: asyncio.StreamWriter, reader: asyncio.StreamReader) -> float:
+    loop = asyncio.get_running_loop()
+    opened = loop.time()
+    header = await reader.readexactly(2)
+    assert header[0] == 0x89, "the first frame from the server is a ping"  # FIN + opcode 9
+    await reader.readexactly(header[1] & 0x7F)
+    return loop.time() - opened
+
+
+async def test_pings_of_stations_that_connected_together_are_spread_over_the_interval(
+    container: Container,
+) -> None:
+    container.settings = Settings(
+        database_url=container.settings.database_url, ping_interval=1.0, ping_timeout=5.0
+    )
+    ids = [f"CP-{i}" for i in range(10)]
+    for station_id in ids:
+        await container.stations.add_station(StationId(station_id), PASSWORD)
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        links = [await _handshake(gateway.port, station_id) for station_id in ids]
+        async with asyncio.timeout(5):
+            delays = await asyncio.gather(*(_first_ping_after(w, r) for r, w in links))
+        assert max(delays) <= 1.0 + 0.5  # found within the interval, as a dead link would be
+        assert max(delays) - min(delays) > 0.3  # not all at once (websockets' own: all at 1.0)
+        for _, writer in links:
+            writer.close()
     finally:
         await gateway.stop()
