@@ -12,6 +12,7 @@ from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, RegisterReading
 from laddnet.domain.stations.model import (
+    Availability,
     ConnectorState,
     RegistrationStatus,
     Station,
@@ -65,6 +66,10 @@ class StationRepository(Protocol):
         connector_id: ConnectorId,
         state: ConnectorState,
         now: datetime,
+    ) -> None: ...
+    def availability(self, station_id: StationId, evse_id: EvseId) -> Availability | None: ...
+    def save_availability(
+        self, station_id: StationId, evse_id: EvseId, state: Availability, now: datetime
     ) -> None: ...
     def get(self, station_id: StationId) -> Station | None: ...
     def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]: ...

@@ -62,15 +62,16 @@ def read_station_csv(path: str) -> list[StationRow]:
 
 
 def format_station_table(stations: Sequence[Station]) -> str:
-    header = f"{'STATION':<24} {'ONLINE':<7} {'OCPP':<6} {'LAST SEEN':<26} CONNECTORS"
+    header = f"{'STATION':<24} {'ONLINE':<7} {'OCPP':<6} {'STATE':<12} {'LAST SEEN':<26} CONNECTORS"
     lines = [header]
     for s in stations:
         seen = s.last_seen_at.isoformat(timespec="seconds") if s.last_seen_at else "-"
         connectors = " ".join(
             f"{c.evse_id}/{c.connector_id}:{c.state.status.value}" for c in s.connectors
         )
+        state = s.availability.status.value if s.availability else "-"
         lines.append(
             f"{s.id:<24} {'yes' if s.connected else 'no':<7} {s.ocpp_version or '-':<6} "
-            f"{seen:<26} {connectors or '-'}"
+            f"{state:<12} {seen:<26} {connectors or '-'}"
         )
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import pytest
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.stations.model import (
+    Availability,
     Connector,
     ConnectorState,
     ConnectorStatus,
@@ -160,10 +161,13 @@ def test_station_table_lists_presence_and_connectors() -> None:
             last_seen_at=seen,
             last_boot_at=None,
             connectors=(Connector(EvseId(1), ConnectorId(1), state),),
+            availability=Availability(ConnectorStatus.UNAVAILABLE, None, seen),
         ),
         Station(StationId("CS-2"), None, None, None, False, None, None),
     ]
     lines = format_station_table(stations).splitlines()
-    assert lines[0].split() == ["STATION", "ONLINE", "OCPP", "LAST", "SEEN", "CONNECTORS"]
-    assert lines[1].split() == ["CS-1", "yes", "2.0.1", "2024-01-01T12:00:05+00:00", "1/1:Occupied"]
-    assert lines[2].split() == ["CS-2", "no", "-", "-", "-"]
+    header = ["STATION", "ONLINE", "OCPP", "STATE", "LAST", "SEEN", "CONNECTORS"]
+    assert lines[0].split() == header
+    cs1 = ["CS-1", "yes", "2.0.1", "Unavailable", "2024-01-01T12:00:05+00:00", "1/1:Occupied"]
+    assert lines[1].split() == cs1
+    assert lines[2].split() == ["CS-2", "no", "-", "-", "-", "-"]

@@ -11,6 +11,8 @@ from laddnet.bootstrap import Container
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.domain.stations.model import (
+    WHOLE_STATION,
+    AvailabilityReport,
     ChargingState,
     ConnectorStatus,
     StationInfo,
@@ -91,6 +93,8 @@ async def test_new_station_has_no_live_state_yet(
         "model": None,
         "serial_number": None,
         "firmware_version": None,
+        "availability": None,
+        "evses": [],
         "connectors": [],
     }
 
@@ -151,3 +155,33 @@ async def test_station_shows_boot_presence_and_connector_state(
     ]
     listed = (await client.get("/api/v1/stations")).json()["items"]
     assert listed == [body]
+
+
+async def test_station_shows_its_own_and_each_evses_availability(
+    container: Container, client: httpx.AsyncClient
+) -> None:
+    sid = StationId("CP-EVSE")
+    await add_stations(container, sid, "CP-OTHER")
+    unavailable, occupied = ConnectorStatus.UNAVAILABLE, ConnectorStatus.OCCUPIED
+    await container.stations.report_status(
+        AvailabilityReport(sid, WHOLE_STATION, unavailable, None, T0)
+    )
+    await container.stations.report_status(AvailabilityReport(sid, EvseId(2), occupied, None, T0))
+    await container.stations.report_status(
+        StatusReport(sid, EvseId(2), ConnectorId(2), ConnectorStatus.AVAILABLE, None, None, T0)
+    )
+
+    body = (await client.get(f"/api/v1/stations/{sid}")).json()
+
+    at = "2025-03-01T08:00:00+00:00"
+    assert body["availability"] == {"status": "Unavailable", "error_code": None, "reported_at": at}
+    assert body["evses"] == [
+        {"evse_id": 2, "status": "Occupied", "error_code": None, "reported_at": at}
+    ]
+    # An EVSE's state is its own: its free connector stays Available.
+    assert [(c["evse_id"], c["connector_id"], c["status"]) for c in body["connectors"]] == [
+        (2, 2, "Available")
+    ]
+    listed = (await client.get("/api/v1/stations")).json()["items"]
+    assert [s["evses"] for s in listed] == [body["evses"], []]
+    assert [s["availability"] for s in listed] == [body["availability"], None]

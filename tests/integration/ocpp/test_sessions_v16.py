@@ -328,3 +328,25 @@ async def test_offline_queue_with_old_timestamps_keeps_station_times(running: Ru
     assert sessions[0].started_at == start
     assert sessions[0].stopped_at == start + timedelta(hours=1)
     assert sessions[0].energy_wh == Decimal(6000)
+
+
+async def test_connector_0_status_is_the_whole_charge_points_availability(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    await station.status(1, "Available", T0)
+    await station.status(0, "Unavailable", T0 + timedelta(minutes=2))
+    await station.status(0, "Available", T0 + timedelta(minutes=1))  # replayed late: no change
+
+    state = await running.container.queries.station(StationId("CP-1"))
+
+    assert state is not None
+    assert state.availability is not None
+    assert state.availability.status.value == "Unavailable"
+    assert state.availability.reported_at == T0 + timedelta(minutes=2)
+    assert state.evses == ()
+    # The charge point is no connector: only connector 1 is listed, as it reported itself.
+    assert [(c.evse_id, c.connector_id, c.state.status.value) for c in state.connectors] == [
+        (1, 1, "Available")
+    ]
+    await station.close()

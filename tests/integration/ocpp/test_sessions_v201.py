@@ -250,6 +250,51 @@ async def test_charging_state_from_transaction_events_is_the_connectors(running:
     await station.close()
 
 
+async def test_notify_event_availability_of_an_evse_and_the_station_is_their_own(
+    running: Running,
+) -> None:
+    station = await _booted(running)
+    await station.status(1, "Available", T0)
+
+    def availability(minutes: int, *parts: tuple[dict[str, Any], str]) -> dict[str, Any]:
+        at = (T0 + timedelta(minutes=minutes)).isoformat()
+        events = [
+            {
+                "eventId": minutes * 10 + i,
+                "timestamp": at,
+                "trigger": "Delta",
+                "actualValue": value,
+                "eventNotificationType": "HardWiredNotification",
+                "component": component,
+                "variable": {"name": "AvailabilityState"},
+            }
+            for i, (component, value) in enumerate(parts)
+        ]
+        return {"generatedAt": at, "seqNo": 0, "eventData": events}
+
+    evse = {"name": "EVSE", "evse": {"id": 1}}
+    whole = {"name": "ChargingStation"}
+
+    async def states() -> tuple[str | None, list[tuple[int, str]], str]:
+        state = await running.container.queries.station(StationId("CP-1"))
+        assert state is not None
+        own = state.availability.status.value if state.availability else None
+        evses = [(int(e.evse_id), e.availability.status.value) for e in state.evses]
+        return own, evses, state.connectors[0].state.status.value
+
+    assert await states() == (None, [], "Available")
+    notify = availability(2, (evse, "Occupied"), (whole, "Unavailable"))
+    assert await station.call("NotifyEvent", notify) == {}
+    assert await states() == ("Unavailable", [(1, "Occupied")], "Available")
+    late = availability(1, (evse, "Faulted"), (whole, "Available"))  # replayed late
+    assert await station.call("NotifyEvent", late) == {}
+    assert await states() == ("Unavailable", [(1, "Occupied")], "Available")
+    newer = availability(3, (whole, "Available"))
+    assert await station.call("NotifyEvent", newer) == {}
+    assert await states() == ("Available", [(1, "Occupied")], "Available")
+    await station.close()
+
+
 async def test_notify_event_availability_state_sets_the_connector_status(running: Running) -> None:
     station = await _booted(running)
     await station.status(1, "Available", T0)

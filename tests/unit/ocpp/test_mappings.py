@@ -24,6 +24,7 @@ from laddnet.domain.errors import (
     UnknownStation,
 )
 from laddnet.domain.ids import StationId
+from laddnet.domain.stations.model import WHOLE_STATION, AvailabilityReport, StatusReport
 from laddnet.ocpp import errors
 from laddnet.ocpp.errors import V16, V201, ErrorKind, code_for, kind_for_domain_error
 from laddnet.ocpp.v16 import translate as v16
@@ -107,10 +108,21 @@ def test_v16_status_translates_through_status_report(status: str) -> None:
     now = datetime(2024, 1, 1, tzinfo=UTC)
     payload = {"connectorId": 2, "errorCode": "NoError", "status": status}
     report = v16.status_report(StationId("CS-1"), payload, now)
+    assert isinstance(report, StatusReport)
     assert (report.status, report.charging_state) == v16.STATUS[status]
     assert report.evse_id == 2
     assert report.error_code is None
     assert report.reported_at == now
+
+
+@pytest.mark.parametrize("status", ["Available", "Unavailable", "Faulted"])
+def test_v16_connector_0_is_the_whole_charge_points_availability(status: str) -> None:
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    payload = {"connectorId": 0, "errorCode": "PowerMeterFailure", "status": status}
+    report = v16.status_report(StationId("CS-1"), payload, now)
+    assert report == AvailabilityReport(
+        StationId("CS-1"), WHOLE_STATION, v16.STATUS[status][0], "PowerMeterFailure", now
+    )
 
 
 def test_v16_occupied_states_carry_a_charging_state() -> None:

@@ -55,6 +55,18 @@ connectors = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
+# An EVSE's own availability; evse_id 0 is the station as a whole. Connectors keep theirs above.
+evse_availability = Table(
+    "evse_availability",
+    metadata,
+    Column("station_id", String(48), primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(50), nullable=True),
+    Column("reported_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
 id_tokens = Table(
     "id_tokens",
     metadata,

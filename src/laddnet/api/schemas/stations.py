@@ -1,4 +1,5 @@
-"""Station responses: identity, presence and the live state of each connector."""
+"""Station responses: identity, presence, and the live state of the station, its EVSEs and
+its connectors."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from pydantic import BaseModel, Field
 
 from laddnet.api.schemas import UtcDateTime
 from laddnet.domain.stations.model import (
+    Availability,
     ChargingState,
     Connector,
     ConnectorStatus,
+    Evse,
     RegistrationStatus,
     Station,
 )
@@ -35,6 +38,25 @@ class ConnectorOut(BaseModel):
         )
 
 
+class AvailabilityOut(BaseModel):
+    status: ConnectorStatus
+    error_code: str | None
+    reported_at: UtcDateTime = Field(description="When the station says the state applied.")
+
+    @classmethod
+    def from_domain(cls, state: Availability) -> AvailabilityOut:
+        return cls(status=state.status, error_code=state.error_code, reported_at=state.reported_at)
+
+
+class EvseOut(AvailabilityOut):
+    evse_id: int
+
+    @classmethod
+    def from_evse(cls, evse: Evse) -> EvseOut:
+        own = AvailabilityOut.from_domain(evse.availability)
+        return cls(evse_id=evse.evse_id, **own.model_dump())
+
+
 class StationOut(BaseModel):
     id: str
     connected: bool = Field(description="Whether the station holds an OCPP connection now.")
@@ -49,6 +71,15 @@ class StationOut(BaseModel):
     model: str | None
     serial_number: str | None
     firmware_version: str | None
+    availability: AvailabilityOut | None = Field(
+        description="The whole station's availability as it last reported it (1.6 connectorId 0,"
+        " 2.0.1 ChargingStation AvailabilityState); null until it reports one."
+    )
+    evses: list[EvseOut] = Field(
+        description="EVSEs that reported an availability of their own (2.0.1 EVSE"
+        " AvailabilityState). It is not their connectors' status: an Occupied EVSE may still"
+        " have a free connector."
+    )
     connectors: list[ConnectorOut]
 
     @classmethod
@@ -66,6 +97,10 @@ class StationOut(BaseModel):
             model=info.model if info else None,
             serial_number=info.serial_number if info else None,
             firmware_version=info.firmware_version if info else None,
+            availability=(
+                AvailabilityOut.from_domain(station.availability) if station.availability else None
+            ),
+            evses=[EvseOut.from_evse(e) for e in station.evses],
             connectors=[ConnectorOut.from_domain(c) for c in station.connectors],
         )
 

@@ -103,11 +103,52 @@ def reduce_charging_state(
     return ConnectorState(current.status, charging, current.error_code, reported_at)
 
 
+# The EVSE id an availability report uses for the station as a whole (1.6 connectorId 0, the
+# 2.0.1 ChargingStation component).
+WHOLE_STATION = EvseId(0)
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityReport:
+    """An EVSE's availability, or the whole station's (evse_id WHOLE_STATION), as the station
+    reported it. It is no connector's status: an Occupied EVSE may still have a free connector."""
+
+    station_id: StationId
+    evse_id: EvseId
+    status: ConnectorStatus
+    error_code: str | None
+    reported_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    status: ConnectorStatus
+    error_code: str | None
+    reported_at: datetime
+
+
+def reduce_availability(
+    current: Availability | None, report: AvailabilityReport
+) -> Availability | None:
+    """The new availability, or None if the report is older than what we know (a late replay)."""
+    if current is not None and report.reported_at < current.reported_at:
+        return None
+    return Availability(report.status, report.error_code, report.reported_at)
+
+
 @dataclass(frozen=True, slots=True)
 class Connector:
     evse_id: EvseId
     connector_id: ConnectorId
     state: ConnectorState
+
+
+@dataclass(frozen=True, slots=True)
+class Evse:
+    """An EVSE's own availability (2.0.1 reports it apart from its connectors')."""
+
+    evse_id: EvseId
+    availability: Availability
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +164,5 @@ class Station:
     last_boot_at: datetime | None
     connectors: tuple[Connector, ...] = ()
     node: str | None = None  # the gateway node holding the connection, while connected
+    availability: Availability | None = None  # the whole station's, as it last reported it
+    evses: tuple[Evse, ...] = ()  # the EVSEs that reported an availability of their own

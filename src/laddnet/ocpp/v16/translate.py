@@ -10,7 +10,14 @@ from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession, StopSession
 from laddnet.domain.sessions.meter import parse_decimal
 from laddnet.domain.sessions.model import MeterSample
-from laddnet.domain.stations.model import ChargingState, ConnectorStatus, StationInfo, StatusReport
+from laddnet.domain.stations.model import (
+    WHOLE_STATION,
+    AvailabilityReport,
+    ChargingState,
+    ConnectorStatus,
+    StationInfo,
+    StatusReport,
+)
 from laddnet.ocpp.common import format_time, meter_sample, parse_time
 
 VERSION = "1.6"
@@ -51,19 +58,26 @@ def station_info(payload: dict[str, Any]) -> StationInfo:
     )
 
 
-def status_report(station_id: StationId, payload: dict[str, Any], now: datetime) -> StatusReport:
-    evse, connector = evse_and_connector(payload["connectorId"])
+def status_report(
+    station_id: StationId, payload: dict[str, Any], now: datetime
+) -> StatusReport | AvailabilityReport:
+    """A connector's status, or for connectorId 0 the whole charge point's availability."""
     status, charging = STATUS[payload["status"]]
     error = payload.get("errorCode")
+    error = None if error in (None, "NoError") else error
     stamp = payload.get("timestamp")
+    reported_at = parse_time(stamp) if stamp else now
+    if payload["connectorId"] == 0:
+        return AvailabilityReport(station_id, WHOLE_STATION, status, error, reported_at)
+    evse, connector = evse_and_connector(payload["connectorId"])
     return StatusReport(
         station_id=station_id,
         evse_id=evse,
         connector_id=connector,
         status=status,
         charging_state=charging,
-        error_code=None if error in (None, "NoError") else error,
-        reported_at=parse_time(stamp) if stamp else now,
+        error_code=error,
+        reported_at=reported_at,
     )
 
 

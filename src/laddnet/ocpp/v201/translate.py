@@ -10,6 +10,8 @@ from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
 from laddnet.domain.sessions.model import MeterSample
 from laddnet.domain.stations.model import (
+    WHOLE_STATION,
+    AvailabilityReport,
     ChargingState,
     ConnectorStatus,
     StationInfo,
@@ -57,31 +59,31 @@ def status_report(station_id: StationId, payload: dict[str, Any]) -> StatusRepor
     )
 
 
-def availability_reports(station_id: StationId, payload: dict[str, Any]) -> list[StatusReport]:
-    """The connector states a NotifyEvent reports (component Connector, variable
-    AvailabilityState): 2.0.1 errata allow it instead of a StatusNotification. Events about other
-    components or variables, an EVSE or the whole station, a connector without its EVSE and
-    connector ids, or a value that is no connector status carry none."""
-    reports = []
+def availability_reports(
+    station_id: StationId, payload: dict[str, Any]
+) -> list[StatusReport | AvailabilityReport]:
+    """The availability states a NotifyEvent reports (variable AvailabilityState): of a
+    Connector (the 2.0.1 errata allow it instead of a StatusNotification), of an EVSE, or of the
+    ChargingStation as a whole. Events about other components or variables, a connector or EVSE
+    without its ids, or a value that is no connector status carry none."""
+    reports: list[StatusReport | AvailabilityReport] = []
     for event in payload["eventData"]:
         component, variable = event["component"], event["variable"]
-        if component["name"] != "Connector" or variable["name"] != "AvailabilityState":
+        status = STATUS.get(event["actualValue"])
+        if variable["name"] != "AvailabilityState" or status is None:
             continue
         evse = component.get("evse") or {}
-        status = STATUS.get(event["actualValue"])
-        if status is None or "connectorId" not in evse:
-            continue
-        reports.append(
-            StatusReport(
-                station_id=station_id,
-                evse_id=EvseId(evse["id"]),
-                connector_id=ConnectorId(evse["connectorId"]),
-                status=status,
-                charging_state=None,
-                error_code=None,
-                reported_at=parse_time(event["timestamp"]),
+        at = parse_time(event["timestamp"])
+        name = component["name"]
+        if name == "Connector" and "connectorId" in evse:
+            connector = ConnectorId(evse["connectorId"])
+            reports.append(
+                StatusReport(station_id, EvseId(evse["id"]), connector, status, None, None, at)
             )
-        )
+        elif name == "EVSE" and evse.get("id", 0) > 0:
+            reports.append(AvailabilityReport(station_id, EvseId(evse["id"]), status, None, at))
+        elif name == "ChargingStation":
+            reports.append(AvailabilityReport(station_id, WHOLE_STATION, status, None, at))
     return reports
 
 

@@ -14,7 +14,13 @@ from laddnet.domain.errors import UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
-from laddnet.domain.stations.model import RegistrationStatus, StatusReport, reduce_status
+from laddnet.domain.stations.model import (
+    AvailabilityReport,
+    RegistrationStatus,
+    StatusReport,
+    reduce_availability,
+    reduce_status,
+)
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
 
 
@@ -94,7 +100,7 @@ class StationService:
         """This node starts: the stations it held before are no longer connected to it."""
         await self._db.write(lambda uow: uow.stations.clear_presence(self._node))
 
-    async def report_status(self, report: StatusReport) -> None:
+    async def report_status(self, report: StatusReport | AvailabilityReport) -> None:
         now = self._clock.now()
         await self._db.write(lambda uow: _apply_status(uow, report, now))
 
@@ -103,10 +109,10 @@ class StationService:
         station_id: StationId,
         kind: str,
         payload: dict[str, Any],
-        reports: Sequence[StatusReport] = (),
+        reports: Sequence[StatusReport | AvailabilityReport] = (),
     ) -> None:
-        """Store a notification as the station sent it, and the connector states it reports,
-        in one unit of work."""
+        """Store a notification as the station sent it, and the states it reports (of
+        connectors, EVSEs or the whole station), in one unit of work."""
         now = self._clock.now()
 
         def apply(uow: UnitOfWork) -> None:
@@ -129,7 +135,15 @@ class StationService:
         )
 
 
-def _apply_status(uow: UnitOfWork, report: StatusReport, now: datetime) -> None:
+def _apply_status(
+    uow: UnitOfWork, report: StatusReport | AvailabilityReport, now: datetime
+) -> None:
+    if isinstance(report, AvailabilityReport):
+        current = uow.stations.availability(report.station_id, report.evse_id)
+        availability = reduce_availability(current, report)
+        if availability is not None:
+            uow.stations.save_availability(report.station_id, report.evse_id, availability, now)
+        return
     station, evse, connector = report.station_id, report.evse_id, report.connector_id
     new = reduce_status(uow.stations.connector_state(station, evse, connector), report)
     if new is not None:

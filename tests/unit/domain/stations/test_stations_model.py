@@ -1,4 +1,5 @@
-"""The connector-status reducer: late (replayed) reports never overwrite newer state."""
+"""The connector-status and availability reducers: late (replayed) reports never overwrite newer
+state."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.stations.model import (
+    Availability,
+    AvailabilityReport,
     ChargingState,
     ConnectorState,
     ConnectorStatus,
     StatusReport,
+    reduce_availability,
     reduce_charging_state,
     reduce_status,
 )
@@ -123,3 +127,23 @@ def test_a_charging_state_for_an_unknown_connector_implies_its_status() -> None:
     idle = reduce_charging_state(None, ChargingState.IDLE, T0)
     assert charging is not None and charging.status is ConnectorStatus.OCCUPIED
     assert idle is not None and idle.status is ConnectorStatus.AVAILABLE
+
+
+def an_availability(evse: int, status: ConnectorStatus, at: datetime) -> AvailabilityReport:
+    return AvailabilityReport(StationId("CS-1"), EvseId(evse), status, None, at)
+
+
+def test_availability_first_report_sets_it_and_newer_or_equal_ones_replace_it() -> None:
+    first = reduce_availability(None, an_availability(0, ConnectorStatus.UNAVAILABLE, T0))
+    assert first == Availability(ConnectorStatus.UNAVAILABLE, None, T0)
+    same_time = an_availability(0, ConnectorStatus.FAULTED, T0)
+    assert reduce_availability(first, same_time) == Availability(ConnectorStatus.FAULTED, None, T0)
+    later = T0 + timedelta(seconds=1)
+    newer = an_availability(0, ConnectorStatus.AVAILABLE, later)
+    assert reduce_availability(first, newer) == Availability(ConnectorStatus.AVAILABLE, None, later)
+
+
+def test_availability_older_report_is_ignored() -> None:
+    current = Availability(ConnectorStatus.OCCUPIED, None, T0)
+    replayed = an_availability(2, ConnectorStatus.AVAILABLE, T0 - timedelta(microseconds=1))
+    assert reduce_availability(current, replayed) is None

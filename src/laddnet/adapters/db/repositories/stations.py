@@ -1,4 +1,4 @@
-"""Stations and their connectors."""
+"""Stations, their EVSEs and their connectors."""
 
 from __future__ import annotations
 
@@ -10,20 +10,24 @@ from sqlalchemy import Connection, func, select, update
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.session_cache import SessionCache
-from laddnet.adapters.db.tables import connectors, stations
+from laddnet.adapters.db.tables import connectors, evse_availability, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.stations.model import (
+    WHOLE_STATION,
+    Availability,
     ChargingState,
     Connector,
     ConnectorState,
     ConnectorStatus,
+    Evse,
     RegistrationStatus,
     Station,
     StationInfo,
 )
 
 _CONNECTOR_KEY = ["station_id", "evse_id", "connector_id"]
+_EVSE_KEY = ["station_id", "evse_id"]
 
 
 class SqlStationRepository:
@@ -138,33 +142,59 @@ class SqlStationRepository:
         }
         self._hot.upsert(connectors, _CONNECTOR_KEY, values)
 
+    def availability(self, station_id: StationId, evse_id: EvseId) -> Availability | None:
+        row = self._hot.one(evse_availability, {"station_id": station_id, "evse_id": evse_id})
+        return _availability(row) if row else None
+
+    def save_availability(
+        self, station_id: StationId, evse_id: EvseId, state: Availability, now: datetime
+    ) -> None:
+        values = {
+            "station_id": station_id,
+            "evse_id": evse_id,
+            "status": state.status.value,
+            "error_code": state.error_code,
+            "reported_at": state.reported_at,
+            "received_at": now,
+        }
+        self._hot.upsert(evse_availability, _EVSE_KEY, values)
+
     def get(self, station_id: StationId) -> Station | None:
         row = (self._conn.execute(select(stations).where(stations.c.id == station_id))).first()
         if row is None:
             return None
-        conn_rows = self._conn.execute(
-            select(connectors)
-            .where(connectors.c.station_id == station_id)
-            .order_by(connectors.c.evse_id, connectors.c.connector_id)
-        )
-        return _station(row._mapping, [r._mapping for r in conn_rows])
+        parts = _station_parts(self._conn, [station_id])
+        return _station(row._mapping, *parts[station_id])
 
     def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]:
         total = (self._conn.execute(select(func.count()).select_from(stations))).scalar_one()
         rows = (
             self._conn.execute(select(stations).order_by(stations.c.id).limit(limit).offset(offset))
         ).all()
-        ids = [r.id for r in rows]
-        by_station: dict[str, list[Any]] = {i: [] for i in ids}
-        if ids:
-            conn_rows = self._conn.execute(
-                select(connectors)
-                .where(connectors.c.station_id.in_(ids))
-                .order_by(connectors.c.evse_id, connectors.c.connector_id)
-            )
-            for c in conn_rows:
-                by_station[c.station_id].append(c._mapping)
-        return [_station(r._mapping, by_station[r.id]) for r in rows], int(total)
+        parts = _station_parts(self._conn, [r.id for r in rows])
+        return [_station(r._mapping, *parts[r.id]) for r in rows], int(total)
+
+
+def _station_parts(conn: Connection, ids: list[str]) -> dict[str, tuple[list[Any], list[Any]]]:
+    """Each station's connector rows and availability rows, in EVSE and connector order."""
+    parts: dict[str, tuple[list[Any], list[Any]]] = {i: ([], []) for i in ids}
+    if not ids:
+        return parts
+    conn_rows = conn.execute(
+        select(connectors)
+        .where(connectors.c.station_id.in_(ids))
+        .order_by(connectors.c.evse_id, connectors.c.connector_id)
+    )
+    for c in conn_rows:
+        parts[c.station_id][0].append(c._mapping)
+    evse_rows = conn.execute(
+        select(evse_availability)
+        .where(evse_availability.c.station_id.in_(ids))
+        .order_by(evse_availability.c.evse_id)
+    )
+    for e in evse_rows:
+        parts[e.station_id][1].append(e._mapping)
+    return parts
 
 
 def _connector_state(m: Any) -> ConnectorState:
@@ -176,7 +206,11 @@ def _connector_state(m: Any) -> ConnectorState:
     )
 
 
-def _station(m: Any, connector_rows: list[Any]) -> Station:
+def _availability(m: Any) -> Availability:
+    return Availability(ConnectorStatus(m["status"]), m["error_code"], m["reported_at"])
+
+
+def _station(m: Any, connector_rows: list[Any], evse_rows: list[Any]) -> Station:
     info = (
         StationInfo(m["vendor"], m["model"], m["serial_number"], m["firmware_version"])
         if m["vendor"]
@@ -196,4 +230,12 @@ def _station(m: Any, connector_rows: list[Any]) -> Station:
             for c in connector_rows
         ),
         node=m["connected_node"],
+        availability=next(
+            (_availability(e) for e in evse_rows if e["evse_id"] == WHOLE_STATION), None
+        ),
+        evses=tuple(
+            Evse(EvseId(e["evse_id"]), _availability(e))
+            for e in evse_rows
+            if e["evse_id"] != WHOLE_STATION
+        ),
     )
