@@ -8,6 +8,7 @@ and every frame a station sends passes through here.
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,18 @@ def validator(
     schema = orjson.loads(path.read_bytes())
     # The schema's own draft (04 for 1.6, 06 for 2.0.1) decides what counts as an integer.
     return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def compile_all(actions: Mapping[str, Iterable[str]]) -> int:
+    """Compile the request and response validators of each version's actions ahead of time, so
+    that the first stations after a start (a reconnect storm) do not wait on the loop while the
+    `ocpp` package's modules load and the schemas compile. Returns how many exist."""
+    return sum(
+        validator(subprotocol, action, response) is not None
+        for subprotocol, names in actions.items()
+        for action in names
+        for response in (False, True)
+    )
 
 
 def validate(subprotocol: str, action: str, payload: Any, response: bool = False) -> None:

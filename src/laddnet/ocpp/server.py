@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.ocpp import schemas
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
@@ -72,6 +73,7 @@ class Gateway:
     async def start(self, host: str | None = None, port: int | None = None) -> None:
         settings = self._settings
         await self._services.stations.clear_presence()
+        await asyncio.to_thread(schemas.compile_all, ACTIONS)
         self._server = await serve(
             self._handle,
             host or settings.host,
