@@ -92,7 +92,6 @@ async def _rpc_core(frames: list[bytes]) -> None:
         socket = _Socket(len(batch))
         session = Session(station_id=str(STATION), subprotocol=V16, accepted=True)
         connection = Connection(cast(ServerConnection, socket), session, dispatch, call_timeout=5)
-        worker = asyncio.create_task(connection._work())  # what Connection.run starts
         gc.disable()
         started = time.perf_counter()
         for frame in batch:
@@ -100,7 +99,6 @@ async def _rpc_core(frames: list[bytes]) -> None:
         await socket.done.wait()
         elapsed = time.perf_counter() - started
         gc.enable()
-        worker.cancel()
         if label != "warm-up":
             print(f"{label:<44}{elapsed / len(batch) * 1e6:8.1f} µs")
 

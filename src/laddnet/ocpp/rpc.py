@@ -1,13 +1,17 @@
 """Our OCPP-J RPC core: framing, schema validation, exact CALLERRORs, ordered dispatch.
 
-Per station: one reader task parses frames; CALLs go through a bounded queue to one worker, so
-they are handled strictly in order while CALLRESULTs for our own outbound CALL (one in flight,
-with a timeout) are matched at once by the reader.
+Per station: one reader task parses frames; CALLs go through a short bounded queue to a handler
+task, so they are handled strictly in order while CALLRESULTs for our own outbound CALL (one in
+flight, with a timeout) are matched at once by the reader. The handler task lives only while
+there are CALLs to answer: an idle station holds no waiting worker, whose objects (a coroutine,
+a future and a callback per station, re-made by every CALL) would otherwise sit in the GC's
+young generation by the tens of thousands and lengthen every collection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
@@ -71,41 +75,45 @@ class Connection:
         self.session = session
         self._dispatch = dispatch
         self._call_timeout = call_timeout
-        self._inbound: asyncio.Queue[tuple[str, str, Any]] = asyncio.Queue(INBOUND_QUEUE)
+        self._inbound: collections.deque[tuple[str, str, Any]] = collections.deque()
+        self._room = asyncio.Event()  # set when _inbound has room again
+        self._handler: asyncio.Task[None] | None = None  # answers _inbound in order, then ends
         self._call_lock = asyncio.Lock()
         self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
         self._ids = itertools.count(1)
         self._id_prefix = secrets.token_hex(4)
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     @property
     def subprotocol(self) -> str:
         return self.session.subprotocol
 
     async def run(self) -> None:
-        """Serve the connection until it closes; the worker task is owned and cancelled here."""
-        worker = asyncio.create_task(self._work(), name=f"ocpp-worker-{self.session.station_id}")
+        """Serve the connection until it closes; the handler task is owned and stopped here."""
         try:
-            async for message in self.ws:
+            while True:
+                message = await self.ws.recv()
                 await self._on_frame(message)
                 del message  # an idle station must not keep its last frame alive
         except ConnectionClosed:
             pass
         finally:
-            await self._stop_worker(worker)
+            await self._stop_handler()
             if self._pending is not None and not self._pending[2].done():
                 self._pending[2].set_exception(CallTimeout("connection closed"))
 
-    async def _stop_worker(self, worker: asyncio.Task[None]) -> None:
+    async def _stop_handler(self) -> None:
         """Let a CALL being handled finish (its commit may be shared with other stations'),
-        then stop the worker. Cancelling only while idle never interrupts a database operation.
-        """
+        drop the ones not started (the station re-sends what it did not see answered), stop.
+        Cancelling only after the current CALL never interrupts a database operation."""
+        self._inbound.clear()
+        handler = self._handler
+        if handler is None:
+            return
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._call_timeout):
-                await self._idle.wait()
-        worker.cancel()
-        await asyncio.gather(worker, return_exceptions=True)
+                await asyncio.wait([handler])
+        handler.cancel()
+        await asyncio.gather(handler, return_exceptions=True)
 
     async def call(
         self, action: str, payload: dict[str, Any], timeout: float | None = None
@@ -164,7 +172,12 @@ class Connection:
             await self._send_error(message_id, ErrorKind.FORMAT, "payload must be an object")
             return
         # Backpressure: a station that floods CALLs waits here, and only it waits.
-        await self._inbound.put((message_id, frame[2], frame[3]))
+        while len(self._inbound) >= INBOUND_QUEUE:
+            self._room.clear()
+            await self._room.wait()
+        self._inbound.append((message_id, frame[2], frame[3]))
+        if self._handler is None:
+            self._handler = asyncio.create_task(self._answer_inbound())
 
     def _on_result(self, message_id: str, payload: Any) -> None:
         pending = self._pending
@@ -189,22 +202,20 @@ class Connection:
         description = str(frame[3]) if len(frame) > 3 else ""
         pending[2].set_exception(CallRejected(code, description))
 
-    async def _work(self) -> None:
-        while True:
-            try:
-                await self.ws.send(await self._next_reply())
-            except ConnectionClosed:
-                return  # the station will re-send what it did not see answered
-
-    async def _next_reply(self) -> str:
-        # Its own frame, so that a station waiting for its next CALL holds no parsed payload:
-        # at 10,000 stations those were about a quarter of the memory.
-        message_id, action, payload = await self._inbound.get()
-        self._idle.clear()
+    async def _answer_inbound(self) -> None:
+        """Answer the queued CALLs in order; end when none is left, holding no payload."""
         try:
-            return await self._handle(message_id, action, payload)
+            while self._inbound:
+                message_id, action, payload = self._inbound.popleft()
+                self._room.set()
+                reply = await self._handle(message_id, action, payload)
+                del payload
+                try:
+                    await self.ws.send(reply)
+                except ConnectionClosed:
+                    return  # the station will re-send what it did not see answered
         finally:
-            self._idle.set()
+            self._handler = None
 
     async def _handle(self, message_id: str, action: str, payload: dict[str, Any]) -> str:
         try:

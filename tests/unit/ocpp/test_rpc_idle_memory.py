@@ -25,7 +25,7 @@ class _Socket:
         self.answered.set()
 
 
-async def test_the_worker_keeps_no_payload_once_it_answered() -> None:
+async def test_nothing_keeps_the_payload_once_it_is_answered() -> None:
     handled: list[dict[str, Any]] = []
 
     async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -35,20 +35,16 @@ async def test_the_worker_keeps_no_payload_once_it_answered() -> None:
     socket = _Socket()
     session = Session(station_id="CP-1", subprotocol=V16, accepted=True)
     connection = Connection(cast(ServerConnection, socket), session, dispatch, call_timeout=5)
-    worker = asyncio.create_task(connection._work())
-    try:
-        status = {"connectorId": 1, "errorCode": "NoError", "status": "Available", "info": "x" * 50}
-        frame = [2, "m-1", "StatusNotification", status]
-        await connection._on_frame(orjson.dumps(frame))
-        await socket.answered.wait()
-        await asyncio.sleep(0)  # the worker is waiting for the next CALL again
+    status = {"connectorId": 1, "errorCode": "NoError", "status": "Available", "info": "x" * 50}
+    frame = [2, "m-1", "StatusNotification", status]
+    await connection._on_frame(orjson.dumps(frame))
+    await socket.answered.wait()
+    await asyncio.sleep(0)  # the handler task has ended: the station is idle again
 
-        task = asyncio.current_task()
-        assert task is not None
-        me = (handled, inspect.currentframe(), task.get_coro())  # this test holds it too
-        holders = [r for r in gc.get_referrers(handled[0]) if not any(r is m for m in me)]
-        assert holders == []
-        assert orjson.loads(socket.sent[0]) == [3, "m-1", {}]
-    finally:
-        worker.cancel()
-        await asyncio.gather(worker, return_exceptions=True)
+    task = asyncio.current_task()
+    assert task is not None
+    me = (handled, inspect.currentframe(), task.get_coro())  # this test holds it too
+    holders = [r for r in gc.get_referrers(handled[0]) if not any(r is m for m in me)]
+    assert holders == []
+    assert orjson.loads(socket.sent[0]) == [3, "m-1", {}]
+    assert connection._handler is None
