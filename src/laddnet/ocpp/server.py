@@ -25,7 +25,7 @@ from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.event_limiter import SecurityEventLimiter
-from laddnet.ocpp.keepalive import keep_alive
+from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     Refusal,
@@ -194,13 +194,11 @@ class Gateway:
             session.accepted = login is not None and login.accepted
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
             settings = self._settings
-            pinger = asyncio.create_task(
-                keep_alive(ws, settings.ping_interval, settings.ping_timeout)
-            )
+            keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
             try:
                 await connection.run()
             finally:
-                pinger.cancel()
+                keepalive.stop()
         except StorageUnavailable:
             await ws.close(1011, "try again later")
         except ConnectionClosed:
