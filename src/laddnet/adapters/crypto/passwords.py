@@ -17,6 +17,13 @@ class Argon2Hasher:
     def hash(self, secret: str) -> str:
         return self._hasher.hash(secret)
 
+    def needs_rehash(self, hashed: str) -> bool:
+        """Whether `hashed` was made with other parameters than this hasher's."""
+        try:
+            return self._hasher.check_needs_rehash(hashed)
+        except InvalidHashError:
+            return False
+
     def verify(self, hashed: str, secret: str) -> bool:
         try:
             return self._hasher.verify(hashed, secret)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from laddnet.domain.errors import UnknownStation
+from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
@@ -22,6 +23,8 @@ from laddnet.domain.stations.model import (
     reduce_status,
 )
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +66,30 @@ class StationService:
             raise UnknownStation(station_id)
         hashed, status = found
         login = StationLogin(accepted=status is RegistrationStatus.ACCEPTED)
-        fingerprint = hashlib.sha256(hashed.encode() + b"\0" + password.encode()).digest()
         cached = self._verified.get(station_id)
-        if cached is not None and hmac.compare_digest(cached, fingerprint):
+        if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
         if not await asyncio.to_thread(self._hasher.verify, hashed, password):
             return None
-        self._verified[station_id] = fingerprint
+        if self._hasher.needs_rehash(hashed):
+            hashed = await self._rehash(station_id, hashed, password)
+        self._verified[station_id] = _fingerprint(hashed, password)
         return login
+
+    async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
+        """Store the password hashed with today's parameters (they were changed since it was
+        stored); return the hash in force. A storage failure only postpones it."""
+        new = await asyncio.to_thread(self._hasher.hash, password)
+        try:
+            await self._db.write(
+                lambda uow: uow.stations.replace_password_hash(station_id, hashed, new)
+            )
+        except StorageUnavailable:
+            log.warning(
+                "could not store %s's rehashed password; trying at its next login", station_id
+            )
+            return hashed
+        return new
 
     async def register_boot(self, cmd: RegisterBoot) -> RegistrationStatus:
         status = RegistrationStatus.ACCEPTED
@@ -133,6 +152,10 @@ class StationService:
         await self._db.write(
             lambda uow: uow.events.security(kind, station_id, detail, remote_address, now)
         )
+
+
+def _fingerprint(hashed: str, password: str) -> bytes:
+    return hashlib.sha256(hashed.encode() + b"\0" + password.encode()).digest()
 
 
 def _apply_status(

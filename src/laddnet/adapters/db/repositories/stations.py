@@ -53,6 +53,14 @@ class SqlStationRepository:
         if self._conn.execute(stmt).first() is None:
             raise DuplicateStation(station_id)
 
+    def replace_password_hash(self, station_id: StationId, old: str, new: str) -> None:
+        """Store `new` unless the hash changed meanwhile (a new password wins over a rehash)."""
+        self._conn.execute(
+            update(stations)
+            .where(stations.c.id == station_id, stations.c.password_hash == old)
+            .values(password_hash=new)
+        )
+
     def record_boot(
         self,
         station_id: StationId,

@@ -1,0 +1,69 @@
+"""A station password stored with older argon2 parameters is stored again with today's at its
+next login (ADR 4): raising LADDNET_STATION_HASH_MEMORY_KIB reaches every station over time."""
+
+from __future__ import annotations
+
+from laddnet.adapters.crypto.passwords import Argon2Hasher
+from laddnet.bootstrap import Container
+from laddnet.domain.ids import StationId
+
+PASSWORD = "station-password-0001"
+
+
+async def _stored_hash(container: Container, station_id: StationId) -> str:
+    found = await container.database.read(lambda uow: uow.stations.credentials(station_id))
+    assert found is not None
+    return found[0]
+
+
+async def _add_with_old_parameters(container: Container, station_id: StationId) -> str:
+    old = Argon2Hasher(time_cost=1, memory_cost=1024).hash(PASSWORD)
+    now = container.clock.now()
+    await container.database.write(lambda uow: uow.stations.add(station_id, old, now))
+    return old
+
+
+async def test_a_login_stores_the_password_again_with_todays_parameters(
+    container: Container,
+) -> None:
+    sid = StationId("CP-1")
+    old = await _add_with_old_parameters(container, sid)
+    memory = container.settings.station_hash_memory_kib
+    assert f"m={memory}," not in old
+
+    assert await container.stations.authenticate(sid, PASSWORD)
+
+    new = await _stored_hash(container, sid)
+    assert new != old
+    assert f"m={memory}," in new
+    assert Argon2Hasher().verify(new, PASSWORD)
+    assert not await container.stations.authenticate(sid, "wrong-password-0001")
+    assert await container.stations.authenticate(sid, PASSWORD)
+    assert await _stored_hash(container, sid) == new  # today's parameters: left as it is
+
+
+async def test_a_wrong_password_changes_nothing(container: Container) -> None:
+    sid = StationId("CP-1")
+    old = await _add_with_old_parameters(container, sid)
+
+    assert not await container.stations.authenticate(sid, "wrong-password-0001")
+
+    assert await _stored_hash(container, sid) == old
+
+
+async def test_a_rehash_never_overwrites_a_password_changed_meanwhile(
+    container: Container,
+) -> None:
+    sid = StationId("CP-1")
+    old = await _add_with_old_parameters(container, sid)
+    changed = Argon2Hasher().hash("another-password-0001")
+    await container.database.write(
+        lambda uow: uow.stations.replace_password_hash(sid, old, changed)
+    )
+
+    # A rehash computed from the old hash arrives late: the new password stays.
+    await container.database.write(
+        lambda uow: uow.stations.replace_password_hash(sid, old, "stale-rehash")
+    )
+
+    assert await _stored_hash(container, sid) == changed
