@@ -106,6 +106,7 @@ async def _run_station(
     try:
         if not await _boot(station, report, stop):
             return
+        await _ok(report, station.station_status("Available"))
         for evse_id in station.evses:
             await _ok(report, station.status(evse_id, "Available"))
         async with asyncio.TaskGroup() as tg:

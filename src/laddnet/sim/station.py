@@ -182,6 +182,11 @@ class SimStation:
     async def heartbeat(self) -> dict[str, Any]:
         return await self.call("Heartbeat", {}, self.call_timeout)
 
+    async def station_status(self, status: str, timestamp: datetime | None = None) -> None:
+        """Report the whole station's availability (1.6 connector 0, 2.0.1 NotifyEvent)."""
+        action, payload = self._msg.station_availability(status, self._now(timestamp))
+        await self.call(action, payload, self.call_timeout)
+
     async def status(self, evse_id: int, status: str, timestamp: datetime | None = None) -> None:
         payload = self._msg.status(evse_id, status, self._now(timestamp))
         if evse_id in self.evses:

@@ -55,6 +55,11 @@ def status(evse_id: int, value: str, ts: datetime) -> dict[str, Any]:
     return {"connectorId": evse_id, "errorCode": error, "status": value, "timestamp": iso(ts)}
 
 
+def station_availability(value: str, ts: datetime) -> tuple[str, dict[str, Any]]:
+    """The whole charge point's availability: a StatusNotification for connector 0."""
+    return "StatusNotification", status(0, value, ts)
+
+
 def authorize(id_tag: str) -> dict[str, Any]:
     return {"idTag": id_tag}
 

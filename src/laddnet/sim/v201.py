@@ -75,6 +75,20 @@ def boot(station_id: str, vendor: str, model: str) -> dict[str, Any]:
     }
 
 
+def station_availability(value: str, ts: datetime) -> tuple[str, dict[str, Any]]:
+    """The whole station's availability: a NotifyEvent of ChargingStation.AvailabilityState."""
+    event = {
+        "eventId": 1,
+        "timestamp": iso(ts),
+        "trigger": "Delta",
+        "actualValue": STATUS_MAP[value],
+        "eventNotificationType": "HardWiredNotification",
+        "component": {"name": "ChargingStation"},
+        "variable": {"name": "AvailabilityState"},
+    }
+    return "NotifyEvent", {"generatedAt": iso(ts), "seqNo": 0, "eventData": [event]}
+
+
 def status(evse_id: int, value: str, ts: datetime) -> dict[str, Any]:
     try:
         mapped = STATUS_MAP[value]

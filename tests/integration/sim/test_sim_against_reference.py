@@ -243,6 +243,15 @@ async def test_simulate_runs_sessions_and_stops_them_at_the_end(
     assert report.messages_sent == len(reference.calls)
     for _, action, payload in reference.calls:
         assert_valid(version, action, payload)
+    # After its boot each station reports itself as a whole, then each connector.
+    whole = "StatusNotification" if version == "1.6" else "NotifyEvent"
+    for station_id in ("SIM-1", "SIM-2"):
+        sent = [(action, payload) for sid, action, payload in reference.calls if sid == station_id]
+        assert [action for action, _ in sent[:2]] == ["BootNotification", whole]
+        if version == "1.6":
+            assert sent[1][1]["connectorId"] == 0
+        else:
+            assert sent[1][1]["eventData"][0]["component"] == {"name": "ChargingStation"}
 
 
 # -- a CSMS that talks first ---------------------------------------------------------------
