@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("station_id")
     p.add_argument("--password", required=True, help="basic-auth password (16-40 characters)")
     p.set_defaults(command=cmd_station_add)
+    p = station.add_parser(
+        "set-password", help="give a station a new basic-auth password (the old one stops working)"
+    )
+    p.add_argument("station_id")
+    p.add_argument("--password", required=True, help="basic-auth password (16-40 characters)")
+    p.set_defaults(command=cmd_station_set_password)
     p = station.add_parser("import", help="register stations from a CSV file (id,password,...)")
     p.add_argument("file")
     p.set_defaults(command=cmd_station_import)
@@ -191,6 +197,23 @@ async def cmd_station_add(args: argparse.Namespace) -> int:
     finally:
         await container.aclose()
     print(f"station {args.station_id} added")
+    return 0
+
+
+async def cmd_station_set_password(args: argparse.Namespace) -> int:
+    from laddnet.domain.errors import UnknownStation
+    from laddnet.domain.ids import StationId
+    from laddnet.stations_cli import check_credentials
+
+    check_credentials(args.station_id, args.password, line=None)
+    container = await _container()
+    try:
+        await container.stations.set_password(StationId(args.station_id), args.password)
+    except UnknownStation:
+        raise CliError(f"station {args.station_id} does not exist") from None
+    finally:
+        await container.aclose()
+    print(f"station {args.station_id}: new password; the old one is refused from its next login")
     return 0
 
 

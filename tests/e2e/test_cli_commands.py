@@ -27,6 +27,7 @@ COMMANDS = [
     ["demo"],
     ["station"],
     ["station", "add"],
+    ["station", "set-password"],
     ["station", "import"],
     ["station", "list"],
     ["token"],
@@ -235,3 +236,16 @@ def test_operator_mistake_is_a_one_line_error(failing_runs: FailingRuns, case: s
     assert result.returncode == 1
     says = FAILING[case].says.replace(TAKEN, failing_runs.taken_port)
     assert says in one_line_error(result.stderr)
+
+
+def test_station_set_password_needs_an_existing_station_and_a_valid_password(
+    laddnet: Laddnet,
+) -> None:
+    unknown = laddnet.run("station", "set-password", "NOPE-1", "--password", PASSWORD)
+    laddnet.ok("station", "add", "CP-1", "--password", PASSWORD)
+    short = laddnet.run("station", "set-password", "CP-1", "--password", "x" * 15)
+
+    assert unknown.returncode == 1
+    assert "NOPE-1 does not exist" in one_line_error(unknown.stderr)
+    assert short.returncode == 1
+    assert "16-40 characters" in one_line_error(short.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import InvalidStatus
 
+from laddnet.sim.station import SimStation
 from tests.e2e.conftest import PASSWORD, STOP_TIMEOUT, Laddnet, Servers, Stations
 
 GOING_AWAY = 1001  # WebSocket close code of a server that shuts down
@@ -64,3 +65,29 @@ async def test_station_added_while_serving_connects_at_once(
     await station.connect()
     assert (await station.boot())["status"] == "Accepted"
     assert station.connected
+
+
+async def test_a_password_changed_while_serving_is_the_only_one_accepted_from_the_next_login(
+    laddnet: Laddnet, servers: Servers, stations: Stations
+) -> None:
+    await laddnet.aok("station", "add", "CP-ROT", "--password", PASSWORD)
+    await servers.start(laddnet)
+    station = stations("CP-ROT", "1.6")
+    await station.connect()  # its password is now verified and remembered by the server
+    assert (await station.boot())["status"] == "Accepted"
+
+    rotated = "rotated-password-0002"
+    changed = await laddnet.aok("station", "set-password", "CP-ROT", "--password", rotated)
+
+    assert "new password" in changed
+    assert "currentTime" in await station.heartbeat()  # the connection it holds stays
+    await station.close()
+    with pytest.raises(InvalidStatus) as refused:
+        await stations("CP-ROT", "1.6").connect()
+    assert refused.value.response.status_code == 401
+    again = SimStation(laddnet.ocpp_url, "CP-ROT", rotated, "1.6", call_timeout=5)
+    try:
+        await again.connect()
+        assert (await again.boot())["status"] == "Accepted"
+    finally:
+        await again.close()

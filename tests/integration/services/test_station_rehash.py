@@ -57,13 +57,12 @@ async def test_a_rehash_never_overwrites_a_password_changed_meanwhile(
     sid = StationId("CP-1")
     old = await _add_with_old_parameters(container, sid)
     changed = Argon2Hasher().hash("another-password-0001")
-    await container.database.write(
-        lambda uow: uow.stations.replace_password_hash(sid, old, changed)
-    )
+    assert await container.database.write(lambda uow: uow.stations.set_password_hash(sid, changed))
 
     # A rehash computed from the old hash arrives late: the new password stays.
-    await container.database.write(
-        lambda uow: uow.stations.replace_password_hash(sid, old, "stale-rehash")
+    stored = await container.database.write(
+        lambda uow: uow.stations.set_password_hash(sid, "stale-rehash", replacing=old)
     )
 
+    assert not stored
     assert await _stored_hash(container, sid) == changed

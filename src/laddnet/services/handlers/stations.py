@@ -58,6 +58,13 @@ class StationService:
 
         await self._db.write(add)
 
+    async def set_password(self, station_id: StationId, password: str) -> None:
+        """A new basic-auth password: the old one is refused from the station's next login on
+        (a connection it holds now stays). An unknown station raises UnknownStation."""
+        hashed = await asyncio.to_thread(self._hasher.hash, password)
+        if not await self._db.write(lambda uow: uow.stations.set_password_hash(station_id, hashed)):
+            raise UnknownStation(station_id)
+
     async def authenticate(self, station_id: StationId, password: str) -> StationLogin | None:
         """The login if the password is right, else None. An unknown station raises
         UnknownStation. One read serves both the password check and the boot state."""
@@ -82,7 +89,7 @@ class StationService:
         new = await asyncio.to_thread(self._hasher.hash, password)
         try:
             await self._db.write(
-                lambda uow: uow.stations.replace_password_hash(station_id, hashed, new)
+                lambda uow: uow.stations.set_password_hash(station_id, new, replacing=hashed)
             )
         except StorageUnavailable:
             log.warning(

@@ -53,13 +53,15 @@ class SqlStationRepository:
         if self._conn.execute(stmt).first() is None:
             raise DuplicateStation(station_id)
 
-    def replace_password_hash(self, station_id: StationId, old: str, new: str) -> None:
-        """Store `new` unless the hash changed meanwhile (a new password wins over a rehash)."""
-        self._conn.execute(
-            update(stations)
-            .where(stations.c.id == station_id, stations.c.password_hash == old)
-            .values(password_hash=new)
-        )
+    def set_password_hash(
+        self, station_id: StationId, new: str, *, replacing: str | None = None
+    ) -> bool:
+        """Store `new`; with `replacing`, only while the stored hash is still that one (a new
+        password wins over a rehash of the old one). Whether it was stored."""
+        stmt = update(stations).where(stations.c.id == station_id).values(password_hash=new)
+        if replacing is not None:
+            stmt = stmt.where(stations.c.password_hash == replacing)
+        return self._conn.execute(stmt).rowcount == 1
 
     def record_boot(
         self,
