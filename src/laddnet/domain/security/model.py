@@ -12,3 +12,4 @@ class SecurityEventKind(StrEnum):
     CONNECTION_REPLACED = "connection_replaced"
     STATION_REPORTED = "station_reported"
     FRAME_TOO_LARGE = "frame_too_large"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password

@@ -62,7 +62,16 @@ class StationService:
         """A new basic-auth password: the old one is refused from the station's next login on
         (a connection it holds now stays). An unknown station raises UnknownStation."""
         hashed = await asyncio.to_thread(self._hasher.hash, password)
-        if not await self._db.write(lambda uow: uow.stations.set_password_hash(station_id, hashed)):
+        now = self._clock.now()
+
+        def change(uow: UnitOfWork) -> bool:
+            if not uow.stations.set_password_hash(station_id, hashed):
+                return False
+            detail = "basic-auth password changed"
+            uow.events.security(SecurityEventKind.PASSWORD_CHANGED, station_id, detail, None, now)
+            return True
+
+        if not await self._db.write(change):
             raise UnknownStation(station_id)
 
     async def authenticate(self, station_id: StationId, password: str) -> StationLogin | None:

@@ -1,10 +1,14 @@
-"""A station password stored with older argon2 parameters is stored again with today's at its
-next login (ADR 4): raising LADDNET_STATION_HASH_MEMORY_KIB reaches every station over time."""
+"""Station passwords over time: one stored with older argon2 parameters is stored again with
+today's at its next login (ADR 4), and an operator's password change takes effect at the next
+login and is recorded."""
 
 from __future__ import annotations
 
+import pytest
+
 from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.bootstrap import Container
+from laddnet.domain.errors import UnknownStation
 from laddnet.domain.ids import StationId
 
 PASSWORD = "station-password-0001"
@@ -66,3 +70,27 @@ async def test_a_rehash_never_overwrites_a_password_changed_meanwhile(
 
     assert not stored
     assert await _stored_hash(container, sid) == changed
+
+
+async def test_a_password_change_is_recorded_and_only_the_new_one_logs_in(
+    container: Container,
+) -> None:
+    sid = StationId("CP-1")
+    await container.stations.add_station(sid, PASSWORD)
+    assert await container.stations.authenticate(sid, PASSWORD)  # now remembered in memory
+
+    await container.stations.set_password(sid, "another-password-0001")
+
+    assert not await container.stations.authenticate(sid, PASSWORD)
+    assert await container.stations.authenticate(sid, "another-password-0001")
+    events = await container.queries.security_events()
+    assert [(e["kind"], e["station_id"]) for e in events] == [("password_changed", "CP-1")]
+    assert "another-password" not in str(events)
+
+
+async def test_changing_an_unknown_stations_password_raises_and_records_nothing(
+    container: Container,
+) -> None:
+    with pytest.raises(UnknownStation):
+        await container.stations.set_password(StationId("NOPE-1"), PASSWORD)
+    assert await container.queries.security_events() == []
