@@ -3,10 +3,11 @@
     .venv/bin/python bench/hot_path.py [--messages 3200]
 
 Prints microseconds per message for parsing, schema check, translation, the RPC core alone (a
-frame in, its answer out through the per-station queue and worker, both schema checks, with the
-dispatch stubbed and no socket), and the batch writer's unit of work (store the meter value,
-count the energy) with 64 units of work per commit, on a temporary SQLite database. Under load
-the same work costs more (the event loop and the writer share the GIL); `load.py` measures that.
+frame in, its answer out through the per-station queue and handler task, both schema checks,
+with the dispatch stubbed and no socket), and the batch writer's unit of work (store the meter
+value, count the energy) with 64 units of work per commit, on a temporary SQLite database.
+Under load the same work costs more (the event loop and the writer share the GIL); `load.py`
+measures that.
 Figures only: nothing here asserts anything.
 """
 
