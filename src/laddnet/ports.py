@@ -151,6 +151,32 @@ class EventLog(Protocol):
     def security_events(self, limit: int = 100) -> list[dict[str, Any]]: ...
 
 
+class AuditLog(Protocol):
+    """Who changed what: `actor` is `apikey:<id>` or `cli`; `detail` never holds a secret."""
+
+    def record(
+        self,
+        actor: str,
+        action: str,
+        target_type: str,
+        target_id: str | None,
+        detail: dict[str, Any],
+        now: datetime,
+    ) -> None: ...
+    def entries(
+        self, *, target_type: str | None = None, target_id: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]: ...
+
+
+class Outbox(Protocol):
+    """Domain events (`station.connected`, `session.started`, ...) stored in the unit of work
+    of the change they describe, and published only after it commits."""
+
+    def add(
+        self, event_type: str, station_id: str | None, data: dict[str, Any], now: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories, all inside one transaction owned by the `Database`."""
 
@@ -164,6 +190,10 @@ class UnitOfWork(Protocol):
     def api_keys(self) -> ApiKeyRepository: ...
     @property
     def events(self) -> EventLog: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
 
 class Database(Protocol):

@@ -8,7 +8,8 @@ from typing import Annotated, Protocol
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal
+from laddnet.domain.errors import NotAuthorized
+from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -72,6 +73,18 @@ async def require_principal(
 
 
 PrincipalDep = Annotated[ApiPrincipal, Depends(require_principal)]
+
+WRITER_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
+
+
+async def require_writer(principal: PrincipalDep) -> ApiPrincipal:
+    """A key that may change things: role operator or admin (a viewer gets 403)."""
+    if principal.role not in WRITER_ROLES:
+        raise NotAuthorized(f"a {principal.role} key may only read; changes need operator or admin")
+    return principal
+
+
+WriterDep = Annotated[ApiPrincipal, Depends(require_writer)]
 
 
 @dataclass(frozen=True, slots=True)

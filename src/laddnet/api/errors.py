@@ -23,6 +23,7 @@ from laddnet.domain.errors import (
     LaddnetError,
     NotAuthorized,
     NotFound,
+    StationDidNotAnswer,
     StorageUnavailable,
 )
 
@@ -33,6 +34,7 @@ STATUS_BY_ERROR: dict[type[LaddnetError], tuple[int, str]] = {
     InvalidInput: (422, "invalid_input"),
     Conflict: (409, "conflict"),
     NotAuthorized: (403, "forbidden"),
+    StationDidNotAnswer: (504, "station_timeout"),
     StorageUnavailable: (503, "storage_unavailable"),
 }
 
@@ -125,6 +127,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing, malformed, unknown or revoked API key"},
     422: {"model": ErrorBody, "description": "Invalid parameters; the message names the field"},
     503: {"model": ErrorBody, "description": "Storage unavailable; retry later"},
+}
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "The key's role may not change anything (viewer)"},
 }
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such resource"},

@@ -3,11 +3,14 @@
 LaddnetError
  ├── NotFound                 something named does not exist
  │    ├── UnknownStation
- │    └── UnknownSession
+ │    ├── UnknownSession
+ │    └── UnknownSite
  ├── InvalidInput             a request that can never succeed as sent
  ├── Conflict                 the request clashes with current state
- │    └── DuplicateStation
+ │    ├── DuplicateStation
+ │    └── StationNotConnected  a command needs the station online
  ├── NotAuthorized            the caller may not do this
+ ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  └── StorageUnavailable       the database failed; the caller should retry
 """
 
@@ -28,6 +31,10 @@ class UnknownSession(NotFound):
     pass
 
 
+class UnknownSite(NotFound):
+    pass
+
+
 class InvalidInput(LaddnetError):
     pass
 
@@ -42,8 +49,18 @@ class DuplicateStation(Conflict):
         self.station_id = station_id
 
 
+class StationNotConnected(Conflict):
+    def __init__(self, station_id: str) -> None:
+        super().__init__(f"station {station_id} is not connected")
+        self.station_id = station_id
+
+
 class NotAuthorized(LaddnetError):
     pass
+
+
+class StationDidNotAnswer(LaddnetError):
+    """A station (or the node holding it) did not answer a command within the call timeout."""
 
 
 class StorageUnavailable(LaddnetError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
@@ -24,3 +25,5 @@ class SqlUnitOfWork:
         self.tokens = SqlTokenRepository(conn)
         self.api_keys = SqlApiKeyRepository(conn)
         self.events = SqlEventLog(conn)
+        self.audit = SqlAuditLog(conn)
+        self.outbox = SqlOutbox(conn)

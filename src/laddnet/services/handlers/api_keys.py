@@ -26,6 +26,11 @@ class ApiPrincipal:
     key_id: str
     role: Role
 
+    @property
+    def actor(self) -> str:
+        """Who made a change, as the audit log and the command log record it."""
+        return f"apikey:{self.key_id}"
+
 
 class ApiKeyService:
     def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher) -> None:
