@@ -11,10 +11,12 @@ from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.writer import SqlDatabase
 from laddnet.config import Settings
+from laddnet.ocpp.link import GatewayLink
 from laddnet.ports import Clock, SystemClock
 from laddnet.services.bundle import Services
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
@@ -40,6 +42,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     hasher = Argon2Hasher(
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
+    link = GatewayLink()
     return Container(
         settings=settings,
         database=database,
@@ -49,6 +52,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
+        commands=CommandService(database, clock, link, call_timeout=settings.call_timeout),
+        link=link,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from laddnet.domain.authorization.model import IdToken
+from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord, OcppRequest
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, RegisterReading
@@ -177,6 +178,52 @@ class Outbox(Protocol):
     ) -> None: ...
 
 
+class CommandLog(Protocol):
+    def add(
+        self,
+        station_id: str,
+        name: str,
+        body: dict[str, Any],
+        sent_by: str,
+        now: datetime,
+        *,
+        ocpp_action: str | None,
+        request: dict[str, Any] | None,
+        outcome: CommandOutcome = CommandOutcome.PENDING,
+    ) -> int: ...
+    def finish(
+        self,
+        command_id: int,
+        outcome: CommandOutcome,
+        now: datetime,
+        *,
+        status: str | None = None,
+        response: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None: ...
+    def get(self, command_id: int) -> CommandRecord | None: ...
+    def list(
+        self, station_id: str, *, name: str | None, limit: int, offset: int
+    ) -> tuple[list[CommandRecord], int]: ...
+
+
+class StationLink(Protocol):
+    """The way from the services to a connected station, wherever it is connected.
+
+    `translate` turns a version-neutral command into the CALL of the station's OCPP version
+    (InvalidInput if that version lacks it); `call` sends it and returns the station's answer,
+    raising StationNotConnected, StationDidNotAnswer or StationRejectedCall.
+    """
+
+    def translate(
+        self, ocpp_version: str, name: CommandName, body: Mapping[str, Any]
+    ) -> OcppRequest: ...
+    def status_of(self, request: OcppRequest, response: Mapping[str, Any]) -> str: ...
+    async def call(
+        self, station_id: str, request: OcppRequest, timeout: float | None = None
+    ) -> dict[str, Any]: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories, all inside one transaction owned by the `Database`."""
 
@@ -194,6 +241,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def commands(self) -> CommandLog: ...
 
 
 class Database(Protocol):

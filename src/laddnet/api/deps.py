@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
+from laddnet.services.handlers.commands import CommandService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -34,6 +35,9 @@ class ApiContainer(Protocol):
 
     @property
     def api_keys(self) -> ApiKeyService: ...
+
+    @property
+    def commands(self) -> CommandService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -24,6 +24,7 @@ from laddnet.domain.errors import (
     NotAuthorized,
     NotFound,
     StationDidNotAnswer,
+    StationRejectedCall,
     StorageUnavailable,
 )
 
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: dict[type[LaddnetError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
     NotAuthorized: (403, "forbidden"),
     StationDidNotAnswer: (504, "station_timeout"),
+    StationRejectedCall: (502, "station_error"),
     StorageUnavailable: (503, "storage_unavailable"),
 }
 

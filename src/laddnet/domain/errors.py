@@ -11,6 +11,7 @@ LaddnetError
  │    └── StationNotConnected  a command needs the station online
  ├── NotAuthorized            the caller may not do this
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
+ ├── StationRejectedCall      the station answered a command with a CALLERROR
  └── StorageUnavailable       the database failed; the caller should retry
 """
 
@@ -61,6 +62,17 @@ class NotAuthorized(LaddnetError):
 
 class StationDidNotAnswer(LaddnetError):
     """A station (or the node holding it) did not answer a command within the call timeout."""
+
+
+class StationRejectedCall(LaddnetError):
+    """The station answered our CALL with a CALLERROR (its code and description)."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(
+            f"the station answered {code}" + (f": {description}" if description else "")
+        )
+        self.code = code
+        self.description = description
 
 
 class StorageUnavailable(LaddnetError):

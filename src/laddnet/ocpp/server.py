@@ -26,6 +26,7 @@ from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.keepalive import KeepAlive
+from laddnet.ocpp.link import GatewayLink
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     Refusal,
@@ -63,6 +64,8 @@ class Gateway:
             weakref.WeakKeyDictionary()
         )
         self._event_limiter = SecurityEventLimiter()
+        if isinstance(services.link, GatewayLink):
+            services.link.attach(self)  # commands from the services reach stations through us
 
     @property
     def port(self) -> int:

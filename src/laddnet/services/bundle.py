@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laddnet.config import Settings
-from laddnet.ports import Clock
+from laddnet.ports import Clock, StationLink
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
@@ -22,3 +23,5 @@ class Services:
     authorization: AuthorizationService
     api_keys: ApiKeyService
     queries: Queries
+    commands: CommandService
+    link: StationLink  # to the stations; the gateway of this process attaches itself to it

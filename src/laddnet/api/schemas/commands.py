@@ -1,0 +1,165 @@
+"""Command bodies (one model per command, unknown fields refused) and command answers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from laddnet.api.schemas import UtcDateTime
+from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reset(Body):
+    type: Literal["soft", "hard"] = Field(
+        description="soft: 1.6 Soft / 2.0.1 OnIdle; hard: 1.6 Hard / 2.0.1 Immediate"
+    )
+    evse_id: int | None = Field(None, ge=1, description="2.0.1 only: reset this EVSE")
+
+
+class UnlockConnector(Body):
+    evse_id: int = Field(ge=1)
+    connector_id: int = Field(1, ge=1)
+
+
+class ChangeAvailability(Body):
+    operative: bool
+    evse_id: int | None = Field(None, ge=0, description="None or 0: the whole station")
+    connector_id: int | None = Field(None, ge=1)
+
+
+class RemoteStart(Body):
+    id_token: str = Field(min_length=1, max_length=36)
+    evse_id: int | None = Field(None, ge=1)
+    id_token_type: str | None = Field(
+        None, max_length=20, description="2.0.1 IdTokenType (default ISO14443)"
+    )
+
+
+class RemoteStop(Body):
+    session_id: int = Field(ge=1, description="Laddnet's session id")
+
+
+class TriggerMessage(Body):
+    message: str = Field(
+        min_length=1,
+        max_length=50,
+        description="StatusNotification, BootNotification, MeterValues, Heartbeat, "
+        "FirmwareStatusNotification, LogStatusNotification (1.6: DiagnosticsStatusNotification)",
+    )
+    evse_id: int | None = Field(None, ge=0)
+
+
+class ClearCache(Body):
+    pass
+
+
+class GetConfiguration(Body):
+    keys: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="1.6 keys, or 2.0.1 variables as Component.Variable; none: everything "
+        "(2.0.1: a full base report, stored when the station sends it)",
+    )
+
+
+class SetConfiguration(Body):
+    value: str = Field(max_length=1000)
+    key: str | None = Field(None, max_length=50, description="1.6")
+    component: str | None = Field(None, max_length=50, description="2.0.1")
+    variable: str | None = Field(None, max_length=50, description="2.0.1")
+
+
+class DataTransfer(Body):
+    vendor_id: str = Field(min_length=1, max_length=255)
+    message_id: str | None = Field(None, max_length=50)
+    data: Any = None
+
+
+BODIES: dict[CommandName, type[Body]] = {
+    CommandName.RESET: Reset,
+    CommandName.UNLOCK_CONNECTOR: UnlockConnector,
+    CommandName.CHANGE_AVAILABILITY: ChangeAvailability,
+    CommandName.REMOTE_START: RemoteStart,
+    CommandName.REMOTE_STOP: RemoteStop,
+    CommandName.TRIGGER_MESSAGE: TriggerMessage,
+    CommandName.CLEAR_CACHE: ClearCache,
+    CommandName.GET_CONFIGURATION: GetConfiguration,
+    CommandName.SET_CONFIGURATION: SetConfiguration,
+    CommandName.DATA_TRANSFER: DataTransfer,
+}
+
+
+class CommandOut(BaseModel):
+    command_id: int
+    status: str = Field(description="The station's status word: Accepted, Rejected, Unlocked...")
+    response: dict[str, Any] = Field(description="The station's whole answer")
+
+
+class BulkCommandIn(Body):
+    station_ids: list[str] = Field(min_length=1, max_length=1000)
+    command: CommandName
+    body: dict[str, Any] = Field(default_factory=dict)
+
+
+class BulkError(BaseModel):
+    code: str
+    message: str
+
+
+class BulkItem(BaseModel):
+    station_id: str
+    http_status: int = Field(description="What the single-station endpoint would have answered")
+    command_id: int | None = None
+    status: str | None = None
+    response: dict[str, Any] | None = None
+    error: BulkError | None = None
+
+
+class BulkCommandOut(BaseModel):
+    items: list[BulkItem]
+
+
+class CommandRecordOut(BaseModel):
+    id: int
+    station_id: str
+    name: str
+    body: dict[str, Any]
+    sent_by: str
+    requested_at: UtcDateTime
+    outcome: CommandOutcome
+    ocpp_action: str | None
+    request: dict[str, Any] | None
+    status: str | None
+    response: dict[str, Any] | None
+    error: str | None
+    answered_at: UtcDateTime | None
+
+    @classmethod
+    def from_domain(cls, record: CommandRecord) -> CommandRecordOut:
+        return cls(
+            id=record.id,
+            station_id=record.station_id,
+            name=record.name,
+            body=record.body,
+            sent_by=record.sent_by,
+            requested_at=record.requested_at,
+            outcome=record.outcome,
+            ocpp_action=record.ocpp_action,
+            request=record.request,
+            status=record.status,
+            response=record.response,
+            error=record.error,
+            answered_at=record.answered_at,
+        )
+
+
+class CommandPage(BaseModel):
+    items: list[CommandRecordOut]
+    total: int
+    limit: int
+    offset: int

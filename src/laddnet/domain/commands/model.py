@@ -1,0 +1,72 @@
+"""Station commands, version-neutral: what was asked, what went on the wire, what came back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class CommandName(StrEnum):
+    """The commands of the API and CLI (`POST /api/v1/stations/{id}/commands/{name}`)."""
+
+    RESET = "reset"
+    UNLOCK_CONNECTOR = "unlock-connector"
+    CHANGE_AVAILABILITY = "change-availability"
+    REMOTE_START = "remote-start"
+    REMOTE_STOP = "remote-stop"
+    TRIGGER_MESSAGE = "trigger-message"
+    CLEAR_CACHE = "clear-cache"
+    GET_CONFIGURATION = "get-configuration"
+    SET_CONFIGURATION = "set-configuration"
+    UPDATE_FIRMWARE = "update-firmware"
+    GET_LOG = "get-log"
+    SEND_LOCAL_LIST = "send-local-list"
+    RESERVE_NOW = "reserve-now"
+    CANCEL_RESERVATION = "cancel-reservation"
+    DATA_TRANSFER = "data-transfer"
+
+
+class CommandOutcome(StrEnum):
+    PENDING = "pending"  # sent, no answer yet
+    ANSWERED = "answered"  # the station answered (its status word says how)
+    REJECTED = "rejected"  # the station answered with a CALLERROR
+    TIMEOUT = "timeout"  # no answer within the call timeout
+    OFFLINE = "offline"  # the station was not connected
+    FAILED = "failed"  # the node holding the station failed to send it
+
+
+@dataclass(frozen=True, slots=True)
+class OcppRequest:
+    """A command as one OCPP CALL of the station's version."""
+
+    action: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """What the caller gets: the station's status word and its whole answer."""
+
+    command_id: int
+    status: str
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRecord:
+    id: int
+    station_id: str
+    name: str
+    body: dict[str, Any]
+    sent_by: str
+    requested_at: datetime
+    outcome: CommandOutcome
+    ocpp_action: str | None = None
+    request: dict[str, Any] | None = None
+    status: str | None = None
+    response: dict[str, Any] | None = None
+    error: str | None = None
+    answered_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

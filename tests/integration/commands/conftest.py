@@ -1,0 +1,64 @@
+"""A gateway and the API over one container: commands from HTTP reach real OCPP stations."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from laddnet.api.app import create_app
+from laddnet.bootstrap import Container
+from laddnet.domain.ids import StationId
+from laddnet.ocpp.server import Gateway
+from laddnet.sim.station import SimStation
+from tests.integration.api.conftest import serving
+
+PASSWORD = "station-password-0001"
+
+
+@dataclass
+class Live:
+    container: Container
+    gateway: Gateway
+    ocpp_url: str
+    api: httpx.AsyncClient  # admin key
+    viewer: httpx.AsyncClient  # viewer key
+
+    async def station(self, station_id: str, version: str, **kw: object) -> SimStation:
+        """A station of this version, connected and booted."""
+        station = SimStation(self.ocpp_url, station_id, PASSWORD, version, **kw)  # type: ignore[arg-type]
+        await station.connect()
+        await station.boot()
+        return station
+
+
+@pytest.fixture
+async def live(container: Container) -> AsyncIterator[Live]:
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    await container.stations.add_stations(
+        [(StationId(s), PASSWORD) for s in ("CP-1", "CP-2", "CP-3")]
+    )
+    admin = await container.api_keys.create("admin")
+    viewer = await container.api_keys.create("viewer")
+    try:
+        async with serving(create_app(container)) as url:
+            async with (
+                httpx.AsyncClient(
+                    base_url=url, headers={"Authorization": f"Bearer {admin}"}, timeout=20
+                ) as api,
+                httpx.AsyncClient(
+                    base_url=url, headers={"Authorization": f"Bearer {viewer}"}, timeout=20
+                ) as viewer_client,
+            ):
+                yield Live(
+                    container,
+                    gateway,
+                    f"ws://127.0.0.1:{gateway.port}/ocpp",
+                    api,
+                    viewer_client,
+                )
+    finally:
+        await gateway.stop()
