@@ -44,21 +44,21 @@ async def live(container: Container) -> AsyncIterator[Live]:
     admin = await container.api_keys.create("admin")
     viewer = await container.api_keys.create("viewer")
     try:
-        async with serving(create_app(container)) as url:
-            async with (
-                httpx.AsyncClient(
-                    base_url=url, headers={"Authorization": f"Bearer {admin}"}, timeout=20
-                ) as api,
-                httpx.AsyncClient(
-                    base_url=url, headers={"Authorization": f"Bearer {viewer}"}, timeout=20
-                ) as viewer_client,
-            ):
-                yield Live(
-                    container,
-                    gateway,
-                    f"ws://127.0.0.1:{gateway.port}/ocpp",
-                    api,
-                    viewer_client,
-                )
+        async with (
+            serving(create_app(container)) as url,
+            httpx.AsyncClient(
+                base_url=url, headers={"Authorization": f"Bearer {admin}"}, timeout=20
+            ) as api,
+            httpx.AsyncClient(
+                base_url=url, headers={"Authorization": f"Bearer {viewer}"}, timeout=20
+            ) as viewer_client,
+        ):
+            yield Live(
+                container,
+                gateway,
+                f"ws://127.0.0.1:{gateway.port}/ocpp",
+                api,
+                viewer_client,
+            )
     finally:
         await gateway.stop()
