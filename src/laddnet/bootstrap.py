@@ -16,6 +16,8 @@ from laddnet.services.bundle import Services
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.sessions import SessionService
+from laddnet.services.handlers.sites import SiteService
+from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
 
@@ -49,6 +51,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
+        sites=SiteService(database, clock),
+        station_admin=StationAdminService(database, clock, hasher),
     )
 
 

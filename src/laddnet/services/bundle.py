@@ -9,6 +9,8 @@ from laddnet.ports import Clock
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.sessions import SessionService
+from laddnet.services.handlers.sites import SiteService
+from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
 
@@ -22,3 +24,5 @@ class Services:
     authorization: AuthorizationService
     api_keys: ApiKeyService
     queries: Queries
+    sites: SiteService
+    station_admin: StationAdminService

@@ -11,7 +11,9 @@ from laddnet.adapters.db.repositories.misc import (
     SqlTokenRepository,
 )
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
+from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
+from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -27,3 +29,5 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(conn)
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
+        self.sites = SqlSiteRepository(conn)
+        self.status_history = SqlStatusHistory(conn)
