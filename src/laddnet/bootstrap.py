@@ -18,6 +18,8 @@ from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.sessions import SessionService
+from laddnet.services.handlers.sites import SiteService
+from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
 
@@ -54,6 +56,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         queries=Queries(database),
         commands=CommandService(database, clock, link, call_timeout=settings.call_timeout),
         link=link,
+        sites=SiteService(database, clock),
+        station_admin=StationAdminService(database, clock, hasher),
     )
 
 

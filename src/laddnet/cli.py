@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
+from laddnet import sites_cli
+
 if TYPE_CHECKING:
     from laddnet.config import Settings
 
@@ -72,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_station_import)
     p = station.add_parser("list", help="list stations with their live state")
     p.set_defaults(command=cmd_station_list)
+    sites_cli.add_station_history_command(station)
+    sites_cli.add_site_commands(sub)
 
     token = sub.add_parser("token", help="manage id tokens (RFID cards)").add_subparsers(
         required=True, metavar="ACTION"
@@ -193,7 +197,9 @@ async def cmd_station_add(args: argparse.Namespace) -> int:
     check_credentials(args.station_id, args.password, line=None)
     container = await _container()
     try:
-        await container.stations.add_station(StationId(args.station_id), args.password)
+        await container.station_admin.register_station(
+            StationId(args.station_id), args.password, actor=sites_cli.CLI_ACTOR
+        )
     finally:
         await container.aclose()
     print(f"station {args.station_id} added")
@@ -208,7 +214,9 @@ async def cmd_station_set_password(args: argparse.Namespace) -> int:
     check_credentials(args.station_id, args.password, line=None)
     container = await _container()
     try:
-        await container.stations.set_password(StationId(args.station_id), args.password)
+        await container.station_admin.update_station(
+            StationId(args.station_id), actor=sites_cli.CLI_ACTOR, password=args.password
+        )
     except UnknownStation:
         raise CliError(f"station {args.station_id} does not exist") from None
     finally:

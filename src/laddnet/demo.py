@@ -10,7 +10,8 @@ from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.errors import Conflict
-from laddnet.domain.ids import StationId
+from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.sites.model import SiteDetails
 from laddnet.ocpp.server import Gateway
 from laddnet.runtime import serve
 from laddnet.sim.runner import simulate
@@ -20,13 +21,38 @@ log = logging.getLogger("laddnet.demo")
 # Demo-only credentials, for a local playground; real stations get their own via the CLI.
 DEMO_PASSWORD = "demo-station-password"  # noqa: S105
 DEMO_TAGS = ("DEMO-TAG-1", "DEMO-TAG-2")
+DEMO_ACTOR = "demo"
+
+
+DEMO_SITE = SiteId("demo")
+DEMO_SITE_DETAILS = SiteDetails(
+    name="Demo site",
+    time_zone="Europe/Stockholm",
+    address="Drottninggatan 1",
+    postal_code="111 51",
+    city="Stockholm",
+    country="SE",
+    latitude="59.329323",
+    longitude="18.068581",
+)
 
 
 async def seed(container: Container, stations: int) -> str:
-    """Add demo stations and tokens (skipping those already there) and a fresh API key."""
+    """Add the demo site, demo stations on it and tokens (skipping those already there) and a
+    fresh API key."""
+    with contextlib.suppress(Conflict):  # seeded by an earlier demo run
+        await container.sites.create_site(DEMO_SITE, DEMO_SITE_DETAILS, DEMO_ACTOR)
     for n in range(1, stations + 1):
+        station_id = StationId(f"DEMO-{n:03d}")
         with contextlib.suppress(Conflict):  # seeded by an earlier demo run
-            await container.stations.add_station(StationId(f"DEMO-{n:03d}"), DEMO_PASSWORD)
+            await container.station_admin.register_station(
+                station_id, DEMO_PASSWORD, actor=DEMO_ACTOR, site_id=DEMO_SITE
+            )
+        station = await container.queries.station(station_id)
+        if station is not None and station.site_id is None:  # seeded before sites existed
+            await container.station_admin.update_station(
+                station_id, actor=DEMO_ACTOR, site_id=DEMO_SITE
+            )
     for tag in DEMO_TAGS:
         await container.authorization.add_token(tag, owner="Demo driver")
     return await container.api_keys.create("admin", "demo")
@@ -48,6 +74,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"\nLaddnet demo is running.\n"
             f"  API docs:   {api}/docs\n"
             f"  Stations:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/stations\n"
+            f"  Sites:      curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sites\n"
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"  Stop with Ctrl-C.\n",

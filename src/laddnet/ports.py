@@ -9,9 +9,11 @@ from typing import Any, Protocol, TypeVar
 
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord, OcppRequest
-from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, RegisterReading
+from laddnet.domain.sites.model import Site
+from laddnet.domain.stations.history import StatusChange
 from laddnet.domain.stations.model import (
     Availability,
     ConnectorState,
@@ -75,8 +77,39 @@ class StationRepository(Protocol):
     def save_availability(
         self, station_id: StationId, evse_id: EvseId, state: Availability, now: datetime
     ) -> None: ...
+    def set_details(
+        self, station_id: StationId, *, site_id: SiteId | None, display_name: str | None
+    ) -> None: ...
+    def decommission(self, station_id: StationId, now: datetime) -> None: ...
     def get(self, station_id: StationId) -> Station | None: ...
-    def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]: ...
+    def list(
+        self, *, limit: int, offset: int, include_decommissioned: bool = False
+    ) -> tuple[list[Station], int]: ...
+
+
+class SiteRepository(Protocol):
+    def add(self, site: Site) -> None: ...
+    def save(self, site: Site) -> None: ...
+    def exists(self, site_id: SiteId) -> bool: ...
+    def get(self, site_id: SiteId) -> Site | None: ...
+    def list(self, *, limit: int, offset: int) -> tuple[list[Site], int]: ...
+    def delete(self, site_id: SiteId) -> None: ...
+
+
+class StatusHistory(Protocol):
+    """Changes of status as stations reported them; `add` is on the per-message path."""
+
+    def add(self, change: StatusChange) -> None: ...
+    def list(
+        self,
+        station_id: StationId,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        evse_id: EvseId | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[StatusChange], int]: ...
 
 
 class SessionRepository(Protocol):
@@ -243,6 +276,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def commands(self) -> CommandLog: ...
+    @property
+    def sites(self) -> SiteRepository: ...
+    @property
+    def status_history(self) -> StatusHistory: ...
 
 
 class Database(Protocol):

@@ -10,22 +10,29 @@ from pathlib import Path
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import StationId
 from laddnet.domain.stations.model import Station
+from laddnet.domain.stations.registration import (
+    MAX_PASSWORD,
+    MAX_STATION_ID,
+    MIN_PASSWORD,
+    check_password,
+    check_station_id,
+)
 
-# OCPP security profile 1: the basic-auth password is 16 to 40 characters.
-MIN_PASSWORD, MAX_PASSWORD = 16, 40
-MAX_STATION_ID = 48
+__all__ = [
+    "MAX_PASSWORD",
+    "MAX_STATION_ID",
+    "MIN_PASSWORD",
+    "StationRow",
+    "check_credentials",
+    "format_station_table",
+    "read_station_csv",
+]
 
 
 def check_credentials(station_id: str, password: str, line: int | None) -> None:
     where = f"line {line}: " if line is not None else ""
-    if not 1 <= len(station_id) <= MAX_STATION_ID or not station_id.isprintable():
-        raise InvalidInput(f"{where}station id must be 1-{MAX_STATION_ID} printable characters")
-    if ":" in station_id or "/" in station_id:
-        raise InvalidInput(f"{where}station id must not contain ':' or '/'")
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(
-            f"{where}password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters (OCPP profile 1)"
-        )
+    check_station_id(station_id, where)
+    check_password(password, where)
 
 
 @dataclass(frozen=True, slots=True)

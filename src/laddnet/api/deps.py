@@ -11,6 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.sites import SiteService
+from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -38,6 +40,12 @@ class ApiContainer(Protocol):
 
     @property
     def commands(self) -> CommandService: ...
+
+    @property
+    def sites(self) -> SiteService: ...
+
+    @property
+    def station_admin(self) -> StationAdminService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

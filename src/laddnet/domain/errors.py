@@ -8,6 +8,7 @@ LaddnetError
  ├── InvalidInput             a request that can never succeed as sent
  ├── Conflict                 the request clashes with current state
  │    ├── DuplicateStation
+ │    ├── DuplicateSite
  │    └── StationNotConnected  a command needs the station online
  ├── NotAuthorized            the caller may not do this
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
@@ -48,6 +49,12 @@ class DuplicateStation(Conflict):
     def __init__(self, station_id: str) -> None:
         super().__init__(f"station {station_id} already exists")
         self.station_id = station_id
+
+
+class DuplicateSite(Conflict):
+    def __init__(self, site_id: str) -> None:
+        super().__init__(f"site {site_id} already exists")
+        self.site_id = site_id
 
 
 class StationNotConnected(Conflict):

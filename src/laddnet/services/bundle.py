@@ -10,6 +10,8 @@ from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.sessions import SessionService
+from laddnet.services.handlers.sites import SiteService
+from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
 
@@ -25,3 +27,5 @@ class Services:
     queries: Queries
     commands: CommandService
     link: StationLink  # to the stations; the gateway of this process attaches itself to it
+    sites: SiteService
+    station_admin: StationAdminService

@@ -134,4 +134,4 @@ async def test_docs_page_is_served(anonymous: httpx.AsyncClient) -> None:
 
 async def test_unknown_route_uses_the_error_body(client: httpx.AsyncClient) -> None:
     assert_error(await client.get("/api/v1/nope"), 404, "not_found")
-    assert_error(await client.post("/api/v1/stations"), 405, "method_not_allowed")
+    assert_error(await client.put("/api/v1/stations"), 405, "method_not_allowed")

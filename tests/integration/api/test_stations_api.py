@@ -96,6 +96,9 @@ async def test_new_station_has_no_live_state_yet(
         "availability": None,
         "evses": [],
         "connectors": [],
+        "site_id": None,
+        "display_name": None,
+        "decommissioned_at": None,
     }
 
 

@@ -12,7 +12,9 @@ from laddnet.adapters.db.repositories.misc import (
     SqlTokenRepository,
 )
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
+from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
+from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -29,3 +31,5 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
         self.commands = SqlCommandLog(conn)
+        self.sites = SqlSiteRepository(conn)
+        self.status_history = SqlStatusHistory(conn)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from laddnet.api.deps import ContainerDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
@@ -14,8 +16,16 @@ router = APIRouter(prefix="/stations", tags=["stations"])
 
 
 @router.get("", summary="List stations, ordered by id")
-async def list_stations(container: ContainerDep, page: PageDep) -> StationPage:
-    stations, total = await container.queries.stations(limit=page.limit, offset=page.offset)
+async def list_stations(
+    container: ContainerDep,
+    page: PageDep,
+    include_decommissioned: Annotated[
+        bool, Query(description="Also list decommissioned stations.")
+    ] = False,
+) -> StationPage:
+    stations, total = await container.queries.stations(
+        limit=page.limit, offset=page.offset, include_decommissioned=include_decommissioned
+    )
     return StationPage(
         items=[StationOut.from_domain(s) for s in stations],
         total=total,

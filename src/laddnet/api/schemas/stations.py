@@ -81,6 +81,11 @@ class StationOut(BaseModel):
         " have a free connector."
     )
     connectors: list[ConnectorOut]
+    site_id: str | None = Field(description="The site the station is on.")
+    display_name: str | None
+    decommissioned_at: UtcDateTime | None = Field(
+        description="When it was taken out of service; it is refused at login since."
+    )
 
     @classmethod
     def from_domain(cls, station: Station) -> StationOut:
@@ -102,6 +107,9 @@ class StationOut(BaseModel):
             ),
             evses=[EvseOut.from_evse(e) for e in station.evses],
             connectors=[ConnectorOut.from_domain(c) for c in station.connectors],
+            site_id=station.site_id,
+            display_name=station.display_name,
+            decommissioned_at=station.decommissioned_at,
         )
 
 

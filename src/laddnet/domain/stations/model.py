@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 
 
 class RegistrationStatus(StrEnum):
@@ -52,6 +52,11 @@ class StatusReport:
     charging_state: ChargingState | None
     error_code: str | None
     reported_at: datetime
+    # What the station adds for people (1.6 vendorId, vendorErrorCode, info; 2.0.1 NotifyEvent
+    # techCode, techInfo): kept in the status history, not in the live state.
+    vendor_id: str | None = None
+    vendor_error_code: str | None = None
+    info: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,9 @@ class AvailabilityReport:
     status: ConnectorStatus
     error_code: str | None
     reported_at: datetime
+    vendor_id: str | None = None  # as in StatusReport
+    vendor_error_code: str | None = None
+    info: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +174,6 @@ class Station:
     node: str | None = None  # the gateway node holding the connection, while connected
     availability: Availability | None = None  # the whole station's, as it last reported it
     evses: tuple[Evse, ...] = ()  # the EVSEs that reported an availability of their own
+    site_id: SiteId | None = None
+    display_name: str | None = None
+    decommissioned_at: datetime | None = None  # refused at login, left out of lists, if set

@@ -67,8 +67,13 @@ def status_report(
     error = None if error in (None, "NoError") else error
     stamp = payload.get("timestamp")
     reported_at = parse_time(stamp) if stamp else now
+    vendor = {
+        "vendor_id": payload.get("vendorId"),
+        "vendor_error_code": payload.get("vendorErrorCode"),
+        "info": payload.get("info"),
+    }
     if payload["connectorId"] == 0:
-        return AvailabilityReport(station_id, WHOLE_STATION, status, error, reported_at)
+        return AvailabilityReport(station_id, WHOLE_STATION, status, error, reported_at, **vendor)
     evse, connector = evse_and_connector(payload["connectorId"])
     return StatusReport(
         station_id=station_id,
@@ -78,6 +83,7 @@ def status_report(
         charging_state=charging,
         error_code=error,
         reported_at=reported_at,
+        **vendor,
     )
 
 

@@ -75,15 +75,22 @@ def availability_reports(
         evse = component.get("evse") or {}
         at = parse_time(event["timestamp"])
         name = component["name"]
+        # techCode and techInfo are the vendor's own words about the event: history only.
+        # techInfo may be 500 characters; the history keeps 255.
+        info = event.get("techInfo")
+        tech = {"vendor_error_code": event.get("techCode"), "info": info[:255] if info else None}
         if name == "Connector" and "connectorId" in evse:
             connector = ConnectorId(evse["connectorId"])
             reports.append(
-                StatusReport(station_id, EvseId(evse["id"]), connector, status, None, None, at)
+                StatusReport(
+                    station_id, EvseId(evse["id"]), connector, status, None, None, at, **tech
+                )
             )
         elif name == "EVSE" and evse.get("id", 0) > 0:
-            reports.append(AvailabilityReport(station_id, EvseId(evse["id"]), status, None, at))
+            evse_id = EvseId(evse["id"])
+            reports.append(AvailabilityReport(station_id, evse_id, status, None, at, **tech))
         elif name == "ChargingStation":
-            reports.append(AvailabilityReport(station_id, WHOLE_STATION, status, None, at))
+            reports.append(AvailabilityReport(station_id, WHOLE_STATION, status, None, at, **tech))
     return reports
 
 

@@ -96,8 +96,8 @@ class CommandService:
         station = await self.db.read(lambda uow: uow.stations.get(station_id))
         if station is None:
             raise UnknownStation(f"station {station_id!r} not found")
-        if station.ocpp_version is None:
-            raise StationNotConnected(station_id)  # never booted: its version is unknown
+        if station.ocpp_version is None or station.decommissioned_at is not None:
+            raise StationNotConnected(station_id)  # never booted (version unknown) or retired
         prepare = self._hooks.prepare.get(name)
         wire_body = await prepare(self, station, body) if prepare else body
         request = self._link.translate(station.ocpp_version, name, wire_body)

@@ -8,13 +8,14 @@ import hmac
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
+from laddnet.domain.stations.history import StatusChange, availability_change, connector_change
 from laddnet.domain.stations.model import (
     AvailabilityReport,
     RegistrationStatus,
@@ -177,13 +178,43 @@ def _fingerprint(hashed: str, password: str) -> bytes:
 def _apply_status(
     uow: UnitOfWork, report: StatusReport | AvailabilityReport, now: datetime
 ) -> None:
+    """Store the state a report leaves, unless it is a late replay older than what we know;
+    a report that changes the status, charging state or error code is also written to the
+    status history, and announced as `connector.status_changed` (evse_id/connector_id 0 for an
+    EVSE's or the whole station's availability). No read beyond the current state."""
+    change: StatusChange | None
     if isinstance(report, AvailabilityReport):
         current = uow.stations.availability(report.station_id, report.evse_id)
         availability = reduce_availability(current, report)
-        if availability is not None:
-            uow.stations.save_availability(report.station_id, report.evse_id, availability, now)
-        return
-    station, evse, connector = report.station_id, report.evse_id, report.connector_id
-    new = reduce_status(uow.stations.connector_state(station, evse, connector), report)
-    if new is not None:
+        if availability is None:
+            return
+        uow.stations.save_availability(report.station_id, report.evse_id, availability, now)
+        change = availability_change(current, availability, report, now)
+    else:
+        station, evse, connector = report.station_id, report.evse_id, report.connector_id
+        state = uow.stations.connector_state(station, evse, connector)
+        new = reduce_status(state, report)
+        if new is None:
+            return
         uow.stations.save_connector_state(station, evse, connector, new, now)
+        change = connector_change(state, new, report, now)
+    if change is not None:
+        uow.status_history.add(change)
+        uow.outbox.add(STATUS_CHANGED, change.station_id, status_event(change), now)
+
+
+# The outbox event of a status change (see docs/api/sites-and-stations.md).
+STATUS_CHANGED = "connector.status_changed"
+
+
+def status_event(change: StatusChange) -> dict[str, Any]:
+    return {
+        "evse_id": change.evse_id,
+        "connector_id": change.connector_id,
+        "status": change.status.value,
+        "charging_state": change.charging_state.value if change.charging_state else None,
+        "error_code": change.error_code,
+        "vendor_error_code": change.vendor_error_code,
+        "info": change.info,
+        "reported_at": change.reported_at.astimezone(UTC).isoformat(),
+    }

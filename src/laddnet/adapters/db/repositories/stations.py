@@ -12,7 +12,7 @@ from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import connectors, evse_availability, stations
 from laddnet.domain.errors import DuplicateStation
-from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     Availability,
@@ -39,8 +39,8 @@ class SqlStationRepository:
     def credentials(self, station_id: StationId) -> tuple[str, RegistrationStatus | None] | None:
         """The password hash and the registration status: what a station's login needs."""
         row = self._hot.one(stations, {"id": station_id})
-        if row is None:
-            return None
+        if row is None or row["decommissioned_at"] is not None:
+            return None  # a decommissioned station logs in no more than an unknown one
         status = row["registration_status"]
         return row["password_hash"], RegistrationStatus(status) if status else None
 
@@ -169,6 +169,16 @@ class SqlStationRepository:
         }
         self._hot.upsert(evse_availability, _EVSE_KEY, values)
 
+    def set_details(
+        self, station_id: StationId, *, site_id: SiteId | None, display_name: str | None
+    ) -> None:
+        values = {"site_id": site_id, "display_name": display_name}
+        self._conn.execute(update(stations).where(stations.c.id == station_id).values(values))
+
+    def decommission(self, station_id: StationId, now: datetime) -> None:
+        stmt = update(stations).where(stations.c.id == station_id)
+        self._conn.execute(stmt.values(decommissioned_at=now))
+
     def get(self, station_id: StationId) -> Station | None:
         row = (self._conn.execute(select(stations).where(stations.c.id == station_id))).first()
         if row is None:
@@ -176,10 +186,17 @@ class SqlStationRepository:
         parts = _station_parts(self._conn, [station_id])
         return _station(row._mapping, *parts[station_id])
 
-    def list(self, *, limit: int, offset: int) -> tuple[list[Station], int]:
-        total = (self._conn.execute(select(func.count()).select_from(stations))).scalar_one()
-        rows = (
-            self._conn.execute(select(stations).order_by(stations.c.id).limit(limit).offset(offset))
+    def list(
+        self, *, limit: int, offset: int, include_decommissioned: bool = False
+    ) -> tuple[list[Station], int]:
+        cond = stations.c.id.is_not(None)
+        if not include_decommissioned:
+            cond = stations.c.decommissioned_at.is_(None)
+        total = self._conn.execute(
+            select(func.count()).select_from(stations).where(cond)
+        ).scalar_one()
+        rows = self._conn.execute(
+            select(stations).where(cond).order_by(stations.c.id).limit(limit).offset(offset)
         ).all()
         parts = _station_parts(self._conn, [r.id for r in rows])
         return [_station(r._mapping, *parts[r.id]) for r in rows], int(total)
@@ -248,4 +265,7 @@ def _station(m: Any, connector_rows: list[Any], evse_rows: list[Any]) -> Station
             for e in evse_rows
             if e["evse_id"] != WHOLE_STATION
         ),
+        site_id=m["site_id"],
+        display_name=m["display_name"],
+        decommissioned_at=m["decommissioned_at"],
     )

@@ -1,0 +1,24 @@
+"""What a station's registration must look like: its id and its basic-auth password."""
+
+from __future__ import annotations
+
+from laddnet.domain.errors import InvalidInput
+
+# OCPP security profile 1: the basic-auth password is 16 to 40 characters.
+MIN_PASSWORD, MAX_PASSWORD = 16, 40
+MAX_STATION_ID = 48
+MAX_DISPLAY_NAME = 100
+
+
+def check_station_id(station_id: str, where: str = "") -> None:
+    if not 1 <= len(station_id) <= MAX_STATION_ID or not station_id.isprintable():
+        raise InvalidInput(f"{where}station id must be 1-{MAX_STATION_ID} printable characters")
+    if ":" in station_id or "/" in station_id:
+        raise InvalidInput(f"{where}station id must not contain ':' or '/'")
+
+
+def check_password(password: str, where: str = "") -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(
+            f"{where}password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters (OCPP profile 1)"
+        )

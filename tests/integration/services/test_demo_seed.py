@@ -1,0 +1,25 @@
+"""The demo's seed: a demo site with the demo stations on it, the same after a second run."""
+
+from __future__ import annotations
+
+from laddnet.bootstrap import Container
+from laddnet.demo import DEMO_SITE, seed
+
+
+async def test_seeding_twice_leaves_one_demo_site_holding_the_demo_stations(
+    container: Container,
+) -> None:
+    await seed(container, 2)
+    await seed(container, 3)
+
+    sites, total = await container.queries.sites()
+    assert total == 1
+    [site] = sites
+    assert site.id == DEMO_SITE
+    assert (site.details.name, site.details.time_zone, site.details.country) == (
+        "Demo site",
+        "Europe/Stockholm",
+        "SE",
+    )
+    assert (site.details.latitude, site.details.longitude) == ("59.329323", "18.068581")
+    assert site.station_ids == ("DEMO-001", "DEMO-002", "DEMO-003")
