@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
-from laddnet.api.routers import sessions, stations
+from laddnet.api.routers import events, sessions, stations, webhooks
 
 
 def create_app(container: ApiContainer) -> FastAPI:
@@ -32,6 +32,8 @@ def create_app(container: ApiContainer) -> FastAPI:
     )
     v1.include_router(stations.router)
     v1.include_router(sessions.router)
+    v1.include_router(events.router)
+    v1.include_router(webhooks.router)
     app.include_router(v1)
     app.add_api_route(
         "/healthz",

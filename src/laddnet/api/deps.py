@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from laddnet.domain.errors import NotAuthorized
+from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.queries import Queries
 
@@ -34,6 +35,9 @@ class ApiContainer(Protocol):
 
     @property
     def api_keys(self) -> ApiKeyService: ...
+
+    @property
+    def events(self) -> EventService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

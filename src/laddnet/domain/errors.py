@@ -4,14 +4,16 @@ LaddnetError
  ├── NotFound                 something named does not exist
  │    ├── UnknownStation
  │    ├── UnknownSession
- │    └── UnknownSite
+ │    ├── UnknownSite
+ │    └── UnknownWebhook
  ├── InvalidInput             a request that can never succeed as sent
  ├── Conflict                 the request clashes with current state
  │    ├── DuplicateStation
  │    └── StationNotConnected  a command needs the station online
  ├── NotAuthorized            the caller may not do this
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
- └── StorageUnavailable       the database failed; the caller should retry
+ ├── StorageUnavailable       the database failed; the caller should retry
+ └── WebhookUnreachable       a webhook receiver gave no answer (timeout, refused, TLS)
 """
 
 
@@ -32,6 +34,10 @@ class UnknownSession(NotFound):
 
 
 class UnknownSite(NotFound):
+    pass
+
+
+class UnknownWebhook(NotFound):
     pass
 
 
@@ -65,3 +71,7 @@ class StationDidNotAnswer(LaddnetError):
 
 class StorageUnavailable(LaddnetError):
     pass
+
+
+class WebhookUnreachable(LaddnetError):
+    """No HTTP answer from a webhook receiver; the message says why, without any secret."""

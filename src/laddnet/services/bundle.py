@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from laddnet.config import Settings
 from laddnet.ports import Clock
+from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.sessions import SessionService
@@ -22,3 +23,4 @@ class Services:
     authorization: AuthorizationService
     api_keys: ApiKeyService
     queries: Queries
+    events: EventService

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
+from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
@@ -27,3 +28,5 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(conn)
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
+        self.event_history = SqlEventHistory(conn)
+        self.webhooks = SqlWebhookRepository(conn)
