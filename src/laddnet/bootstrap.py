@@ -35,6 +35,7 @@ class Container(Services):
 
     database: SqlDatabase = field(kw_only=True)
     webhook_sender: HttpxWebhookSender = field(kw_only=True)
+    event_bus: EventBus = field(kw_only=True)
 
     @property
     def engine(self) -> Engine:
@@ -53,12 +54,14 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
     sender = HttpxWebhookSender(settings.webhook_timeout, settings.webhook_concurrency)
-    events = build_events(settings, database, clock, MemoryEventBus(), sender)
+    bus = MemoryEventBus()
+    events = build_events(settings, database, clock, bus, sender)
     database.on_outbox_commit = events.relay.nudge
     return Container(
         settings=settings,
         database=database,
         webhook_sender=sender,
+        event_bus=bus,
         events=events,
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),
