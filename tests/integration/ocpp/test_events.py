@@ -16,9 +16,7 @@ T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 async def _stored(running: Running) -> list[Event]:
     since = datetime(2000, 1, 1, tzinfo=UTC)
     return await running.container.database.read(
-        lambda uow: uow.event_history.after(
-            0, since=since, limit=1000, types=None, station_id=None
-        )
+        lambda uow: uow.event_history.after(0, since=since, limit=1000, types=None, station_id=None)
     )
 
 
