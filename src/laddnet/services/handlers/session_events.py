@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from laddnet.domain.events import EventType
+from laddnet.domain.sessions.commands import EventType as TxEventType
+from laddnet.domain.sessions.commands import RecordTransactionEvent
 from laddnet.domain.sessions.meter import is_main_register
-from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.sessions.model import ChargingSession, MeterSample
 from laddnet.ports import UnitOfWork
 
 
@@ -96,3 +98,41 @@ def ended(
         "energy_wh": str(energy_wh),
     }
     uow.outbox.add(EventType.SESSION_ENDED.value, station_id, data, now)
+
+
+def transaction_event(
+    uow: UnitOfWork,
+    session: ChargingSession,
+    cmd: RecordTransactionEvent,
+    changes: dict[str, object],
+    evse: int,
+    energy: Decimal,
+    now: datetime,
+) -> None:
+    """A fresh 2.0.1 TransactionEvent: `session.ended` for Ended, `session.updated` for
+    Updated with samples."""
+    ref = cmd.transaction_ref
+    if cmd.event_type is TxEventType.ENDED:
+        meter_stop = changes.get("meter_stop_wh")
+        ended(
+            uow,
+            cmd.station_id,
+            session.id,
+            transaction_id=ref,
+            stopped_at=cmd.occurred_at,
+            stop_reason=cmd.stopped_reason,
+            meter_stop_wh=meter_stop if isinstance(meter_stop, Decimal) else None,
+            energy_wh=energy,
+            now=now,
+        )
+    elif cmd.event_type is TxEventType.UPDATED:
+        updated(
+            uow,
+            cmd.station_id,
+            session.id,
+            transaction_id=ref,
+            evse_id=evse or None,
+            samples=cmd.samples,
+            energy_wh=energy,
+            now=now,
+        )

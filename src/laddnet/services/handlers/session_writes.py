@@ -213,47 +213,11 @@ def transaction_event(
             uow.sessions.update(session.id, **changes)
         evse = cmd.evse_id or session.evse_id or 0
         energy = store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
-        _transaction_event_out(uow, session, cmd, changes, evse, energy, now)
+        events.transaction_event(uow, session, cmd, changes, evse, energy, now)
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
     return decision
-
-
-def _transaction_event_out(
-    uow: UnitOfWork,
-    session: ChargingSession,
-    cmd: RecordTransactionEvent,
-    changes: dict[str, object],
-    evse: int,
-    energy: Decimal,
-    now: datetime,
-) -> None:
-    ref = cmd.transaction_ref
-    if cmd.event_type is EventType.ENDED:
-        meter_stop = changes.get("meter_stop_wh")
-        events.ended(
-            uow,
-            cmd.station_id,
-            session.id,
-            transaction_id=ref,
-            stopped_at=cmd.occurred_at,
-            stop_reason=cmd.stopped_reason,
-            meter_stop_wh=meter_stop if isinstance(meter_stop, Decimal) else None,
-            energy_wh=energy,
-            now=now,
-        )
-    elif cmd.event_type is EventType.UPDATED:
-        events.updated(
-            uow,
-            cmd.station_id,
-            session.id,
-            transaction_id=ref,
-            evse_id=evse or None,
-            samples=cmd.samples,
-            energy_wh=energy,
-            now=now,
-        )
 
 
 def _record_charging_state(
