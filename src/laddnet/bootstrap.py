@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.adapters.db.engine import create_engine, migrate
+from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
+from laddnet.adapters.notify.webhook import HttpxWebhookSender
 from laddnet.config import Settings
 from laddnet.ocpp.link import GatewayLink
-from laddnet.ports import Clock, SystemClock
+from laddnet.ports import Clock, EventBus, SystemClock
 from laddnet.services.bundle import Services
+from laddnet.services.events.delivery import WebhookDispatcher
+from laddnet.services.events.relay import OutboxRelay
+from laddnet.services.events.service import EventService
+from laddnet.services.events.stream import EventStreams
+from laddnet.services.events.webhooks import WebhookService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
@@ -29,12 +38,16 @@ class Container(Services):
     """The services plus what only the composition root may touch (the database)."""
 
     database: SqlDatabase = field(kw_only=True)
+    webhook_sender: HttpxWebhookSender = field(kw_only=True)
+    event_bus: EventBus = field(kw_only=True)
 
     @property
     def engine(self) -> Engine:
         return self.database.engine
 
     async def aclose(self) -> None:
+        await self.events.stop()
+        await self.webhook_sender.aclose()
         await asyncio.to_thread(self.database.close)
 
 
@@ -45,9 +58,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
     link = GatewayLink()
+    sender = HttpxWebhookSender(settings.webhook_timeout, settings.webhook_concurrency)
+    bus = MemoryEventBus()
+    events = build_events(settings, database, clock, bus, sender)
+    database.on_outbox_commit = events.relay.nudge
     return Container(
         settings=settings,
         database=database,
+        webhook_sender=sender,
+        event_bus=bus,
+        events=events,
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),
         sessions=SessionService(database, clock, settings.max_station_power_w),
@@ -58,6 +78,40 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         link=link,
         sites=SiteService(database, clock),
         station_admin=StationAdminService(database, clock, hasher),
+    )
+
+
+def build_events(
+    settings: Settings,
+    database: SqlDatabase,
+    clock: Clock,
+    bus: EventBus,
+    sender: HttpxWebhookSender,
+) -> EventService:
+    dispatcher = WebhookDispatcher(
+        database,
+        sender,
+        clock,
+        concurrency=settings.webhook_concurrency,
+        retry_schedule=settings.webhook_retry_schedule,
+        poll_interval=settings.events_poll_interval,
+        lease=timedelta(seconds=settings.webhook_timeout * 3 + 30),
+    )
+    relay = OutboxRelay(
+        SqlOutboxClaims(database),
+        bus,
+        clock,
+        poll_interval=settings.events_poll_interval,
+        retention=timedelta(hours=settings.events_retention_hours),
+        on_published=dispatcher.nudge,
+    )
+    streams = EventStreams(database, bus, clock, max_queue=settings.events_sse_queue)
+    return EventService(
+        relay,
+        dispatcher,
+        streams,
+        WebhookService(database, clock),
+        keepalive=settings.events_sse_keepalive,
     )
 
 

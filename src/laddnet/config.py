@@ -85,6 +85,35 @@ class Settings(BaseSettings):
         " of 16+ characters); people's passwords use the full OWASP cost.",
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
+    events_poll_interval: float = Field(
+        1.0,
+        gt=0,
+        description="Seconds between the event relay's checks for unpublished events (it also"
+        " wakes right after this process commits events) and the webhook sender's checks for"
+        " due retries.",
+    )
+    events_retention_hours: float = Field(
+        24.0,
+        gt=0,
+        description="Hours published events (and finished webhook deliveries) are kept; a"
+        " pending delivery keeps its event. Live-stream resumption reaches back at most 24 h.",
+    )
+    events_sse_keepalive: float = Field(
+        15.0, gt=0, description="Seconds between keepalive comments on a quiet event stream."
+    )
+    events_sse_queue: int = Field(
+        1000,
+        ge=1,
+        description="Events an event-stream client may fall behind before it is disconnected"
+        " (it resumes with Last-Event-ID).",
+    )
+    webhook_timeout: float = Field(10.0, gt=0, description="Seconds per webhook request.")
+    webhook_concurrency: int = Field(16, ge=1, description="Webhook requests in flight at once.")
+    webhook_retry_schedule: tuple[float, ...] = Field(
+        (10, 60, 300, 1800, 7200, 21600, 43200),
+        description="Seconds before each retry of a failed webhook delivery (up to +20 % jitter);"
+        " once spent, the delivery is marked failed. The default makes 8 attempts over ~21 h.",
+    )
 
     @field_validator("database_url")
     @classmethod

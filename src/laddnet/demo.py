@@ -76,6 +76,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Stations:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/stations\n"
             f"  Sites:      curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sites\n"
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
+            f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"  Stop with Ctrl-C.\n",
             flush=True,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord, OcppRequest
+from laddnet.domain.events import Event
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, RegisterReading
@@ -21,6 +23,7 @@ from laddnet.domain.stations.model import (
     Station,
     StationInfo,
 )
+from laddnet.domain.webhooks import Delivery, DeliveryStatus, DueDelivery, Webhook
 
 T = TypeVar("T")
 
@@ -257,6 +260,73 @@ class StationLink(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class EventHistory(Protocol):
+    """Committed events read back, for a live-stream client that resumes (Last-Event-ID)."""
+
+    def after(
+        self,
+        event_id: int,
+        *,
+        since: datetime,
+        limit: int,
+        types: Sequence[str] | None,
+        station_id: str | None,
+    ) -> list[Event]: ...
+
+
+class WebhookRepository(Protocol):
+    def add(
+        self, url: str, events: Sequence[str], secret: str, created_by: str, now: datetime
+    ) -> Webhook: ...
+    def get(self, webhook_id: int) -> Webhook | None: ...
+    def list_all(self) -> list[Webhook]: ...
+    def delete(self, webhook_id: int) -> bool: ...
+    def deliveries(self, webhook_id: int, *, limit: int, offset: int) -> list[Delivery]: ...
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[DueDelivery]:
+        """Pending deliveries due at `now`, each counted as attempted and hidden from other
+        claims until `lease_until` (SKIP LOCKED: one process claims each)."""
+        ...
+
+    def record_attempt(
+        self,
+        delivery_id: int,
+        status: DeliveryStatus,
+        response_status: int | None,
+        error: str | None,
+        next_attempt_at: datetime | None,
+    ) -> None: ...
+
+
+class EventBus(Protocol):
+    """Carries published events to every subscriber in every process. `publish` is called by
+    the outbox relay only; a listener runs on the event loop and must not block or await (it
+    hands the event on, e.g. into a bounded queue of its own) and must not change the event."""
+
+    async def publish(self, event: Event) -> None: ...
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Register `listener`; returns the function that unregisters it."""
+        ...
+
+
+class OutboxClaims(Protocol):
+    """The relay's side of the outbox. `claim` yields up to `limit` unpublished events, oldest
+    first, locked against every other relay (SKIP LOCKED), with their webhook deliveries created
+    and their `published_at` set; all of it commits when the block exits normally, after the
+    relay has published them, and is rolled back if it raises."""
+
+    def claim(self, limit: int, now: datetime) -> AbstractAsyncContextManager[list[Event]]: ...
+    async def prune(self, published_before: datetime, limit: int) -> int:
+        """Delete up to `limit` events published before the given time that no pending webhook
+        delivery needs; the number deleted."""
+        ...
+
+
+class WebhookSender(Protocol):
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST `body`; the response status. Raises `WebhookUnreachable` if no answer came."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories, all inside one transaction owned by the `Database`."""
 
@@ -280,6 +350,10 @@ class UnitOfWork(Protocol):
     def sites(self) -> SiteRepository: ...
     @property
     def status_history(self) -> StatusHistory: ...
+    @property
+    def event_history(self) -> EventHistory: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
 
 class Database(Protocol):

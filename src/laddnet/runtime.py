@@ -90,6 +90,7 @@ async def serve(
             http_socket.close()
             where = f"{settings.host}:{settings.ocpp_port}"
             raise StartupFailed(f"cannot listen for OCPP on {where}: {exc.strerror}") from None
+        await container.events.start()  # first publishes what an earlier run left unpublished
         async with asyncio.TaskGroup() as group:
             api_task = group.create_task(api.serve(sockets=[http_socket]))
             while not api.started:
@@ -108,8 +109,10 @@ async def serve(
                 extra = group.create_task(on_ready(container, gateway))
             await stop.wait()
             log.info("stopping: closing station connections and the API")
+            container.events.close_streams()  # open event streams would hold uvicorn up
             api.should_exit = True
             await gateway.stop()
+            await container.events.stop()  # publishes the last events (disconnections)
             if extra is not None:
                 extra.cancel()
     finally:

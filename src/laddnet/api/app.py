@@ -7,7 +7,15 @@ from fastapi import APIRouter, Depends, FastAPI
 from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
-from laddnet.api.routers import commands, sessions, sites, station_admin, stations
+from laddnet.api.routers import (
+    commands,
+    events,
+    sessions,
+    sites,
+    station_admin,
+    stations,
+    webhooks,
+)
 
 
 def create_app(container: ApiContainer) -> FastAPI:
@@ -35,6 +43,8 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(commands.router)
     v1.include_router(sites.router)
     v1.include_router(station_admin.router)
+    v1.include_router(events.router)
+    v1.include_router(webhooks.router)
     app.include_router(v1)
     app.add_api_route(
         "/healthz",

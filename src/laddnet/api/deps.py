@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from laddnet.domain.errors import NotAuthorized
+from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.sites import SiteService
@@ -46,6 +47,9 @@ class ApiContainer(Protocol):
 
     @property
     def station_admin(self) -> StationAdminService: ...
+
+    @property
+    def events(self) -> EventService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -4,7 +4,8 @@ LaddnetError
  ├── NotFound                 something named does not exist
  │    ├── UnknownStation
  │    ├── UnknownSession
- │    └── UnknownSite
+ │    ├── UnknownSite
+ │    └── UnknownWebhook
  ├── InvalidInput             a request that can never succeed as sent
  ├── Conflict                 the request clashes with current state
  │    ├── DuplicateStation
@@ -13,7 +14,8 @@ LaddnetError
  ├── NotAuthorized            the caller may not do this
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  ├── StationRejectedCall      the station answered a command with a CALLERROR
- └── StorageUnavailable       the database failed; the caller should retry
+ ├── StorageUnavailable       the database failed; the caller should retry
+ └── WebhookUnreachable       a webhook receiver gave no answer (timeout, refused, TLS)
 """
 
 
@@ -34,6 +36,10 @@ class UnknownSession(NotFound):
 
 
 class UnknownSite(NotFound):
+    pass
+
+
+class UnknownWebhook(NotFound):
     pass
 
 
@@ -84,3 +90,7 @@ class StationRejectedCall(LaddnetError):
 
 class StorageUnavailable(LaddnetError):
     pass
+
+
+class WebhookUnreachable(LaddnetError):
+    """No HTTP answer from a webhook receiver; the message says why, without any secret."""

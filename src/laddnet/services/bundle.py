@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from laddnet.config import Settings
 from laddnet.ports import Clock, StationLink
+from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
@@ -29,3 +30,4 @@ class Services:
     link: StationLink  # to the stations; the gateway of this process attaches itself to it
     sites: SiteService
     station_admin: StationAdminService
+    events: EventService

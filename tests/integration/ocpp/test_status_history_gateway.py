@@ -29,9 +29,15 @@ async def history(running: Running, station_id: str = "CP-1") -> list[StatusChan
 
 
 async def outbox(running: Running) -> list[dict[str, Any]]:
+    """The connector.status_changed events (station and session events are written too)."""
+
     def read() -> list[dict[str, Any]]:
         with running.container.engine.connect() as conn:
-            rows = conn.execute(select(outbox_events).order_by(outbox_events.c.id))
+            rows = conn.execute(
+                select(outbox_events)
+                .where(outbox_events.c.type == "connector.status_changed")
+                .order_by(outbox_events.c.id)
+            )
             return [dict(r._mapping) for r in rows]
 
     return await asyncio.to_thread(read)

@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
+from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
@@ -33,3 +34,5 @@ class SqlUnitOfWork:
         self.commands = SqlCommandLog(conn)
         self.sites = SqlSiteRepository(conn)
         self.status_history = SqlStatusHistory(conn)
+        self.event_history = SqlEventHistory(conn)
+        self.webhooks = SqlWebhookRepository(conn)

@@ -79,6 +79,9 @@ class SqlDatabase:
         )
         self.wal_resets = 0  # read by tests
         self.commits = 0  # groups committed; read by tests and the benchmark
+        # Called on the writer thread after a commit that stored outbox events (the relay's
+        # nudge); it must be quick and thread-safe.
+        self.on_outbox_commit: Callable[[], None] | None = None
         # Statements on raw cursors raise the driver's own errors, not SQLAlchemy's wrappers.
         self._db_errors: tuple[type[BaseException], ...] = (
             *_DB_ERRORS,
@@ -220,6 +223,8 @@ class SqlDatabase:
                     job.error = exc
                     raise _JobFailed from exc
         self.commits += 1
+        if uow.outbox.added and self.on_outbox_commit is not None:
+            self.on_outbox_commit()
 
     def _reset_wal(self) -> None:
         """Checkpoint what the checkpointer thread's last pass left, while this thread (the

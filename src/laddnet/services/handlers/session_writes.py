@@ -32,6 +32,7 @@ from laddnet.domain.sessions.model import (
 )
 from laddnet.domain.stations.model import reduce_charging_state
 from laddnet.ports import UnitOfWork
+from laddnet.services.handlers import session_events as events
 
 BEGIN = "Transaction.Begin"
 END = "Transaction.End"
@@ -75,6 +76,18 @@ def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, Autho
     )
     first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
+    events.started(
+        uow,
+        cmd.station_id,
+        session_id,
+        transaction_id=str(session_id),
+        evse_id=cmd.evse_id,
+        connector_id=cmd.connector_id,
+        id_token=cmd.id_token,
+        started_at=cmd.started_at,
+        meter_start_wh=cmd.meter_start_wh,
+        now=now,
+    )
     return session_id, decision
 
 
@@ -90,7 +103,8 @@ def stop(
         session = _orphan_stop(uow, cmd, now)
     last = _register_sample(cmd.stopped_at, cmd.meter_stop_wh, END)
     samples = [*cmd.samples, last]
-    if session.status is SessionStatus.ACTIVE:
+    ending = session.status is SessionStatus.ACTIVE
+    if ending:
         uow.sessions.update(
             session.id,
             status=SessionStatus.COMPLETED.value,
@@ -99,7 +113,19 @@ def stop(
             meter_stop_wh=cmd.meter_stop_wh,
             updated_at=now,
         )
-    store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
+    energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
+    if ending:  # not for a stop re-sent after a lost answer
+        events.ended(
+            uow,
+            cmd.station_id,
+            session.id,
+            transaction_id=str(session.id),
+            stopped_at=cmd.stopped_at,
+            stop_reason=cmd.reason,
+            meter_stop_wh=cmd.meter_stop_wh,
+            energy_wh=energy,
+            now=now,
+        )
     return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
 
 
@@ -133,7 +159,17 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
     if session is None:
         uow.sessions.add_samples(cmd.station_id, cmd.evse_id, None, cmd.samples, now)
     else:
-        store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+        energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+        events.updated(
+            uow,
+            session.station_id,
+            session.id,
+            transaction_id=session.transaction_ref or str(session.id),
+            evse_id=cmd.evse_id,
+            samples=cmd.samples,
+            energy_wh=energy,
+            now=now,
+        )
 
 
 def transaction_event(
@@ -155,6 +191,18 @@ def transaction_event(
         )
         session = uow.sessions.get(session_id)
         assert session is not None
+        events.started(
+            uow,
+            cmd.station_id,
+            session_id,
+            transaction_id=cmd.transaction_ref,
+            evse_id=cmd.evse_id,
+            connector_id=cmd.connector_id if cmd.evse_id is None else cmd.connector_id or 1,
+            id_token=cmd.id_token,
+            started_at=cmd.occurred_at,
+            meter_start_wh=None,
+            now=now,
+        )
     decision = decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
     fresh = uow.sessions.add_transaction_event(
         session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
@@ -164,7 +212,8 @@ def transaction_event(
         if changes.keys() != {"updated_at"}:  # a periodic update changes only the energy
             uow.sessions.update(session.id, **changes)
         evse = cmd.evse_id or session.evse_id or 0
-        store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
+        energy = store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
+        events.transaction_event(uow, session, cmd, changes, evse, energy, now)
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
@@ -194,9 +243,10 @@ def store_and_count(
     samples: Sequence[MeterSample],
     now: datetime,
     max_power_w: int,
-) -> None:
+) -> Decimal:
     """Store a session's samples and bring its billable energy up to date: incrementally when
     every new register reading is later than the last one counted, as they usually are.
+    Returns the billable energy now.
 
     Samples not later than that reading (a 1.6 StopTransaction's transactionData, an offline
     queue) are stored first: if they were all stored before (re-sent), they change nothing;
@@ -207,24 +257,24 @@ def store_and_count(
         # No counted reading to start from, or an unknown start (billed as 0 until reviewed).
         uow.sessions.add_samples(session.station_id, evse_id, session.id, samples, now)
         if any(is_main_register(s) for s in samples):
-            _reassess(uow, session, max_power_w)
-        return
+            return _reassess(uow, session, max_power_w)
+        return session.energy_wh
     stale = [s for s in samples if s.sampled_at <= last.at]
     fresh = [s for s in samples if s.sampled_at > last.at]
     stored = uow.sessions.add_samples(session.station_id, evse_id, session.id, stale, now)
     uow.sessions.add_samples(session.station_id, evse_id, session.id, fresh, now)
     if stored and any(is_main_register(s) for s in stale):
-        _reassess(uow, session, max_power_w)
-        return
+        return _reassess(uow, session, max_power_w)
     readings = [RegisterReading(s.sampled_at, s.value) for s in fresh if is_main_register(s)]
     result = extend(session.energy_wh, last, readings, max_power_w) if readings else None
     if result is None:
-        return  # no new register reading
+        return session.energy_wh  # no new register reading
     anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
     uow.sessions.update_energy(session.id, result.energy_wh, result.last, anomalies)
+    return result.energy_wh
 
 
-def _reassess(uow: UnitOfWork, session: ChargingSession, max_power_w: int) -> None:
+def _reassess(uow: UnitOfWork, session: ChargingSession, max_power_w: int) -> Decimal:
     """Recompute billable energy from every stored register reading, in station time.
 
     `session` may predate this unit of work's own updates: none of them touch the anomalies or
@@ -240,6 +290,7 @@ def _reassess(uow: UnitOfWork, session: ChargingSession, max_power_w: int) -> No
         uow.sessions.update(session_id, meter_start_wh=first.wh)  # 2.0.1: the first reading
     anomalies = sorted({*session.anomalies, *(a.value for a in result.anomalies)})
     uow.sessions.update_energy(session_id, result.energy_wh, result.last, anomalies)
+    return result.energy_wh
 
 
 def _register_sample(at: datetime, wh: Decimal, context: str) -> MeterSample:

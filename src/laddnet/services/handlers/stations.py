@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.commands import RegisterBoot
@@ -111,11 +112,22 @@ class StationService:
     async def register_boot(self, cmd: RegisterBoot) -> RegistrationStatus:
         status = RegistrationStatus.ACCEPTED
         now = self._clock.now()
-        await self._db.write(
-            lambda uow: uow.stations.record_boot(
-                cmd.station_id, cmd.info, cmd.ocpp_version, status, now
-            )
-        )
+        info = cmd.info
+
+        def record(uow: UnitOfWork) -> None:
+            uow.stations.record_boot(cmd.station_id, info, cmd.ocpp_version, status, now)
+            data = {
+                "status": status.value,
+                "ocpp_version": cmd.ocpp_version,
+                "reason": cmd.reason,
+                "vendor": info.vendor,
+                "model": info.model,
+                "serial_number": info.serial_number,
+                "firmware_version": info.firmware_version,
+            }
+            uow.outbox.add(EventType.STATION_BOOTED.value, cmd.station_id, data, now)
+
+        await self._db.write(record)
         return status
 
     async def heartbeat(self, station_id: StationId) -> None:
@@ -126,11 +138,14 @@ class StationService:
         self, station_id: StationId, connected: bool, ocpp_version: str | None
     ) -> None:
         now = self._clock.now()
-        await self._db.write(
-            lambda uow: uow.stations.set_presence(
-                station_id, connected, ocpp_version, self._node, now
-            )
-        )
+        kind = (EventType.STATION_CONNECTED if connected else EventType.STATION_DISCONNECTED).value
+
+        def record(uow: UnitOfWork) -> None:
+            uow.stations.set_presence(station_id, connected, ocpp_version, self._node, now)
+            data = {"ocpp_version": ocpp_version, "node": self._node}
+            uow.outbox.add(kind, station_id, data, now)
+
+        await self._db.write(record)
 
     async def clear_presence(self) -> None:
         """This node starts: the stations it held before are no longer connected to it."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.tables import audit_log, outbox_events
 
 
@@ -47,16 +48,16 @@ class SqlAuditLog:
 
 class SqlOutbox:
     """Events written in the transaction of the change they describe; a relay publishes them
-    after commit."""
+    after commit. `added` counts this unit of work's events (the writer nudges the relay)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.added = 0
 
     def add(
         self, event_type: str, station_id: str | None, data: dict[str, Any], now: datetime
     ) -> None:
-        self._conn.execute(
-            insert(outbox_events).values(
-                type=event_type, station_id=station_id, data=data, occurred_at=now
-            )
-        )
+        # On the per-message path (session.updated on every meter value): the hot statement.
+        values = {"type": event_type, "station_id": station_id, "data": data, "occurred_at": now}
+        HotSql(self._conn).insert(outbox_events, values)
+        self.added += 1

@@ -1,0 +1,128 @@
+"""The outbox relay's SQL: claim unpublished events (creating their webhook deliveries) and
+prune old ones.
+
+PostgreSQL: a claim is a transaction on the relay's own connection, held open while the relay
+publishes the events; its rows are locked with SKIP LOCKED, so with several processes each
+event is claimed by exactly one relay, and a relay that dies before committing leaves its
+events unpublished for the next. SQLite: one process writes, through the batch writer (the
+only writer of the process, ADR 5); the claim commits before the events are published, in
+the same process as every subscriber of the in-process bus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, delete, exists, insert, select, update
+from sqlalchemy.exc import DBAPIError
+
+from laddnet.adapters.db.repositories.events import event_from_row
+from laddnet.adapters.db.tables import outbox_events, webhook_deliveries, webhooks
+from laddnet.adapters.db.writer import SqlDatabase
+from laddnet.domain.errors import StorageUnavailable
+from laddnet.domain.events import Event, matches
+from laddnet.domain.webhooks import DeliveryStatus
+
+_DB_ERRORS = (DBAPIError, OSError)
+
+
+class SqlOutboxClaims:
+    def __init__(self, database: SqlDatabase) -> None:
+        self._db = database
+        self._own_transaction = database.engine.dialect.name != "sqlite"
+
+    @asynccontextmanager
+    async def claim(self, limit: int, now: datetime) -> AsyncIterator[list[Event]]:
+        if not self._own_transaction:
+            yield await self._db.write(lambda uow: claim_events(uow.connection, limit, now))
+            return
+        conn = await asyncio.to_thread(self._begin)
+        try:
+            events = await asyncio.to_thread(claim_events, conn, limit, now)
+            yield events
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(_end, conn, commit=False))
+            raise
+        await asyncio.shield(asyncio.to_thread(_end, conn, commit=True))
+
+    def _begin(self) -> Connection:
+        try:
+            conn = self._db.engine.connect()
+            conn.begin()
+        except _DB_ERRORS as exc:
+            raise StorageUnavailable("database unavailable") from exc
+        return conn
+
+    async def prune(self, published_before: datetime, limit: int) -> int:
+        return await self._db.write(lambda uow: prune(uow.connection, published_before, limit))
+
+
+def _end(conn: Connection, *, commit: bool) -> None:
+    try:
+        if commit:
+            conn.commit()
+        else:
+            conn.rollback()
+    except _DB_ERRORS as exc:
+        conn.invalidate()
+        raise StorageUnavailable("database unavailable") from exc
+    finally:
+        conn.close()
+
+
+def claim_events(conn: Connection, limit: int, now: datetime) -> list[Event]:
+    e = outbox_events
+    rows = conn.execute(
+        select(e.c.id, e.c.type, e.c.station_id, e.c.data, e.c.occurred_at)
+        .where(e.c.published_at.is_(None))
+        .order_by(e.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        return []
+    events = [event_from_row(r) for r in rows]
+    hooks = conn.execute(select(webhooks.c.id, webhooks.c.events).where(webhooks.c.active)).all()
+    deliveries = [
+        {
+            "webhook_id": hook.id,
+            "event_id": event.id,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for event in events
+        for hook in hooks
+        if matches(event, hook.events)
+    ]
+    if deliveries:
+        conn.execute(insert(webhook_deliveries), deliveries)
+    conn.execute(update(e).where(e.c.id.in_([ev.id for ev in events])).values(published_at=now))
+    return events
+
+
+def prune(conn: Connection, published_before: datetime, limit: int) -> int:
+    """Delete old published events no pending delivery needs, and finished deliveries of the
+    same age."""
+    e, d = outbox_events, webhook_deliveries
+    pending = exists().where(
+        and_(d.c.event_id == e.c.id, d.c.status == DeliveryStatus.PENDING.value)
+    )
+    old = (
+        select(e.c.id)
+        .where(e.c.published_at < published_before, ~pending)
+        .order_by(e.c.id)
+        .limit(limit)
+    )
+    ids = list(conn.execute(old).scalars())
+    if ids:
+        conn.execute(delete(e).where(e.c.id.in_(ids)))
+    finished = select(d.c.id).where(
+        d.c.status != DeliveryStatus.PENDING.value, d.c.created_at < published_before
+    )
+    conn.execute(delete(d).where(d.c.id.in_(finished.limit(limit).scalar_subquery())))
+    return len(ids)

@@ -1,0 +1,1 @@
+"""Outbound notifications: webhook requests over HTTP."""
