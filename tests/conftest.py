@@ -86,6 +86,17 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A migrated, empty PostgreSQL database, for what only a server database can do (several
+    processes sharing it)."""
+    url = await fresh_postgres_url()
+    try:
+        yield url
+    finally:
+        await drop_postgres(url)
+
+
+@pytest.fixture
 async def container(database_url: str) -> AsyncIterator[Container]:
     c = build(Settings(database_url=database_url))
     try:

@@ -88,11 +88,10 @@ class _FailingBus(MemoryEventBus):
 
 
 async def test_a_relay_that_fails_to_publish_leaves_its_claim_unpublished_on_postgres(
-    database_url: str,
+    postgres_url: str,
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite: one process; its claim commits before publishing (see ADR)")
-    container = build(Settings(database_url=database_url))
+    # Only on PostgreSQL: on SQLite (one process) the claim commits before publishing (ADR 6).
+    container = build(Settings(database_url=postgres_url))
     try:
         await container.database.write(_add(3))  # type: ignore[arg-type]
         relay = OutboxRelay(
@@ -109,11 +108,9 @@ async def test_a_relay_that_fails_to_publish_leaves_its_claim_unpublished_on_pos
         await container.aclose()
 
 
-async def test_two_relays_on_one_postgres_claim_each_event_once(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("several processes share a database on PostgreSQL only")
-    a = build(Settings(database_url=database_url))
-    b = build(Settings(database_url=database_url))
+async def test_two_relays_on_one_postgres_claim_each_event_once(postgres_url: str) -> None:
+    a = build(Settings(database_url=postgres_url))
+    b = build(Settings(database_url=postgres_url))
     try:
         hook, _secret = await a.events.webhooks.create("http://127.0.0.1:9/hook", ["*"], "test")
         await a.database.write(_add(200))  # type: ignore[arg-type]
