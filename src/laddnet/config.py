@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
@@ -85,6 +85,12 @@ class Settings(BaseSettings):
         " of 16+ characters); people's passwords use the full OWASP cost.",
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
+    api_key: SecretStr | None = Field(
+        None,
+        description="The API key the CLI uses to talk to a running server (`laddnet station"
+        " reset ...` and the other station commands go through its HTTP API); the server"
+        " itself does not read it. Create one with `laddnet apikey create`.",
+    )
 
     @field_validator("database_url")
     @classmethod
