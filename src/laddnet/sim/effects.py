@@ -77,21 +77,29 @@ async def reboot(station: SimStation, target: tuple[str, int | None]) -> None:
     """Stop the transactions, close the WebSocket, come back and boot again. A 2.0.1 reset of
     one EVSE only ends its transaction."""
     reason, evse_id = target
-    station.scheduled_reboot = None
-    for evse in list(station.evses.values()):
-        if evse.tx_ref is not None and evse_id in (None, evse.evse_id):
-            await station.stop_session(evse.evse_id, evse.last_energy_wh, reason)
     if evse_id is not None:
+        await _stop_all(station, reason, evse_id)
         await station.status(evse_id, "Available")
         return
-    await station.hang_up()
+    if station.rebooting:
+        return  # a second reset while rebooting: once is enough
+    station.rebooting = True
+    station.scheduled_reboot = None
     try:
+        await _stop_all(station, reason, None)
+        await station.hang_up()
         await asyncio.sleep(REBOOT_SECONDS)
         await _boot_up(station)
     finally:
         station.rebooting = False
         if not station.connected:
             station.link_lost()  # the reconnector, if it has one, takes over
+
+
+async def _stop_all(station: SimStation, reason: str, evse_id: int | None) -> None:
+    for evse in list(station.evses.values()):
+        if evse.tx_ref is not None and evse_id in (None, evse.evse_id):
+            await station.stop_session(evse.evse_id, evse.last_energy_wh, reason)
 
 
 async def _boot_up(station: SimStation) -> None:
