@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stations", type=int, default=4, help="simulated stations (default 4)")
     p.set_defaults(command=cmd_demo)
 
-    station = sub.add_parser("station", help="register and list stations").add_subparsers(
+    station = sub.add_parser("station", help="register, list and command stations").add_subparsers(
         required=True, metavar="ACTION"
     )
     p = station.add_parser("add", help="register a station and its basic-auth password")
@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_station_list)
     sites_cli.add_station_history_command(station)
     sites_cli.add_site_commands(sub)
+    from laddnet.commands_cli import register
+
+    register(station)  # reset, remote-start, ... and the command log, via the running server
 
     token = sub.add_parser("token", help="manage id tokens (RFID cards)").add_subparsers(
         required=True, metavar="ACTION"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         (10, 60, 300, 1800, 7200, 21600, 43200),
         description="Seconds before each retry of a failed webhook delivery (up to +20 % jitter);"
         " once spent, the delivery is marked failed. The default makes 8 attempts over ~21 h.",
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        description="The API key the CLI uses to talk to a running server (`laddnet station"
+        " reset ...` and the other station commands go through its HTTP API); the server"
+        " itself does not read it. Create one with `laddnet apikey create`.",
     )
 
     @field_validator("database_url")

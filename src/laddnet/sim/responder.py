@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from laddnet.sim import frames
+from laddnet.sim import commands, frames, operations
+from laddnet.sim.answers import ActionNotImplementedError, Answer, Handler, status
 from laddnet.sim.state import EvseState
 
+__all__ = ["ActionNotImplementedError", "Answer", "Handler", "Responder", "report_data"]
+
 RO, RW, WO = "ReadOnly", "ReadWrite", "WriteOnly"
-Handler = Callable[["Responder", dict[str, Any]], "Answer"]
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """The CALLRESULT payload, and what the station should send after answering, if anything."""
-
-    payload: dict[str, Any]
-    follow_up: tuple[str, Any] | None = None
-
-
-class ActionNotImplementedError(Exception):
-    """The station does not support this action (answered with CALLERROR NotImplemented)."""
 
 
 def _config_v16(evse_count: int) -> dict[str, list[str]]:
@@ -54,10 +43,6 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
         ("DeviceDataCtrlr", "ItemsPerMessage"): ["50", RO],
     }
-
-
-def _status(value: str) -> Handler:
-    return lambda _r, _p: Answer({"status": value})
 
 
 class Responder:
@@ -101,20 +86,6 @@ class Responder:
         seconds = int(interval) if interval.isdigit() and int(interval) > 0 else None
         return key or None, seconds
 
-    def has_transaction(self, transaction_id: object) -> bool:
-        return any(
-            e.transaction_id is not None and e.transaction_id == str(transaction_id)
-            for e in self.evses.values()
-        )
-
-
-def _trigger(r: Responder, p: dict[str, Any]) -> Answer:
-    requested = p["requestedMessage"]
-    if requested not in ("BootNotification", "Heartbeat", "StatusNotification"):
-        return Answer({"status": "NotImplemented"})
-    target = p.get("connectorId") if r.version == "1.6" else (p.get("evse") or {}).get("id")
-    return Answer({"status": "Accepted"}, (requested, target))
-
 
 def _get_configuration(r: Responder, p: dict[str, Any]) -> Answer:
     keys = p.get("key") or [k for k, (_, m) in r.config.items() if m != WO]
@@ -141,23 +112,19 @@ def _change_configuration(r: Responder, p: dict[str, Any]) -> Answer:
     return Answer({"status": "Accepted"})
 
 
-def _remote_stop_v16(r: Responder, p: dict[str, Any]) -> Answer:
-    return Answer({"status": "Accepted" if r.has_transaction(p["transactionId"]) else "Rejected"})
-
-
-V16: dict[str, Handler] = {
-    "Reset": _status("Accepted"),
-    "ChangeAvailability": _status("Accepted"),
-    "UnlockConnector": _status("Unlocked"),
-    "TriggerMessage": _trigger,
+BASE_V16: dict[str, Handler] = {
+    "Reset": commands.reset_v16,
+    "ChangeAvailability": commands.change_availability_v16,
+    "UnlockConnector": commands.unlock_v16,
+    "TriggerMessage": commands.trigger,
     "GetConfiguration": _get_configuration,
     "ChangeConfiguration": _change_configuration,
-    "RemoteStartTransaction": _status("Accepted"),
-    "RemoteStopTransaction": _remote_stop_v16,
-    "DataTransfer": _status("Accepted"),
-    "ClearCache": _status("Accepted"),
-    "SetChargingProfile": _status("Accepted"),
-    "ClearChargingProfile": _status("Accepted"),
+    "RemoteStartTransaction": commands.remote_start_v16,
+    "RemoteStopTransaction": commands.remote_stop,
+    "DataTransfer": commands.data_transfer,
+    "ClearCache": status("Accepted"),
+    "SetChargingProfile": status("Accepted"),
+    "ClearChargingProfile": status("Accepted"),
     "GetLocalListVersion": lambda _r, _p: Answer({"listVersion": 0}),
 }
 
@@ -215,23 +182,24 @@ def report_data(r: Responder) -> list[dict[str, Any]]:
     return data
 
 
-def _remote_stop_v201(r: Responder, p: dict[str, Any]) -> Answer:
-    return Answer({"status": "Accepted" if r.has_transaction(p["transactionId"]) else "Rejected"})
-
-
-V201: dict[str, Handler] = {
-    "Reset": _status("Accepted"),
-    "ChangeAvailability": _status("Accepted"),
-    "UnlockConnector": _status("Unlocked"),
-    "TriggerMessage": _trigger,
+BASE_V201: dict[str, Handler] = {
+    "Reset": commands.reset_v201,
+    "ChangeAvailability": commands.change_availability_v201,
+    "UnlockConnector": commands.unlock_v201,
+    "TriggerMessage": commands.trigger,
     "GetVariables": _get_variables,
     "SetVariables": _set_variables,
     "GetBaseReport": lambda _r, p: Answer({"status": "Accepted"}, ("NotifyReport", p["requestId"])),
-    "RequestStartTransaction": _status("Accepted"),
-    "RequestStopTransaction": _remote_stop_v201,
-    "DataTransfer": _status("Accepted"),
-    "ClearCache": _status("Accepted"),
-    "SetChargingProfile": _status("Accepted"),
-    "ClearChargingProfile": _status("Accepted"),
+    "RequestStartTransaction": commands.remote_start_v201,
+    "RequestStopTransaction": commands.remote_stop,
+    "DataTransfer": commands.data_transfer,
+    "ClearCache": status("Accepted"),
+    "SetChargingProfile": status("Accepted"),
+    "ClearChargingProfile": status("Accepted"),
     "GetLocalListVersion": lambda _r, _p: Answer({"versionNumber": 0}),
 }
+
+# The operations commands (firmware, logs, local list, reservations) plug in here, from
+# laddnet.sim.operations; their entries replace the base answers above.
+V16: dict[str, Handler] = {**BASE_V16, **operations.V16}
+V201: dict[str, Handler] = {**BASE_V201, **operations.V201}

@@ -8,14 +8,24 @@ futures; server CALLs go to `on_call` (unless it is None); every other frame is 
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, NegotiationError
+from websockets.typing import Subprotocol
 
-from laddnet.sim.frames import CALL, CALLERROR, CALLRESULT, CallErrorReceived, decode, encode_call
+from laddnet.sim.frames import (
+    CALL,
+    CALLERROR,
+    CALLRESULT,
+    SUBPROTOCOLS,
+    CallErrorReceived,
+    decode,
+    encode_call,
+)
 
 OnCall = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 _UNSOLICITED_MAX = 1000
@@ -23,6 +33,35 @@ _UNSOLICITED_MAX = 1000
 
 class NotConnectedError(ConnectionError):
     """The station has no open connection to send on."""
+
+
+async def open_websocket(
+    url: str,
+    version: str,
+    credentials: tuple[str, str] | None,
+    open_timeout: float,
+    user_agent: str,
+) -> ClientConnection:
+    """Open a station's WebSocket with basic auth and the version's subprotocol (raises
+    websockets' InvalidStatus if the server refuses it)."""
+    headers: dict[str, str] = {}
+    if credentials is not None:
+        token = base64.b64encode(":".join(credentials).encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
+    subprotocol = SUBPROTOCOLS[version]
+    ws = await connect(
+        url,
+        subprotocols=[Subprotocol(subprotocol)],
+        additional_headers=headers,
+        open_timeout=open_timeout,
+        compression=None,
+        proxy=None,
+        user_agent_header=user_agent,
+    )
+    if ws.subprotocol != subprotocol:
+        await ws.close()
+        raise NegotiationError(f"server chose subprotocol {ws.subprotocol!r}")
+    return ws
 
 
 class RpcConnection:

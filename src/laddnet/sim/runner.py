@@ -151,22 +151,31 @@ async def _heartbeats(station: SimStation, report: SimulationReport, stop: async
 async def _charge(
     station: SimStation, evse_id: int, plan: _Plan, report: SimulationReport, stop: asyncio.Event
 ) -> None:
-    """Idle, then one charging session after another until `stop`."""
+    """Idle, then one charging session after another until `stop`. The CSMS may start, stop
+    or reset meanwhile: an EVSE that is busy or unavailable is left alone, and a session the
+    station ended on a command is not stopped again."""
     register_wh = random.randint(0, 2_000_000)
     while not await _sleep(stop, plan.meter_interval * random.uniform(1, 6)):
         tag = random.choice(plan.id_tags)
         auth = await _try(report, station.authorize(tag))
         info = (auth or {}).get("idTagInfo") or (auth or {}).get("idTokenInfo") or {}
-        if info.get("status") != "Accepted":
+        evse = station.evses[evse_id]
+        if info.get("status") != "Accepted" or not evse.free or not station.connected:
             continue
         await _ok(report, station.status(evse_id, "Preparing"))
+        register_wh = max(register_wh, evse.last_energy_wh)
+        if evse.tx_ref is not None:
+            continue  # a remote start got here first
         if await _ok(report, station.start_session(evse_id, tag, register_wh)):
             report.sessions_started += 1
-        elif station.evses[evse_id].tx_ref is None:
+        elif evse.tx_ref is None:
             continue  # else the start was given up on: the session goes on as transaction -1
+        ref = evse.tx_ref
         await _ok(report, station.status(evse_id, "Charging"))
         register_wh = await _deliver(station, evse_id, register_wh, plan, report, stop)
-        accepted = station.evses[evse_id].id_tag_status in (None, "Accepted")
+        if evse.tx_ref != ref:
+            continue  # ended by the station on a command (remote stop, reset, unlock)
+        accepted = evse.id_tag_status in (None, "Accepted")
         reason = "Local" if accepted else "DeAuthorized"
         if await _ok(report, station.stop_session(evse_id, register_wh, reason)):
             report.sessions_stopped += 1  # answered, or queued for delivery after a reconnect
@@ -186,6 +195,7 @@ async def _deliver(
     """Charge at a steady AC power, metering every `meter_interval`; returns the register."""
     if station.evses[evse_id].id_tag_status not in (None, "Accepted"):
         return register_wh
+    ref = station.evses[evse_id].tx_ref
     nominal = random.choice(_POWERS_W)
     milli_wh = register_wh * 1000
     last = time.monotonic()
@@ -195,7 +205,7 @@ async def _deliver(
         power_w = nominal * random.randint(90, 100) // 100
         milli_wh += power_w * int((now - last) * 1000) // 3600  # W * ms / 3600 = mWh
         last = now
-        if stopped:
+        if stopped or station.evses[evse_id].tx_ref != ref:
             break
         await _try(report, station.meter(evse_id, milli_wh // 1000, power_w))
     return milli_wh // 1000

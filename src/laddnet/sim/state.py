@@ -22,6 +22,14 @@ class EvseState:
     soc_start: int = 30
     started_at: datetime | None = None
     id_tag_status: str | None = None  # as last answered by the CSMS
+    remote_start_id: int | None = None  # 2.0.1: the RequestStartTransaction that began it
+    operative: bool = True  # ChangeAvailability: False reports Unavailable instead of Available
+    scheduled_operative: bool | None = None  # applied when the running transaction ends
+
+    @property
+    def free(self) -> bool:
+        """Operative, idle and not claimed: a session may start here."""
+        return self.operative and self.tx_ref is None and self.status == "Available"
 
 
 @dataclass(slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import random
 import uuid
@@ -13,16 +12,14 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, NegotiationError
-from websockets.typing import Subprotocol
+from websockets.exceptions import ConnectionClosed
 
-from laddnet.sim import frames, v16, v201
+from laddnet.sim import effects, v16, v201
 from laddnet.sim.frames import SUBPROTOCOLS, CallErrorReceived, utc_now
 from laddnet.sim.meter import reading
 from laddnet.sim.reconnect import Reconnector
-from laddnet.sim.responder import Responder, report_data
-from laddnet.sim.rpc import NotConnectedError, RpcConnection
+from laddnet.sim.responder import Responder
+from laddnet.sim.rpc import NotConnectedError, RpcConnection, open_websocket
 from laddnet.sim.state import EvseState, QueuedMessage
 from laddnet.sim.txqueue import TransactionQueue
 
@@ -75,6 +72,9 @@ class SimStation:
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnector = Reconnector(self._reconnect_once) if auto_reconnect else None
         self._closing = False
+        self.rebooting = False  # the WebSocket is down on purpose: no reconnector
+        self.scheduled_reboot: tuple[str, int | None] | None = None  # 2.0.1 OnIdle reset
+        self.boot_reason = "PowerUp"
 
     # -- connection -------------------------------------------------------------------------
 
@@ -88,23 +88,9 @@ class SimStation:
 
     async def connect(self) -> None:
         """Open the WebSocket (raises websockets' InvalidStatus if the server refuses it)."""
-        headers: dict[str, str] = {}
-        if self.password is not None:
-            token = base64.b64encode(f"{self.station_id}:{self.password}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        subprotocol = SUBPROTOCOLS[self.version]
-        ws = await connect(
-            self.url,
-            subprotocols=[Subprotocol(subprotocol)],
-            additional_headers=headers,
-            open_timeout=self.open_timeout,
-            compression=None,
-            proxy=None,
-            user_agent_header=f"{self.vendor}-{self.model}",
-        )
-        if ws.subprotocol != subprotocol:
-            await ws.close()
-            raise NegotiationError(f"server chose subprotocol {ws.subprotocol!r}")
+        credentials = None if self.password is None else (self.station_id, self.password)
+        agent = f"{self.vendor}-{self.model}"
+        ws = await open_websocket(self.url, self.version, credentials, self.open_timeout, agent)
         on_call = self._on_server_call if self._auto_answer else None
         self._link = RpcConnection(ws, on_call, self._on_link_closed)
         self._closing = False
@@ -124,6 +110,15 @@ class SimStation:
         if self._link is not None:
             await self._link.abort()
 
+    async def hang_up(self) -> None:
+        """Close the WebSocket for a reboot; `rebooting` stays set until the station is back."""
+        self.rebooting = True
+        if self._link is not None:
+            await self._link.close()
+
+    def link_lost(self) -> None:
+        self._on_link_closed()
+
     async def close(self) -> None:
         self._closing = True
         if self._reconnector is not None:
@@ -139,7 +134,7 @@ class SimStation:
         await self.flush()
 
     def _on_link_closed(self) -> None:
-        if not self._closing and self._reconnector is not None:
+        if not self._closing and not self.rebooting and self._reconnector is not None:
             self._reconnector.trigger()
 
     # -- raw RPC ----------------------------------------------------------------------------
@@ -169,11 +164,16 @@ class SimStation:
 
     # -- station messages -------------------------------------------------------------------
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def _now(self, timestamp: datetime | None) -> datetime:
         return timestamp if timestamp is not None else self._clock()
 
     async def boot(self) -> dict[str, Any]:
         payload = self._msg.boot(self.station_id, self.vendor, self.model)
+        if self.version == "2.0.1":
+            payload["reason"] = self.boot_reason
         result = await self.call("BootNotification", payload, self.call_timeout)
         if result.get("status") == "Accepted":
             self.heartbeat_interval = int(result["interval"])
@@ -188,9 +188,12 @@ class SimStation:
         await self.call(action, payload, self.call_timeout)
 
     async def status(self, evse_id: int, status: str, timestamp: datetime | None = None) -> None:
+        evse = self.evses.get(evse_id)
+        if evse is not None and status == "Available" and not evse.operative:
+            status = "Unavailable"  # ChangeAvailability Inoperative holds until Operative
         payload = self._msg.status(evse_id, status, self._now(timestamp))
-        if evse_id in self.evses:
-            self.evses[evse_id].status = status
+        if evse is not None:
+            evse.status = status
         await self.call("StatusNotification", payload, self.call_timeout)
 
     async def authorize(self, id_tag: str) -> dict[str, Any]:
@@ -210,8 +213,11 @@ class SimStation:
         id_tag: str,
         meter_start_wh: int = 0,
         timestamp: datetime | None = None,
+        *,
+        remote_start_id: int | None = None,
     ) -> str:
-        """Start a transaction; returns its id, or "" for 1.6 while the start is still queued."""
+        """Start a transaction; returns its id, or "" for 1.6 while the start is still queued.
+        `remote_start_id`: 2.0.1, started by RequestStartTransaction."""
         evse = self.evses[evse_id]
         if evse.tx_ref is not None:
             raise RuntimeError(f"EVSE {evse_id} already has a transaction")
@@ -220,6 +226,7 @@ class SimStation:
         evse.tx_ref, evse.id_tag, evse.seq_no, evse.started_at = self._next_ref, id_tag, 0, ts
         evse.meter_start_wh = evse.last_energy_wh = meter_start_wh
         evse.soc_start, evse.id_tag_status = random.randint(10, 60), None
+        evse.remote_start_id = remote_start_id
         evse.transaction_id = str(uuid.uuid4()) if self.version == "2.0.1" else None
         item = await self._submit(evse, self._msg.start(evse, ts))
         if item.result is not None:
@@ -262,6 +269,8 @@ class SimStation:
             item = await self._submit(evse, payload)
         finally:
             evse.tx_ref = evse.transaction_id = None
+            if effects.session_ended(self, evse):  # a reset was waiting for this
+                self._spawn(self._follow_up("Reboot", self.scheduled_reboot))
         return item.result
 
     def _in_transaction(self, evse_id: int) -> EvseState:
@@ -298,17 +307,6 @@ class SimStation:
 
     async def _follow_up(self, what: str, target: Any) -> None:
         try:
-            if what == "Heartbeat":
-                await self.heartbeat()
-            elif what == "BootNotification":
-                await self.boot()
-            elif what == "StatusNotification":
-                ids = [target] if isinstance(target, int) and target in self.evses else self.evses
-                for evse_id in ids:
-                    await self.status(evse_id, self.evses[evse_id].status)
-            elif what == "NotifyReport":
-                payload = {"requestId": target, "generatedAt": frames.iso(self._clock())}
-                payload.update(seqNo=0, tbc=False, reportData=report_data(self.responder))
-                await self.call("NotifyReport", payload, self.call_timeout)
+            await effects.carry_out(self, what, target)
         except _SEND_ERRORS as exc:
             log.info("%s: follow-up %s failed: %r", self.station_id, what, exc)

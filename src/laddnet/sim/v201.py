@@ -129,7 +129,10 @@ def start(evse: EvseState, ts: datetime) -> dict[str, Any]:
         "unitOfMeasure": {"unit": "Wh"},
     }
     mv = [{"timestamp": iso(ts), "sampledValue": [begin]}]
-    payload = _event(evse, "Started", "Authorized", ts, mv)
+    trigger = "Authorized" if evse.remote_start_id is None else "RemoteStart"
+    payload = _event(evse, "Started", trigger, ts, mv)
+    if evse.remote_start_id is not None:
+        payload["transactionInfo"]["remoteStartId"] = evse.remote_start_id
     payload["idToken"] = id_token(evse.id_tag)
     payload["evse"] = {"id": evse.evse_id, "connectorId": 1}
     return payload

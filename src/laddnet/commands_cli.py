@@ -1,0 +1,195 @@
+"""`laddnet station <command> ID ...`: commands to a station, sent through the HTTP API of the
+running `laddnet serve` (the CLI is another process; only the server holds station sockets),
+and `laddnet station commands ID`, the command log.
+
+The server is `--api-url` (default http://HOST:HTTP_PORT from the settings); the key is
+`--api-key` or `LADDNET_API_KEY`. httpx is imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+Body = Callable[[argparse.Namespace], dict[str, Any]]
+CLIENT_TIMEOUT = 90.0  # longer than the server's call timeout: its 504 is the better answer
+
+
+def _set_configuration(a: argparse.Namespace) -> dict[str, Any]:
+    from laddnet.cli import CliError
+
+    if a.key is None and (a.component is None or a.variable is None):
+        raise CliError("set-configuration needs --key (1.6) or --component and --variable (2.0.1)")
+    if a.key is not None and (a.component is not None or a.variable is not None):
+        raise CliError("give --key (1.6) or --component and --variable (2.0.1), not both")
+    names = {"key": a.key, "component": a.component, "variable": a.variable}
+    return {"value": a.value, **{k: v for k, v in names.items() if v is not None}}
+
+
+def _some(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+BODIES: dict[str, tuple[str, Body]] = {
+    "reset": ("reset the station (soft or hard)", lambda a: {"type": a.type}),
+    "unlock-connector": (
+        "unlock a connector",
+        lambda a: _some(evse_id=a.evse, connector_id=a.connector),
+    ),
+    "change-availability": (
+        "make the station, an EVSE or a connector operative or inoperative",
+        lambda a: _some(operative=a.operative, evse_id=a.evse, connector_id=a.connector),
+    ),
+    "remote-start": (
+        "start a session for an id token",
+        lambda a: _some(id_token=a.id_token, evse_id=a.evse),
+    ),
+    "remote-stop": ("stop a session (Laddnet's session id)", lambda a: {"session_id": a.session}),
+    "trigger-message": (
+        "ask the station to send a message now",
+        lambda a: _some(message=a.message, evse_id=a.evse),
+    ),
+    "clear-cache": ("clear the station's authorization cache", lambda a: {}),
+    "get-configuration": (
+        "read configuration keys (2.0.1: Component.Variable)",
+        lambda a: _some(keys=a.key),
+    ),
+    "set-configuration": ("set a configuration key or variable", _set_configuration),
+    "data-transfer": (
+        "send a vendor-specific DataTransfer",
+        lambda a: _some(vendor_id=a.vendor_id, message_id=a.message_id, data=a.data),
+    ),
+}
+
+
+def register(station: Any) -> None:
+    """Add the command subcommands to `laddnet station` (an argparse subparsers action)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("station_id", metavar="ID")
+    common.add_argument("--api-url", help="the running server (default http://HOST:HTTP_PORT)")
+    common.add_argument("--api-key", help="API key (default: LADDNET_API_KEY)")
+    common.add_argument("--json", action="store_true", help="print the server's raw answer")
+    parsers: dict[str, argparse.ArgumentParser] = {}
+    for name, (summary, body) in BODIES.items():
+        p = station.add_parser(name, parents=[common], help=summary, description=summary)
+        p.set_defaults(command=cmd_send, command_name=name, body=body)
+        parsers[name] = p
+    parsers["reset"].add_argument("--type", required=True, choices=["soft", "hard"])
+    for name in ("unlock-connector", "change-availability", "remote-start", "trigger-message"):
+        parsers[name].add_argument("--evse", type=int, required=name == "unlock-connector")
+    for name in ("unlock-connector", "change-availability"):
+        parsers[name].add_argument("--connector", type=int)
+    state = parsers["change-availability"].add_mutually_exclusive_group(required=True)
+    state.add_argument("--operative", dest="operative", action="store_true", default=None)
+    state.add_argument("--inoperative", dest="operative", action="store_false")
+    parsers["remote-start"].add_argument("--id-token", required=True)
+    parsers["remote-stop"].add_argument("--session", type=int, required=True, help="session id")
+    parsers["trigger-message"].add_argument(
+        "--message", required=True, help="StatusNotification, BootNotification, MeterValues, ..."
+    )
+    parsers["get-configuration"].add_argument(
+        "--key", action="append", help="a key to read (repeatable; default: all)"
+    )
+    setc = parsers["set-configuration"]
+    setc.add_argument("--key", help="OCPP 1.6 configuration key")
+    setc.add_argument("--component", help="OCPP 2.0.1 component")
+    setc.add_argument("--variable", help="OCPP 2.0.1 variable")
+    setc.add_argument("--value", required=True)
+    transfer = parsers["data-transfer"]
+    transfer.add_argument("--vendor-id", required=True)
+    transfer.add_argument("--message-id")
+    transfer.add_argument("--data")
+    p = station.add_parser(
+        "commands", parents=[common], help="the commands sent to a station, newest first"
+    )
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(command=cmd_log)
+
+
+async def cmd_send(args: argparse.Namespace) -> int:
+    body = args.body(args)
+    path = f"/api/v1/stations/{_quote(args.station_id)}/commands/{args.command_name}"
+    answer = await _request(args, "POST", path, body)
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    print(f"{args.station_id} {args.command_name}: {answer['status']}")
+    for key, value in answer["response"].items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        print(f"  {key}: {shown}")
+    print(f"  (command {answer['command_id']})")
+    return 0
+
+
+async def cmd_log(args: argparse.Namespace) -> int:
+    path = f"/api/v1/stations/{_quote(args.station_id)}/commands?limit={args.limit}"
+    page = await _request(args, "GET", path, None)
+    if args.json:
+        print(json.dumps(page, indent=2))
+        return 0
+    print(f"{'ID':>6} {'REQUESTED':<26} {'COMMAND':<20} {'OUTCOME':<9} {'STATUS':<14} SENT BY")
+    for r in page["items"]:
+        print(
+            f"{r['id']:>6} {r['requested_at']:<26} {r['name']:<20} {r['outcome']:<9} "
+            f"{r['status'] or '-':<14} {r['sent_by']}"
+        )
+    print(f"{page['total']} commands")
+    return 0
+
+
+def _quote(station_id: str) -> str:
+    from urllib.parse import quote
+
+    return quote(station_id, safe="")
+
+
+async def _request(
+    args: argparse.Namespace, method: str, path: str, body: dict[str, Any] | None
+) -> Any:
+    import httpx
+
+    from laddnet.cli import CliError
+
+    url, key = _server(args)
+    headers = {"Authorization": f"Bearer {key}"}
+    try:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=CLIENT_TIMEOUT) as c:
+            response = await c.request(method, path, json=body)
+    except httpx.TransportError as exc:
+        raise CliError(
+            f"cannot reach the Laddnet server at {url} ({type(exc).__name__}); "
+            "is `laddnet serve` running? (see --api-url)"
+        ) from None
+    if response.status_code >= 400:
+        raise CliError(f"{_error_message(response)} (HTTP {response.status_code})")
+    return response.json()
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return response.text.strip().splitlines()[0] if response.text.strip() else "no message"
+
+
+def _server(args: argparse.Namespace) -> tuple[str, str]:
+    from laddnet.cli import CliError, _settings
+
+    url: str | None = args.api_url
+    key: str | None = args.api_key
+    if url is None or key is None:
+        settings = _settings()
+        url = url or f"http://{settings.host}:{settings.http_port}"
+        if key is None and settings.api_key is not None:
+            key = settings.api_key.get_secret_value()
+    if not key:
+        raise CliError(
+            "no API key: pass --api-key or set LADDNET_API_KEY"
+            " (create one with `laddnet apikey create --role operator`)"
+        )
+    return url.rstrip("/"), key
