@@ -6,11 +6,15 @@ from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
+from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
+from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.logs import SqlLogUploads
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.session_cache import SessionCache
@@ -29,3 +33,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
         self.commands = SqlCommandLog(conn)
+        self.configuration = SqlConfigurationStore(conn)
+        self.firmware = SqlFirmwareLog(conn)
+        self.logs = SqlLogUploads(conn)
+        self.reservations = SqlReservations(conn)
