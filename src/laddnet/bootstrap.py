@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -16,7 +17,12 @@ from laddnet.ports import Clock, SystemClock
 from laddnet.services.bundle import Services
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
-from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.commands import CommandService, default_hooks
+from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.firmware import FirmwareService
+from laddnet.services.handlers.logs import LogService
+from laddnet.services.handlers.operations import Operations, add_operation_hooks
+from laddnet.services.handlers.reservations import ReservationService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
@@ -33,6 +39,7 @@ class Container(Services):
         return self.database.engine
 
     async def aclose(self) -> None:
+        await self.operations.aclose()
         await asyncio.to_thread(self.database.close)
 
 
@@ -43,6 +50,17 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
     link = GatewayLink()
+    logs = LogService(
+        database,
+        clock,
+        public_url=settings.public_base_url,
+        ttl=timedelta(hours=settings.log_upload_ttl_hours),
+        max_bytes=settings.log_upload_max_bytes,
+    )
+    hooks = add_operation_hooks(default_hooks(), logs)
+    commands = CommandService(
+        database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
+    )
     return Container(
         settings=settings,
         database=database,
@@ -52,8 +70,14 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
-        commands=CommandService(database, clock, link, call_timeout=settings.call_timeout),
+        commands=commands,
         link=link,
+        operations=Operations(
+            configuration=ConfigurationService(database, clock, commands),
+            firmware=FirmwareService(database, clock),
+            logs=logs,
+            reservations=ReservationService(database, clock),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord, OcppRequest
+from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.operations.model import (
     ConfigurationItem,
     FirmwareUpdate,
@@ -16,7 +17,6 @@ from laddnet.domain.operations.model import (
     Reservation,
     ReservationStatus,
 )
-from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, RegisterReading
 from laddnet.domain.stations.model import (
@@ -243,6 +243,9 @@ class ConfigurationStore(Protocol):
 class FirmwareLog(Protocol):
     def add_update(self, station_id: str, now: datetime, **values: Any) -> int: ...
     def find_update(self, station_id: str, request_id: int | None) -> int | None: ...
+    def set_answer(
+        self, update_id: int, status: str, command_id: int, now: datetime, only_from: str
+    ) -> None: ...
     def add_status(
         self, station_id: str, update_id: int | None, status: str, now: datetime
     ) -> None: ...
@@ -251,7 +254,7 @@ class FirmwareLog(Protocol):
 
 class LogUploads(Protocol):
     def add(self, station_id: str, now: datetime, **values: Any) -> int: ...
-    def update(self, upload_id: int, **values: Any) -> None: ...
+    def update(self, upload_id: int, *, only_from: str | None = None, **values: Any) -> None: ...
     def by_token(self, token_hash: str) -> LogUpload | None: ...
     def store_file(
         self, token_hash: str, filename: str | None, content: bytes, now: datetime

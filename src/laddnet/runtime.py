@@ -92,6 +92,9 @@ async def serve(
             raise StartupFailed(f"cannot listen for OCPP on {where}: {exc.strerror}") from None
         async with asyncio.TaskGroup() as group:
             api_task = group.create_task(api.serve(sockets=[http_socket]))
+            expiry = group.create_task(
+                container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
+            )
             while not api.started:
                 if api_task.done():
                     break
@@ -110,6 +113,7 @@ async def serve(
             log.info("stopping: closing station connections and the API")
             api.should_exit = True
             await gateway.stop()
+            expiry.cancel()
             if extra is not None:
                 extra.cancel()
     finally:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
-from laddnet.api.routers import commands, sessions, stations
+from laddnet.api.routers import commands, log_uploads, operations, sessions, stations
 
 
 def create_app(container: ApiContainer) -> FastAPI:
@@ -33,7 +33,9 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(stations.router)
     v1.include_router(sessions.router)
     v1.include_router(commands.router)
+    v1.include_router(operations.router)
     app.include_router(v1)
+    app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(
         "/healthz",
         healthz,

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.operations import Operations
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -38,6 +39,9 @@ class ApiContainer(Protocol):
 
     @property
     def commands(self) -> CommandService: ...
+
+    @property
+    def operations(self) -> Operations: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -4,8 +4,10 @@ LaddnetError
  ├── NotFound                 something named does not exist
  │    ├── UnknownStation
  │    ├── UnknownSession
- │    └── UnknownSite
+ │    ├── UnknownSite
+ │    └── UploadClosed         a log upload location used already or expired
  ├── InvalidInput             a request that can never succeed as sent
+ │    └── UploadTooLarge       a log upload beyond the size limit
  ├── Conflict                 the request clashes with current state
  │    ├── DuplicateStation
  │    └── StationNotConnected  a command needs the station online
@@ -36,7 +38,15 @@ class UnknownSite(NotFound):
     pass
 
 
+class UploadClosed(NotFound):
+    pass
+
+
 class InvalidInput(LaddnetError):
+    pass
+
+
+class UploadTooLarge(InvalidInput):
     pass
 
 

@@ -9,6 +9,7 @@ from laddnet.ports import Clock, StationLink
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.queries import Queries
@@ -25,3 +26,4 @@ class Services:
     queries: Queries
     commands: CommandService
     link: StationLink  # to the stations; the gateway of this process attaches itself to it
+    operations: Operations  # configuration, firmware, logs, reservations

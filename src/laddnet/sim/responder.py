@@ -68,7 +68,9 @@ class Responder:
         self.evses = evses
         self.config = _config_v16(len(evses))
         self.variables = _variables_v201()
-        self.table = V16 if version == "1.6" else V201
+        from laddnet.sim import operations  # imports this module: merged here, not at import
+
+        self.table = {**V16, **operations.V16} if version == "1.6" else {**V201, **operations.V201}
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)

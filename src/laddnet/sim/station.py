@@ -306,6 +306,8 @@ class SimStation:
                 ids = [target] if isinstance(target, int) and target in self.evses else self.evses
                 for evse_id in ids:
                     await self.status(evse_id, self.evses[evse_id].status)
+            elif what == "Run":  # a station-side action of sim.operations
+                await target(self)
             elif what == "NotifyReport":
                 payload = {"requestId": target, "generatedAt": frames.iso(self._clock())}
                 payload.update(seqNo=0, tbc=False, reportData=report_data(self.responder))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -108,10 +108,20 @@ class Reservation:
 
 def firmware_status_after_answer(answer: str) -> FirmwareStatus:
     """The update's status once the station answered UpdateFirmware (1.6 has no status word)."""
-    return FirmwareStatus.REQUESTED if answer in ("Accepted", "AcceptedCanceled") else (
-        FirmwareStatus.REJECTED
+    return (
+        FirmwareStatus.REQUESTED
+        if answer in ("Accepted", "AcceptedCanceled")
+        else (FirmwareStatus.REJECTED)
     )
 
 
 def reservation_status_after_answer(answer: str) -> ReservationStatus:
     return ReservationStatus.ACTIVE if answer == "Accepted" else ReservationStatus.REJECTED
+
+
+def parse_utc(text: str) -> datetime:
+    """An ISO 8601 time from a command body (always with an offset) as aware UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"time without an offset: {text!r}")
+    return value.astimezone(UTC)

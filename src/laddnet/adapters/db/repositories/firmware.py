@@ -32,7 +32,23 @@ class SqlFirmwareLog:
         row = self._conn.execute(stmt.order_by(c.id.desc()).limit(1)).first()
         return int(row[0]) if row is not None else None
 
-    def add_status(self, station_id: str, update_id: int | None, status: str, now: datetime) -> None:
+    def set_answer(
+        self, update_id: int, status: str, command_id: int, now: datetime, only_from: str
+    ) -> None:
+        """The station's answer; a status it already reported is not overwritten."""
+        c = firmware_updates.c
+        self._conn.execute(
+            update(firmware_updates).where(c.id == update_id).values(command_id=command_id)
+        )
+        self._conn.execute(
+            update(firmware_updates)
+            .where(c.id == update_id, c.status == only_from)
+            .values(status=status, updated_at=now)
+        )
+
+    def add_status(
+        self, station_id: str, update_id: int | None, status: str, now: datetime
+    ) -> None:
         self._conn.execute(
             insert(firmware_statuses).values(
                 station_id=station_id, update_id=update_id, status=status, received_at=now

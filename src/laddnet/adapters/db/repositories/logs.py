@@ -41,8 +41,11 @@ class SqlLogUploads:
         )
         return int(self._conn.execute(stmt).scalar_one())
 
-    def update(self, upload_id: int, **values: Any) -> None:
-        self._conn.execute(update(log_uploads).where(log_uploads.c.id == upload_id).values(**values))
+    def update(self, upload_id: int, *, only_from: str | None = None, **values: Any) -> None:
+        stmt = update(log_uploads).where(log_uploads.c.id == upload_id)
+        if only_from is not None:
+            stmt = stmt.where(log_uploads.c.status == only_from)
+        self._conn.execute(stmt.values(**values))
 
     def by_token(self, token_hash: str) -> LogUpload | None:
         row = self._conn.execute(

@@ -30,7 +30,12 @@ class SqlReservations:
         self._conn = conn
 
     def add(
-        self, station_id: str, evse_id: int | None, id_token: str, expires_at: datetime, now: datetime
+        self,
+        station_id: str,
+        evse_id: int | None,
+        id_token: str,
+        expires_at: datetime,
+        now: datetime,
     ) -> int:
         stmt = (
             insert(reservations)
