@@ -76,7 +76,6 @@ def _occupied(r: Responder, evse_id: int | None) -> bool:
 
 
 def _update_firmware_v16(_r: Responder, p: dict[str, Any]) -> Answer:
-    p["location"]  # noqa: B018 - a malformed call is a CALLERROR
     return Answer({}, _run(_firmware_walk("FirmwareStatusNotification", None)))
 
 
