@@ -247,7 +247,7 @@ async def test_reservation_active_then_expired_by_the_timer(live: Live, version:
     try:
 
         async def expired() -> bool:
-            return (await _reservations(live))[0]["status"] == "expired"
+            return bool((await _reservations(live))[0]["status"] == "expired")
 
         await eventually(expired)
     finally:

@@ -40,17 +40,6 @@ def _file_of(content_type: str, body: bytes) -> tuple[str | None, bytes]:
     return chosen.get_filename(), payload if isinstance(payload, bytes) else b""
 
 
-@router.api_route(
-    "/api/v1/log-uploads/{token}",
-    methods=["POST", "PUT"],
-    status_code=201,
-    summary="A station uploads a requested log file (one-time location)",
-    responses={
-        404: {"model": ErrorBody, "description": "No upload at this location"},
-        410: {"model": ErrorBody, "description": "The location was used already or expired"},
-        413: {"model": ErrorBody, "description": "The file exceeds the size limit"},
-    },
-)
 async def upload_log(token: str, request: Request, container: ContainerDep) -> dict[str, int]:
     logs = container.operations.logs
     await logs.check_token(token)
@@ -61,3 +50,19 @@ async def upload_log(token: str, request: Request, container: ContainerDep) -> d
         filename, body = _file_of(content_type, body)
     await logs.receive(token, filename, body)
     return {"size_bytes": len(body)}
+
+
+for _method in ("POST", "PUT"):
+    router.add_api_route(
+        "/api/v1/log-uploads/{token}",
+        upload_log,
+        methods=[_method],
+        status_code=201,
+        operation_id=f"upload_log_{_method.lower()}",
+        summary="A station uploads a requested log file (one-time location)",
+        responses={
+            404: {"model": ErrorBody, "description": "No upload at this location"},
+            410: {"model": ErrorBody, "description": "The location was used already or expired"},
+            413: {"model": ErrorBody, "description": "The file exceeds the size limit"},
+        },
+    )
