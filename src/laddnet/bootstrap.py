@@ -25,7 +25,12 @@ from laddnet.services.events.stream import EventStreams
 from laddnet.services.events.webhooks import WebhookService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
-from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.commands import CommandService, default_hooks
+from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.firmware import FirmwareService
+from laddnet.services.handlers.logs import LogService
+from laddnet.services.handlers.operations import Operations, add_operation_hooks
+from laddnet.services.handlers.reservations import ReservationService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -48,6 +53,7 @@ class Container(Services):
     async def aclose(self) -> None:
         await self.events.stop()
         await self.webhook_sender.aclose()
+        await self.operations.aclose()
         await asyncio.to_thread(self.database.close)
 
 
@@ -62,6 +68,17 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     bus = MemoryEventBus()
     events = build_events(settings, database, clock, bus, sender)
     database.on_outbox_commit = events.relay.nudge
+    logs = LogService(
+        database,
+        clock,
+        public_url=settings.public_base_url,
+        ttl=timedelta(hours=settings.log_upload_ttl_hours),
+        max_bytes=settings.log_upload_max_bytes,
+    )
+    hooks = add_operation_hooks(default_hooks(), logs)
+    commands = CommandService(
+        database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
+    )
     return Container(
         settings=settings,
         database=database,
@@ -74,10 +91,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
-        commands=CommandService(database, clock, link, call_timeout=settings.call_timeout),
+        commands=commands,
         link=link,
         sites=SiteService(database, clock),
         station_admin=StationAdminService(database, clock, hasher),
+        operations=Operations(
+            configuration=ConfigurationService(database, clock, commands),
+            firmware=FirmwareService(database, clock),
+            logs=logs,
+            reservations=ReservationService(database, clock),
+        ),
     )
 
 

@@ -121,6 +121,26 @@ class Settings(BaseSettings):
         " itself does not read it. Create one with `laddnet apikey create`.",
     )
 
+    public_url: str | None = Field(
+        None,
+        description="The address stations and browsers reach the HTTP API at (e.g."
+        " https://csms.example.com); log upload locations given to stations are built from it."
+        " Default: http://HOST:HTTP_PORT.",
+    )
+    log_upload_max_bytes: int = Field(
+        20 * 1024 * 1024, gt=0, description="Largest log file a station may upload (bytes)."
+    )
+    log_upload_ttl_hours: float = Field(
+        24.0, gt=0, description="Hours a log upload location stays valid."
+    )
+    reservation_expiry_interval: float = Field(
+        5.0, gt=0, description="Seconds between checks that expire past-due reservations."
+    )
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.http_port}").rstrip("/")
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

@@ -93,6 +93,9 @@ async def serve(
         await container.events.start()  # first publishes what an earlier run left unpublished
         async with asyncio.TaskGroup() as group:
             api_task = group.create_task(api.serve(sockets=[http_socket]))
+            expiry = group.create_task(
+                container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
+            )
             while not api.started:
                 if api_task.done():
                     break
@@ -113,6 +116,7 @@ async def serve(
             api.should_exit = True
             await gateway.stop()
             await container.events.stop()  # publishes the last events (disconnections)
+            expiry.cancel()
             if extra is not None:
                 extra.cancel()
     finally:

@@ -10,6 +10,8 @@ from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handler
 from laddnet.api.routers import (
     commands,
     events,
+    log_uploads,
+    operations,
     sessions,
     sites,
     station_admin,
@@ -45,7 +47,9 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(station_admin.router)
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
+    v1.include_router(operations.router)
     app.include_router(v1)
+    app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(
         "/healthz",
         healthz,

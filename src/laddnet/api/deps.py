@@ -12,6 +12,7 @@ from laddnet.domain.errors import NotAuthorized
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.queries import Queries
@@ -50,6 +51,9 @@ class ApiContainer(Protocol):
 
     @property
     def events(self) -> EventService: ...
+
+    @property
+    def operations(self) -> Operations: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -26,11 +26,15 @@ from laddnet.domain.errors import (
     StationDidNotAnswer,
     StationRejectedCall,
     StorageUnavailable,
+    UploadClosed,
+    UploadTooLarge,
 )
 
 log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[LaddnetError], tuple[int, str]] = {
+    UploadClosed: (410, "gone"),
+    UploadTooLarge: (413, "too_large"),
     NotFound: (404, "not_found"),
     InvalidInput: (422, "invalid_input"),
     Conflict: (409, "conflict"),

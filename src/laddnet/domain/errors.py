@@ -5,8 +5,10 @@ LaddnetError
  │    ├── UnknownStation
  │    ├── UnknownSession
  │    ├── UnknownSite
- │    └── UnknownWebhook
+ │    ├── UnknownWebhook
+ │    └── UploadClosed         a log upload location used already or expired
  ├── InvalidInput             a request that can never succeed as sent
+ │    └── UploadTooLarge       a log upload beyond the size limit
  ├── Conflict                 the request clashes with current state
  │    ├── DuplicateStation
  │    ├── DuplicateSite
@@ -43,7 +45,15 @@ class UnknownWebhook(NotFound):
     pass
 
 
+class UploadClosed(NotFound):
+    pass
+
+
 class InvalidInput(LaddnetError):
+    pass
+
+
+class UploadTooLarge(InvalidInput):
     pass
 
 

@@ -10,6 +10,7 @@ from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -31,3 +32,4 @@ class Services:
     sites: SiteService
     station_admin: StationAdminService
     events: EventService
+    operations: Operations  # configuration, firmware, logs, reservations

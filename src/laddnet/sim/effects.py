@@ -33,6 +33,10 @@ async def carry_out(station: SimStation, what: str, target: Any) -> None:
     await EFFECTS[what](station, target)
 
 
+async def _run(station: SimStation, action: Callable[[SimStation], Awaitable[None]]) -> None:
+    await action(station)
+
+
 async def end_session(station: SimStation, evse_id: int, reason: str) -> None:
     """Stop the transaction and report the connector free (1.6: Finishing first)."""
     evse = station.evses[evse_id]
@@ -188,4 +192,5 @@ EFFECTS: dict[str, Effect] = {
     "ReportAvailability": _report_availability,
     "StartSession": _start_session,
     "StopSession": _stop_session,
+    "Run": _run,  # a station-side action of laddnet.sim.operations
 }

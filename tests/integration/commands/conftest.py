@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from laddnet.api.app import create_app
 from laddnet.bootstrap import Container
 from laddnet.domain.ids import StationId
 from laddnet.ocpp.server import Gateway
+from laddnet.ports import UnitOfWork
 from laddnet.sim.station import SimStation
 from tests.integration.api.conftest import serving
 
@@ -36,11 +38,27 @@ class Live:
 
 @pytest.fixture
 async def live(container: Container) -> AsyncIterator[Live]:
+    # These tests count the calls they send: the stations' configuration counts as read, so
+    # their boots send no GetConfiguration (tests/integration/operations covers that).
+    async with live_gateway(container, configuration_read=True) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def live_gateway(container: Container, *, configuration_read: bool) -> AsyncIterator[Live]:
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)
     await container.stations.add_stations(
         [(StationId(s), PASSWORD) for s in ("CP-1", "CP-2", "CP-3")]
     )
+    if configuration_read:
+        now = container.clock.now()
+
+        def mark_read(uow: UnitOfWork) -> None:
+            for s in ("CP-1", "CP-2", "CP-3"):
+                uow.configuration.mark_read(s, now)
+
+        await container.database.write(mark_read)
     admin = await container.api_keys.create("admin")
     viewer = await container.api_keys.create("viewer")
     try:

@@ -65,7 +65,9 @@ async def test_station_callerror_is_raised(running: Running) -> None:
     await station.connect()
     await station.boot()
     with pytest.raises(CallRejected) as rejected:
-        await running.gateway.call("CP-1", "CancelReservation", {"reservationId": 7})
+        await running.gateway.call(
+            "CP-1", "GetCompositeSchedule", {"connectorId": 1, "duration": 60}
+        )
     assert rejected.value.code == "NotImplemented"
     await station.close()
 

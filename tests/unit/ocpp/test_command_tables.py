@@ -24,6 +24,28 @@ EXAMPLES: dict[CommandName, dict[str, Any]] = {
     CommandName.GET_CONFIGURATION: {"request_id": 5},
     CommandName.SET_CONFIGURATION: {"value": "60"},
     CommandName.DATA_TRANSFER: {"vendor_id": "Laddnet", "data": "x"},
+    CommandName.UPDATE_FIRMWARE: {
+        "location": "https://firmware.example.com/fw-2.bin",
+        "retrieve_at": "2026-12-06T02:00:00+00:00",
+        "request_id": 11,
+    },
+    CommandName.GET_LOG: {
+        "type": "diagnostics",
+        "request_id": 12,
+        "location": "https://csms.example.com/api/v1/log-uploads/token",
+    },
+    CommandName.SEND_LOCAL_LIST: {
+        "version": 2,
+        "update": "full",
+        "tokens": [{"id_token": "TAG-1", "status": "Accepted"}],
+    },
+    CommandName.RESERVE_NOW: {
+        "id_token": "TAG-1",
+        "evse_id": 1,
+        "expires_at": "2026-12-06T02:00:00+00:00",
+        "reservation_id": 13,
+    },
+    CommandName.CANCEL_RESERVATION: {"reservation_id": 13},
 }
 # set-configuration names a 1.6 key or a 2.0.1 component and variable.
 SHAPES = {

@@ -6,12 +6,16 @@ from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
+from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
+from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.logs import SqlLogUploads
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
@@ -36,3 +40,7 @@ class SqlUnitOfWork:
         self.status_history = SqlStatusHistory(conn)
         self.event_history = SqlEventHistory(conn)
         self.webhooks = SqlWebhookRepository(conn)
+        self.configuration = SqlConfigurationStore(conn)
+        self.firmware = SqlFirmwareLog(conn)
+        self.logs = SqlLogUploads(conn)
+        self.reservations = SqlReservations(conn)

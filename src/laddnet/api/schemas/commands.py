@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 from laddnet.api.schemas import UtcDateTime
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord
@@ -80,6 +80,65 @@ class DataTransfer(Body):
     data: Any = None
 
 
+class UpdateFirmware(Body):
+    """Download and install firmware; follow it in GET /stations/{id}/firmware."""
+
+    location: AnyUrl = Field(description="Where the station downloads the firmware")
+    retrieve_at: AwareDatetime = Field(description="When to start the download")
+    retries: int | None = Field(None, ge=0, le=100)
+    retry_interval: int | None = Field(None, ge=0, description="Seconds between retries")
+    signature: str | None = Field(
+        None,
+        max_length=800,
+        description="Base64; 1.6: sent as the security extension's SignedUpdateFirmware",
+    )
+    signing_certificate: str | None = Field(None, max_length=5500, description="PEM")
+    install_at: AwareDatetime | None = Field(None, description="2.0.1 and signed 1.6 only")
+
+
+class GetLog(Body):
+    """Have the station upload a log to Laddnet; list and download it under
+    GET /stations/{id}/logs."""
+
+    type: Literal["diagnostics", "security"] = Field(
+        description="diagnostics: 1.6 GetDiagnostics / 2.0.1 DiagnosticsLog; security: GetLog "
+        "SecurityLog (1.6 through the security extension)"
+    )
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+    retries: int | None = Field(None, ge=0, le=100)
+    retry_interval: int | None = Field(None, ge=0)
+
+
+class ReserveNow(Body):
+    """Reserve an EVSE (1.6: connector) for an id token until expires_at."""
+
+    id_token: str = Field(min_length=1, max_length=20)
+    evse_id: int = Field(0, ge=0, description="0: any EVSE (if the station allows it)")
+    expires_at: AwareDatetime
+    id_token_type: str | None = Field(None, max_length=20, description="2.0.1 (ISO14443)")
+
+
+class CancelReservation(Body):
+    reservation_id: int = Field(ge=1)
+
+
+class LocalListToken(Body):
+    id_token: str = Field(min_length=1, max_length=20)
+    status: Literal["Accepted", "Blocked", "Expired", "Invalid"]
+    expires_at: AwareDatetime | None = None
+    group: str | None = Field(None, max_length=20, description="1.6 parentIdTag / 2.0.1 group")
+    id_token_type: str | None = Field(None, max_length=20, description="2.0.1 (ISO14443)")
+
+
+class SendLocalList(Body):
+    """Replace (full) or amend (differential) the station's local authorization list."""
+
+    version: int = Field(ge=1)
+    update: Literal["full", "differential"]
+    tokens: list[LocalListToken] = Field(default_factory=list, max_length=10_000)
+
+
 BODIES: dict[CommandName, type[Body]] = {
     CommandName.RESET: Reset,
     CommandName.UNLOCK_CONNECTOR: UnlockConnector,
@@ -91,6 +150,11 @@ BODIES: dict[CommandName, type[Body]] = {
     CommandName.GET_CONFIGURATION: GetConfiguration,
     CommandName.SET_CONFIGURATION: SetConfiguration,
     CommandName.DATA_TRANSFER: DataTransfer,
+    CommandName.UPDATE_FIRMWARE: UpdateFirmware,
+    CommandName.GET_LOG: GetLog,
+    CommandName.RESERVE_NOW: ReserveNow,
+    CommandName.CANCEL_RESERVATION: CancelReservation,
+    CommandName.SEND_LOCAL_LIST: SendLocalList,
 }
 
 

@@ -10,6 +10,7 @@ from laddnet.ocpp import shared_handlers as shared
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
 from laddnet.ocpp.v16 import translate as t
+from laddnet.ocpp.v16.notifications import ACTIONS as NOTIFICATIONS
 
 
 async def boot_notification(
@@ -37,9 +38,10 @@ async def authorize(
 async def start_transaction(
     ctx: HandlerContext, session: Session, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    result = await ctx.services.sessions.start_session(
-        t.start_session(StationId(session.station_id), payload)
-    )
+    station_id = StationId(session.station_id)
+    result = await ctx.services.sessions.start_session(t.start_session(station_id, payload))
+    if payload.get("reservationId") is not None:
+        await ctx.services.operations.reservations.used(station_id, payload["reservationId"])
     return {"transactionId": result.session_id, "idTagInfo": t.id_tag_info(result.authorization)}
 
 
@@ -70,9 +72,6 @@ ACTIONS: dict[str, Handler] = {
     "StopTransaction": stop_transaction,
     "MeterValues": meter_values,
     "DataTransfer": shared.data_transfer,
-    "FirmwareStatusNotification": shared.recorded("FirmwareStatusNotification"),
-    "DiagnosticsStatusNotification": shared.recorded("DiagnosticsStatusNotification"),
-    "SignedFirmwareStatusNotification": shared.recorded("SignedFirmwareStatusNotification"),
-    "LogStatusNotification": shared.recorded("LogStatusNotification"),
     "SecurityEventNotification": shared.security_event,
+    **NOTIFICATIONS,
 }

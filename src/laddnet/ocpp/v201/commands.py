@@ -7,6 +7,7 @@ from typing import Any
 
 from laddnet.domain.commands.model import CommandName, OcppRequest
 from laddnet.domain.errors import InvalidInput
+from laddnet.ocpp.v201.operations import COMMANDS as OPERATIONS
 
 Translate = Callable[[Mapping[str, Any]], OcppRequest]
 
@@ -118,4 +119,5 @@ COMMANDS: dict[CommandName, Translate] = {
     CommandName.GET_CONFIGURATION: _get_configuration,
     CommandName.SET_CONFIGURATION: _set_configuration,
     CommandName.DATA_TRANSFER: _data_transfer,
+    **OPERATIONS,
 }

@@ -10,6 +10,7 @@ from laddnet.ocpp import shared_handlers as shared
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
 from laddnet.ocpp.v201 import translate as t
+from laddnet.ocpp.v201.notifications import ACTIONS as NOTIFICATIONS
 
 
 async def boot_notification(
@@ -49,9 +50,12 @@ async def authorize(
 async def transaction_event(
     ctx: HandlerContext, session: Session, payload: dict[str, Any]
 ) -> dict[str, Any]:
+    station_id = StationId(session.station_id)
     decision = await ctx.services.sessions.record_transaction_event(
-        t.transaction_event(StationId(session.station_id), payload)
+        t.transaction_event(station_id, payload)
     )
+    if payload.get("reservationId") is not None:
+        await ctx.services.operations.reservations.used(station_id, payload["reservationId"])
     return {"idTokenInfo": t.id_token_info(decision)} if decision is not None else {}
 
 
@@ -72,9 +76,7 @@ ACTIONS: dict[str, Handler] = {
     "TransactionEvent": transaction_event,
     "MeterValues": meter_values,
     "NotifyEvent": notify_event,
-    "NotifyReport": shared.recorded("NotifyReport"),
     "SecurityEventNotification": shared.security_event,
-    "FirmwareStatusNotification": shared.recorded("FirmwareStatusNotification"),
-    "LogStatusNotification": shared.recorded("LogStatusNotification"),
     "DataTransfer": shared.data_transfer,
+    **NOTIFICATIONS,
 }

@@ -57,6 +57,9 @@ After = Callable[[UnitOfWork, Answered], None]
 class CommandHooks:
     prepare: dict[CommandName, Prepare] = field(default_factory=dict)
     after: dict[CommandName, After] = field(default_factory=dict)
+    # Keys of a prepared body whose values are credentials (a one-time upload location): sent
+    # to the station, never written to the command log.
+    secret: dict[CommandName, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,10 @@ class CommandService:
         prepare = self._hooks.prepare.get(name)
         wire_body = await prepare(self, station, body) if prepare else body
         request = self._link.translate(station.ocpp_version, name, wire_body)
+        secret_keys = self._hooks.secret.get(name, ())
+
+        def secrets_of(prepared: dict[str, Any]) -> set[str]:
+            return {str(prepared[k]) for k in secret_keys if prepared.get(k)}
         now = self.clock.now()
         command_id = await self.db.write(
             lambda uow: uow.commands.add(
@@ -110,7 +117,7 @@ class CommandService:
                 actor,
                 now,
                 ocpp_action=request.action,
-                request=request.payload,
+                request=_redacted(request.payload, secrets_of(wire_body)),
             )
         )
         try:
@@ -196,6 +203,22 @@ class CommandService:
             _completed(uow, now, command_id, station_id, name, outcome, None)
 
         await self.db.write(record)
+
+
+REDACTED = "[redacted]"
+
+
+def _redacted(value: Any, hidden: set[str]) -> Any:
+    """`value` with every string in `hidden` replaced, at any depth."""
+    if not hidden:
+        return value
+    if isinstance(value, str):
+        return REDACTED if value in hidden else value
+    if isinstance(value, dict):
+        return {k: _redacted(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, hidden) for v in value]
+    return value
 
 
 def _completed(
