@@ -64,7 +64,42 @@ BODIES: dict[str, tuple[str, Body]] = {
         "send a vendor-specific DataTransfer",
         lambda a: _some(vendor_id=a.vendor_id, message_id=a.message_id, data=a.data),
     ),
+    "update-firmware": (
+        "have the station download and install firmware",
+        lambda a: _some(
+            location=a.location,
+            retrieve_at=a.retrieve_at,
+            retries=a.retries,
+            retry_interval=a.retry_interval,
+            install_at=a.install_at,
+        ),
+    ),
+    "get-log": (
+        "have the station upload its diagnostics or security log to Laddnet",
+        lambda a: _some(type=a.type, since=a.since, until=a.until),
+    ),
+    "reserve-now": (
+        "reserve an EVSE for an id token",
+        lambda a: _some(id_token=a.id_token, evse_id=a.evse, expires_at=a.expires_at),
+    ),
+    "cancel-reservation": (
+        "cancel a reservation",
+        lambda a: {"reservation_id": a.reservation},
+    ),
+    "send-local-list": (
+        "send the station its local authorization list",
+        lambda a: {"version": a.list_version, "update": a.update, "tokens": _tokens(a.token)},
+    ),
 }
+
+
+def _tokens(given: list[str] | None) -> list[dict[str, str]]:
+    """`TAG` or `TAG:STATUS` (Accepted, Blocked, Expired, Invalid) -> local-list entries."""
+    tokens = []
+    for item in given or []:
+        tag, _, status = item.partition(":")
+        tokens.append({"id_token": tag, "status": status or "Accepted"})
+    return tokens
 
 
 def register(station: Any) -> None:
@@ -104,11 +139,37 @@ def register(station: Any) -> None:
     transfer.add_argument("--vendor-id", required=True)
     transfer.add_argument("--message-id")
     transfer.add_argument("--data")
+    _operation_arguments(parsers)
     p = station.add_parser(
         "commands", parents=[common], help="the commands sent to a station, newest first"
     )
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(command=cmd_log)
+
+
+def _operation_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    when = "ISO 8601 with a time zone"
+    firmware = parsers["update-firmware"]
+    firmware.add_argument("--location", required=True, help="URL of the firmware image")
+    firmware.add_argument("--retrieve-at", required=True, help=f"when to download ({when})")
+    firmware.add_argument("--install-at", help=f"when to install ({when}; 2.0.1)")
+    firmware.add_argument("--retries", type=int)
+    firmware.add_argument("--retry-interval", type=int, help="seconds")
+    log = parsers["get-log"]
+    log.add_argument("--type", required=True, choices=["diagnostics", "security"])
+    log.add_argument("--since", help=f"oldest entries wanted ({when})")
+    log.add_argument("--until", help=f"newest entries wanted ({when})")
+    reserve = parsers["reserve-now"]
+    reserve.add_argument("--id-token", required=True)
+    reserve.add_argument("--evse", type=int, help="EVSE id (default 0: any, where allowed)")
+    reserve.add_argument("--expires-at", required=True, help=when)
+    parsers["cancel-reservation"].add_argument("--reservation", type=int, required=True)
+    local = parsers["send-local-list"]
+    local.add_argument("--list-version", type=int, required=True, help="the list's version")
+    local.add_argument("--update", required=True, choices=["full", "differential"])
+    local.add_argument(
+        "--token", action="append", help="TAG or TAG:STATUS (repeatable; default Accepted)"
+    )
 
 
 async def cmd_send(args: argparse.Namespace) -> int:

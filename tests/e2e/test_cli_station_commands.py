@@ -67,6 +67,34 @@ async def test_commands_reach_the_station_and_are_logged(
     assert rows[-1] == f"{len(rows) - 2} commands"
 
 
+async def test_reservations_and_local_lists_from_the_command_line(
+    laddnet: Laddnet, servers: Servers, stations: Stations
+) -> None:
+    key = await _api_key(laddnet)
+    await laddnet.aok("station", "add", "CP-1", "--password", PASSWORD)
+    await servers.start(laddnet)
+    sim = stations("CP-1", "1.6")
+    await sim.connect()
+    await sim.boot()
+
+    expires = "2099-01-01T00:00:00+00:00"
+    reserve = ["station", "reserve-now", "CP-1", "--id-token", "TAG-1", "--evse", "1"]
+    out = await laddnet.aok(*reserve, "--expires-at", expires, "--api-key", key)
+    assert out.splitlines()[0] == "CP-1 reserve-now: Accepted"
+    _, sent = next(c for c in sim.received_calls if c[0] == "ReserveNow")
+    assert (sent["connectorId"], sent["idTag"]) == (1, "TAG-1")
+    cancel = ["station", "cancel-reservation", "CP-1", "--reservation", str(sent["reservationId"])]
+    out = await laddnet.aok(*cancel, "--api-key", key)
+    assert out.splitlines()[0] == "CP-1 cancel-reservation: Accepted"
+
+    local = ["station", "send-local-list", "CP-1", "--list-version", "3", "--update", "full"]
+    await laddnet.aok(*local, "--token", "TAG-1", "--token", "TAG-2:Blocked", "--api-key", key)
+    _, sent = next(c for c in sim.received_calls if c[0] == "SendLocalList")
+    assert sent["listVersion"] == 3 and sent["updateType"] == "Full"
+    statuses = {e["idTag"]: e["idTagInfo"]["status"] for e in sent["localAuthorizationList"]}
+    assert statuses == {"TAG-1": "Accepted", "TAG-2": "Blocked"}
+
+
 async def test_server_errors_and_an_unreachable_server_are_one_line(
     laddnet: Laddnet, servers: Servers
 ) -> None:
