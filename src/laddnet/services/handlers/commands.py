@@ -108,6 +108,7 @@ class CommandService:
 
         def secrets_of(prepared: dict[str, Any]) -> set[str]:
             return {str(prepared[k]) for k in secret_keys if prepared.get(k)}
+
         now = self.clock.now()
         command_id = await self.db.write(
             lambda uow: uow.commands.add(
