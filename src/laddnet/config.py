@@ -86,6 +86,22 @@ class Settings(BaseSettings):
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
 
+    bus_url: str | None = Field(
+        None,
+        description="The message bus that joins gateway processes and nodes sharing a"
+        " PostgreSQL database: nats://host:4222 (several URLs comma-separated). Unset: one"
+        " process, everything in process. Needed by `laddnet serve --workers N` with N > 1.",
+    )
+
+    @field_validator("bus_url")
+    @classmethod
+    def _nats_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not all(
+            part.strip().startswith(("nats://", "tls://")) for part in value.split(",")
+        ):
+            raise ValueError("use nats://host:port (or tls://host:port)")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

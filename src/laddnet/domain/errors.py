@@ -12,7 +12,10 @@ LaddnetError
  ├── NotAuthorized            the caller may not do this
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  ├── StationRejectedCall      the station answered a command with a CALLERROR
- └── StorageUnavailable       the database failed; the caller should retry
+ ├── StorageUnavailable       the database failed; the caller should retry
+ └── BusFailed                the message bus did not carry a request to an answer
+      ├── NoResponder          nobody listens on the subject (the node is gone)
+      └── BusTimeout           no reply within the request's timeout
 """
 
 
@@ -77,3 +80,15 @@ class StationRejectedCall(LaddnetError):
 
 class StorageUnavailable(LaddnetError):
     pass
+
+
+class BusFailed(LaddnetError):
+    """The message bus between nodes is unreachable or did not deliver a request."""
+
+
+class NoResponder(BusFailed):
+    """Nobody listens on the subject a request was sent to (the node has gone away)."""
+
+
+class BusTimeout(BusFailed):
+    """A request on the bus got no reply within its timeout."""
