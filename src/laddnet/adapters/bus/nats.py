@@ -51,9 +51,10 @@ class NatsBus:
     runtime) and drained by `close`. Callbacks run as tasks of nats.py's subscription loop;
     one that raises is logged and the message dropped."""
 
-    def __init__(self, url: str, *, name: str) -> None:
+    def __init__(self, url: str, *, name: str, connect_timeout: float = CONNECT_TIMEOUT) -> None:
         self._servers = [part.strip() for part in url.split(",")]
         self._name = name
+        self._connect_timeout = connect_timeout
         self._nc: Client | None = None
 
     @property
@@ -61,21 +62,29 @@ class NatsBus:
         return self._nc is not None and self._nc.is_connected
 
     async def connect(self) -> None:
+        """Connect, or raise BusFailed within CONNECT_TIMEOUT: nats.py retries forever (which
+        keeps a running node connected through a restart of the bus), so its first connection
+        is bounded here (`connect_timeout`)."""
+        nc = Client()
         try:
-            self._nc = await nats.connect(
-                servers=self._servers,
-                name=self._name,
-                connect_timeout=CONNECT_TIMEOUT,
-                allow_reconnect=True,
-                max_reconnect_attempts=-1,  # a node outlives a restart of the bus
-                reconnect_time_wait=0.5,
-                error_cb=self._on_error,
-                disconnected_cb=self._on_disconnected,
-                reconnected_cb=self._on_reconnected,
-            )
-        except (OSError, nats.errors.Error) as exc:
+            async with asyncio.timeout(self._connect_timeout):
+                await nc.connect(
+                    servers=self._servers,
+                    name=self._name,
+                    connect_timeout=self._connect_timeout,
+                    allow_reconnect=True,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.5,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnected,
+                    reconnected_cb=self._on_reconnected,
+                )
+        except (OSError, TimeoutError, nats.errors.Error) as exc:
+            await nc.close()
             where = ", ".join(self._servers)
-            raise BusFailed(f"message bus unreachable at {where}: {exc}") from None
+            reason = str(exc) or "no answer"
+            raise BusFailed(f"message bus unreachable at {where}: {reason}") from None
+        self._nc = nc
 
     async def close(self) -> None:
         nc, self._nc = self._nc, None
@@ -144,7 +153,8 @@ class NatsBus:
         return self._nc
 
     async def _on_error(self, exc: Exception) -> None:
-        log.warning("message bus: %s", exc)
+        if self._nc is not None:  # while connecting, the error is raised by `connect`
+            log.warning("message bus: %s", exc)
 
     async def _on_disconnected(self) -> None:
         log.warning("message bus disconnected; reconnecting")
