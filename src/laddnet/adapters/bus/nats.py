@@ -71,10 +71,10 @@ class NatsBus:
                 await nc.connect(
                     servers=self._servers,
                     name=self._name,
-                    connect_timeout=self._connect_timeout,
+                    connect_timeout=max(1, round(self._connect_timeout)),
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
-                    reconnect_time_wait=0.5,
+                    reconnect_time_wait=1,
                     error_cb=self._on_error,
                     disconnected_cb=self._on_disconnected,
                     reconnected_cb=self._on_reconnected,
