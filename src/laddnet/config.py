@@ -96,11 +96,13 @@ class Settings(BaseSettings):
     @field_validator("bus_url")
     @classmethod
     def _nats_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not all(
+        if not value:
+            return None  # LADDNET_BUS_URL= (empty) is unset too
+        if not all(
             part.strip().startswith(("nats://", "tls://")) for part in value.split(",")
         ):
             raise ValueError("use nats://host:port (or tls://host:port)")
-        return value or None
+        return value
 
     @field_validator("database_url")
     @classmethod
