@@ -98,9 +98,7 @@ class Settings(BaseSettings):
     def _nats_scheme(cls, value: str | None) -> str | None:
         if not value:
             return None  # LADDNET_BUS_URL= (empty) is unset too
-        if not all(
-            part.strip().startswith(("nats://", "tls://")) for part in value.split(",")
-        ):
+        if not all(part.strip().startswith(("nats://", "tls://")) for part in value.split(",")):
             raise ValueError("use nats://host:port (or tls://host:port)")
         return value
 
