@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from laddnet.adapters.bus.memory import MemoryEventBus
+from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
@@ -16,6 +17,7 @@ from laddnet.adapters.db.writer import SqlDatabase
 from laddnet.adapters.notify.webhook import HttpxWebhookSender
 from laddnet.config import Settings
 from laddnet.ocpp.link import GatewayLink
+from laddnet.ocpp.routed_link import RoutedLink
 from laddnet.ports import Clock, EventBus, SystemClock
 from laddnet.services.bundle import Services
 from laddnet.services.events.delivery import WebhookDispatcher
@@ -45,6 +47,7 @@ class Container(Services):
     database: SqlDatabase = field(kw_only=True)
     webhook_sender: HttpxWebhookSender = field(kw_only=True)
     event_bus: EventBus = field(kw_only=True)
+    bus: NatsBus | None = field(default=None, kw_only=True)  # LADDNET_BUS_URL; None: one process
 
     @property
     def engine(self) -> Engine:
@@ -54,6 +57,10 @@ class Container(Services):
         await self.events.stop()
         await self.webhook_sender.aclose()
         await self.operations.aclose()
+        if isinstance(self.event_bus, NatsEventBus):
+            await self.event_bus.stop()
+        if self.bus is not None:
+            await self.bus.close()
         await asyncio.to_thread(self.database.close)
 
 
@@ -63,10 +70,15 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     hasher = Argon2Hasher(
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
-    link = GatewayLink()
+    bus = NatsBus(settings.bus_url, name=settings.node_id) if settings.bus_url else None
+    link = (
+        RoutedLink(bus, database, node_id=settings.node_id, call_timeout=settings.call_timeout)
+        if bus is not None
+        else GatewayLink()
+    )
     sender = HttpxWebhookSender(settings.webhook_timeout, settings.webhook_concurrency)
-    bus = MemoryEventBus()
-    events = build_events(settings, database, clock, bus, sender)
+    event_bus: EventBus = NatsEventBus(bus) if bus is not None else MemoryEventBus()
+    events = build_events(settings, database, clock, event_bus, sender)
     database.on_outbox_commit = events.relay.nudge
     logs = LogService(
         database,
@@ -83,7 +95,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         settings=settings,
         database=database,
         webhook_sender=sender,
-        event_bus=bus,
+        event_bus=event_bus,
+        bus=bus,
         events=events,
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),

@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_migrate)
 
     p = sub.add_parser("serve", help="run the OCPP gateway and the HTTP API")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="gateway processes sharing the OCPP port (PostgreSQL and LADDNET_BUS_URL needed"
+        " beyond 1; see docs/operations/scale-out.md)",
+    )
+    p.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)  # a child of it
     p.set_defaults(command=cmd_serve)
 
     p = sub.add_parser("demo", help="serve with demo data and simulated stations charging")
@@ -176,11 +184,18 @@ def _configure_logging() -> None:
 
 
 async def cmd_serve(args: argparse.Namespace) -> int:
-    from laddnet.runtime import serve
+    from laddnet.runtime import Part, serve
+    from laddnet.workers import serve_workers, worker_node_id
 
     _configure_logging()
-
-    await serve(_settings())
+    settings = _settings()
+    if args.worker is not None:  # one gateway of `serve --workers N`, started by it
+        node_id = worker_node_id(settings.node_id, args.worker)
+        await serve(settings.model_copy(update={"node_id": node_id}), part=Part.GATEWAY)
+    elif args.workers != 1:
+        await serve_workers(settings, args.workers)
+    else:
+        await serve(settings)
     return 0
 
 

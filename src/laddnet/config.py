@@ -141,6 +141,22 @@ class Settings(BaseSettings):
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.http_port}").rstrip("/")
 
+    bus_url: str | None = Field(
+        None,
+        description="The message bus that joins gateway processes and nodes sharing a"
+        " PostgreSQL database: nats://host:4222 (several URLs comma-separated). Unset: one"
+        " process, everything in process. Needed by `laddnet serve --workers N` with N > 1.",
+    )
+
+    @field_validator("bus_url")
+    @classmethod
+    def _nats_scheme(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # LADDNET_BUS_URL= (empty) is unset too
+        if not all(part.strip().startswith(("nats://", "tls://")) for part in value.split(",")):
+            raise ValueError("use nats://host:port (or tls://host:port)")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

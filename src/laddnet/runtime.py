@@ -10,16 +10,19 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Coroutine, Generator
+from enum import StrEnum
 from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import DBAPIError
 
+from laddnet.adapters.bus.nats import NatsEventBus
 from laddnet.adapters.db.engine import is_current, migrate
 from laddnet.api.app import create_app
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.errors import LaddnetError
+from laddnet.ocpp.routed_link import RoutedLink
 from laddnet.ocpp.server import Gateway
 
 log = logging.getLogger("laddnet")
@@ -56,21 +59,45 @@ class _ApiServer(uvicorn.Server):
         yield
 
 
+class Part(StrEnum):
+    """What one `laddnet serve` process runs: everything, or its part under `--workers`."""
+
+    ALL = "all"
+    GATEWAY = "gateway"  # a worker: the OCPP gateway on the shared port, no API
+    API = "api"  # the supervisor of the workers: the API, commands through the bus
+
+
+async def _connect_bus(container: Container) -> None:
+    if container.bus is not None:
+        await container.bus.connect()  # BusFailed: a one-line error for the operator
+        if isinstance(container.event_bus, NatsEventBus):
+            await container.event_bus.start()  # this node's streams hear every node's events
+
+
 async def serve(
     settings: Settings,
     *,
     on_ready: Callable[[Container, Gateway], Coroutine[Any, Any, None]] | None = None,
+    part: Part = Part.ALL,
+    background: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
+    """Run until SIGTERM/SIGINT. `background` (the workers' supervisor) runs beside the API
+    and is cancelled when Laddnet stops."""
     container = build(settings)
-    gateway = Gateway(container)
-    api = _ApiServer(
-        uvicorn.Config(
-            create_app(container),
-            host=settings.host,
-            port=settings.http_port,
-            log_level="warning",
-            lifespan="off",
+    gateway = Gateway(container) if part is not Part.API else None
+    link = container.link if isinstance(container.link, RoutedLink) else None
+    api = (
+        _ApiServer(
+            uvicorn.Config(
+                create_app(container),
+                host=settings.host,
+                port=settings.http_port,
+                log_level="warning",
+                lifespan="off",
+            )
         )
+        if part is not Part.GATEWAY
+        else None
     )
     sys.setswitchinterval(0.0005)  # the writer thread must not hold the GIL for 5 ms at a time
     # Tens of thousands of long-lived connection objects make full collections slow; collect
@@ -83,44 +110,72 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
     try:
         await _prepare_database(container, settings)
-        http_socket = _listen(settings.host, settings.http_port, "the HTTP API")
-        try:
-            await gateway.start()
-        except OSError as exc:
-            http_socket.close()
-            where = f"{settings.host}:{settings.ocpp_port}"
-            raise StartupFailed(f"cannot listen for OCPP on {where}: {exc.strerror}") from None
+        await _connect_bus(container)
+        http_socket = (
+            _listen(settings.host, settings.http_port, "the HTTP API") if api is not None else None
+        )
+        if gateway is not None:
+            try:
+                await gateway.start(reuse_port=part is Part.GATEWAY)
+            except OSError as exc:
+                if http_socket is not None:
+                    http_socket.close()
+                where = f"{settings.host}:{settings.ocpp_port}"
+                raise StartupFailed(f"cannot listen for OCPP on {where}: {exc.strerror}") from None
+        if link is not None:
+            await link.start()  # this node's commands and other nodes' presence
         await container.events.start()  # first publishes what an earlier run left unpublished
         async with asyncio.TaskGroup() as group:
-            api_task = group.create_task(api.serve(sockets=[http_socket]))
             expiry = group.create_task(
                 container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
             )
-            while not api.started:
-                if api_task.done():
-                    break
-                await asyncio.sleep(0.02)
-            log.info(
-                "Laddnet ready: OCPP ws://%s:%d/ocpp/{station_id}, API http://%s:%d/docs",
-                settings.host,
-                gateway.port,
-                settings.host,
-                settings.http_port,
-            )
-            extra: asyncio.Task[None] | None = None
-            if on_ready is not None:
-                extra = group.create_task(on_ready(container, gateway))
-            await stop.wait()
+            if api is not None and http_socket is not None:
+                api_task = group.create_task(api.serve(sockets=[http_socket]))
+                while not api.started:
+                    if api_task.done():
+                        break
+                    await asyncio.sleep(0.02)
+            if gateway is None:
+                log.info("Laddnet API ready: http://%s:%d/docs", settings.host, settings.http_port)
+            elif api is None:
+                log.info(
+                    "Laddnet gateway %s ready: OCPP ws://%s:%d/ocpp/{station_id}",
+                    settings.node_id,
+                    settings.host,
+                    gateway.port,
+                )
+            else:
+                log.info(
+                    "Laddnet ready: OCPP ws://%s:%d/ocpp/{station_id}, API http://%s:%d/docs",
+                    settings.host,
+                    gateway.port,
+                    settings.host,
+                    settings.http_port,
+                )
+            extras: list[asyncio.Task[None]] = []
+            if on_ready is not None and gateway is not None:
+                extras.append(group.create_task(on_ready(container, gateway)))
+            watched: list[asyncio.Task[Any]] = [group.create_task(stop.wait())]
+            if background is not None:  # when it ends (the workers failed), Laddnet stops
+                extras.append(group.create_task(background()))
+                watched.append(extras[-1])
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            stop.set()
             log.info("stopping: closing station connections and the API")
             container.events.close_streams()  # open event streams would hold uvicorn up
-            api.should_exit = True
-            await gateway.stop()
+            if api is not None:
+                api.should_exit = True
+            if gateway is not None:
+                await gateway.stop()
             await container.events.stop()  # publishes the last events (disconnections)
             expiry.cancel()
-            if extra is not None:
+            for extra in extras:
                 extra.cancel()
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        await gateway.stop()
+        if gateway is not None:
+            await gateway.stop()
+        if link is not None:
+            await link.stop()
         await container.aclose()

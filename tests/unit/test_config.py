@@ -76,3 +76,16 @@ def test_settings_refuse_a_non_integer_port(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("LADDNET_OCPP_PORT", "ninety")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_the_bus_url_is_nats_or_unset() -> None:
+    from pydantic import ValidationError
+
+    from laddnet.config import Settings
+
+    assert Settings(bus_url=None).bus_url is None
+    assert Settings(bus_url="").bus_url is None
+    both = "nats://a:4222,nats://b:4222"
+    assert Settings(bus_url=both).bus_url == both
+    with pytest.raises(ValidationError):
+        Settings(bus_url="redis://127.0.0.1:6379")

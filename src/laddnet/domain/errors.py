@@ -17,7 +17,10 @@ LaddnetError
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  ├── StationRejectedCall      the station answered a command with a CALLERROR
  ├── StorageUnavailable       the database failed; the caller should retry
- └── WebhookUnreachable       a webhook receiver gave no answer (timeout, refused, TLS)
+ ├── WebhookUnreachable       a webhook receiver gave no answer (timeout, refused, TLS)
+ └── BusFailed                the message bus did not carry a request to an answer
+      ├── NoResponder          nobody listens on the subject (the node is gone)
+      └── BusTimeout           no reply within the request's timeout
 """
 
 
@@ -104,3 +107,15 @@ class StorageUnavailable(LaddnetError):
 
 class WebhookUnreachable(LaddnetError):
     """No HTTP answer from a webhook receiver; the message says why, without any secret."""
+
+
+class BusFailed(LaddnetError):
+    """The message bus between nodes is unreachable or did not deliver a request."""
+
+
+class NoResponder(BusFailed):
+    """Nobody listens on the subject a request was sent to (the node has gone away)."""
+
+
+class BusTimeout(BusFailed):
+    """A request on the bus got no reply within its timeout."""

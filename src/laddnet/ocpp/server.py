@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -64,6 +64,9 @@ class Gateway:
             weakref.WeakKeyDictionary()
         )
         self._event_limiter = SecurityEventLimiter()
+        # Told of each station that connected here, once its "connected" write has committed
+        # (a RoutedLink announces it to the other nodes).
+        self.on_station_connected: Callable[[str], None] | None = None
         if isinstance(services.link, GatewayLink):
             services.link.attach(self)  # commands from the services reach stations through us
 
@@ -73,7 +76,9 @@ class Gateway:
         sockets = list(self._server.sockets)
         return int(sockets[0].getsockname()[1])
 
-    async def start(self, host: str | None = None, port: int | None = None) -> None:
+    async def start(
+        self, host: str | None = None, port: int | None = None, *, reuse_port: bool = False
+    ) -> None:
         settings = self._settings
         await self._services.stations.clear_presence()
         await asyncio.to_thread(schemas.compile_all, ACTIONS)
@@ -92,6 +97,7 @@ class Gateway:
             server_header="Laddnet",
             backlog=settings.listen_backlog,
             open_timeout=settings.handshake_timeout,
+            reuse_port=reuse_port,  # several worker processes share the port (serve --workers)
         )
 
     async def stop(self) -> None:
@@ -111,6 +117,17 @@ class Gateway:
         if connection is None:
             raise UnknownStation(f"{station_id} is not connected")
         return await connection.call(action, payload, timeout)
+
+    def drop(self, station_id: str, reason: str) -> None:
+        """Close this node's connection of a station that has connected to another node since
+        (code 4000, as for a newer connection here)."""
+        connection = self.registry.get(station_id)
+        if connection is None:
+            return
+        kind = SecurityEventKind.CONNECTION_REPLACED
+        self._record_security(kind, station_id, reason, connection.ws)
+        closing = connection.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
+        self._in_background(closing)
 
     def _select_subprotocol(
         self, _conn: ServerConnection, offered: Sequence[Subprotocol]
@@ -196,6 +213,8 @@ class Gateway:
             login = self._logins.pop(ws, None)
             session.accepted = login is not None and login.accepted
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
+            if self.on_station_connected is not None:
+                self.on_station_connected(station_id)
             settings = self._settings
             keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
             try:

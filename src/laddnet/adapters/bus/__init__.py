@@ -1,2 +1,3 @@
-"""Event buses: carry published events to every subscriber. `memory` is the embedded default
-(one process); a multi-node bus (Redis, NATS) implements the same `EventBus` port."""
+"""Buses between the parts of Laddnet: `memory` carries published events within one process
+(the embedded default); `nats` joins several processes and nodes (commands to a station on
+another node, presence, and the same events for every node's streams)."""
