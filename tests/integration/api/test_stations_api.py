@@ -99,6 +99,7 @@ async def test_new_station_has_no_live_state_yet(
         "site_id": None,
         "display_name": None,
         "decommissioned_at": None,
+        "reservations": [],
     }
 
 
@@ -146,6 +147,7 @@ async def test_station_shows_boot_presence_and_connector_state(
             "charging_state": "Charging",
             "error_code": None,
             "reported_at": "2025-03-01T08:00:00+00:00",
+            "reservation": None,
         },
         {
             "evse_id": 2,
@@ -154,6 +156,7 @@ async def test_station_shows_boot_presence_and_connector_state(
             "charging_state": None,
             "error_code": "GroundFailure",
             "reported_at": "2025-03-01T08:00:00+00:00",
+            "reservation": None,
         },
     ]
     listed = (await client.get("/api/v1/stations")).json()["items"]

@@ -247,6 +247,14 @@ async def test_reservation_active_then_expired_by_the_timer(live: Live, version:
         assert sent["id"] == reservation["id"]
         assert sent["evseId"] == 1
         assert sent["idToken"] == {"idToken": "TAG-1", "type": "ISO14443"}
+    # An active reservation shows on the station and on its EVSE's connectors.
+    await station.status(1, "Reserved")
+    for path in ("/api/v1/stations/CP-1", "/api/v1/stations"):
+        body = (await live.api.get(path)).json()
+        shown = body if path.endswith("CP-1") else body["items"][0]
+        assert [r["reservation_id"] for r in shown["reservations"]] == [reservation["id"]]
+        [connector] = [c for c in shown["connectors"] if c["evse_id"] == 1]
+        assert connector["reservation"]["id_token"] == "TAG-1"
     timer = asyncio.create_task(live.container.operations.reservations.run_expiry(0.1))
     try:
 
@@ -256,6 +264,9 @@ async def test_reservation_active_then_expired_by_the_timer(live: Live, version:
         await eventually(expired)
     finally:
         timer.cancel()
+    shown = (await live.api.get("/api/v1/stations/CP-1")).json()
+    assert shown["reservations"] == []
+    assert all(c["reservation"] is None for c in shown["connectors"])
     await station.close()
 
 

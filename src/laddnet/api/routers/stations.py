@@ -26,8 +26,12 @@ async def list_stations(
     stations, total = await container.queries.stations(
         limit=page.limit, offset=page.offset, include_decommissioned=include_decommissioned
     )
+    reserved = await container.operations.reservations.active_for([s.id for s in stations])
     return StationPage(
-        items=[StationOut.from_domain(s) for s in stations],
+        items=[
+            StationOut.from_domain(s, [r for r in reserved if r.station_id == s.id])
+            for s in stations
+        ],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -39,4 +43,5 @@ async def get_station(station_id: str, container: ContainerDep) -> StationOut:
     station = await container.queries.station(StationId(station_id))
     if station is None:
         raise UnknownStation(f"station {station_id!r} not found")
-    return StationOut.from_domain(station)
+    reserved = await container.operations.reservations.active_for([station.id])
+    return StationOut.from_domain(station, reserved)

@@ -3,9 +3,12 @@ its connectors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
 from laddnet.api.schemas import UtcDateTime
+from laddnet.domain.operations.model import Reservation
 from laddnet.domain.stations.model import (
     Availability,
     ChargingState,
@@ -17,6 +20,22 @@ from laddnet.domain.stations.model import (
 )
 
 
+class ReservedOut(BaseModel):
+    reservation_id: int
+    evse_id: int | None = Field(description="None or 0: any EVSE of the station")
+    id_token: str
+    expires_at: UtcDateTime
+
+    @classmethod
+    def from_domain(cls, reservation: Reservation) -> ReservedOut:
+        return cls(
+            reservation_id=reservation.id,
+            evse_id=reservation.evse_id,
+            id_token=reservation.id_token,
+            expires_at=reservation.expires_at,
+        )
+
+
 class ConnectorOut(BaseModel):
     evse_id: int
     connector_id: int
@@ -24,6 +43,9 @@ class ConnectorOut(BaseModel):
     charging_state: ChargingState | None
     error_code: str | None
     reported_at: UtcDateTime = Field(description="When the station says the status applied.")
+    reservation: ReservedOut | None = Field(
+        None, description="The active reservation of this connector's EVSE, if any."
+    )
 
     @classmethod
     def from_domain(cls, connector: Connector) -> ConnectorOut:
@@ -86,10 +108,18 @@ class StationOut(BaseModel):
     decommissioned_at: UtcDateTime | None = Field(
         description="When it was taken out of service; it is refused at login since."
     )
+    reservations: list[ReservedOut] = Field(
+        default_factory=list, description="Its active reservations (they expire by themselves)."
+    )
 
     @classmethod
-    def from_domain(cls, station: Station) -> StationOut:
+    def from_domain(cls, station: Station, reservations: Sequence[Reservation] = ()) -> StationOut:
         info = station.info
+        reserved = [ReservedOut.from_domain(r) for r in reservations]
+        by_evse = {r.evse_id: r for r in reserved if r.evse_id}
+        connectors = [ConnectorOut.from_domain(c) for c in station.connectors]
+        for connector in connectors:
+            connector.reservation = by_evse.get(connector.evse_id)
         return cls(
             id=station.id,
             connected=station.connected,
@@ -106,10 +136,11 @@ class StationOut(BaseModel):
                 AvailabilityOut.from_domain(station.availability) if station.availability else None
             ),
             evses=[EvseOut.from_evse(e) for e in station.evses],
-            connectors=[ConnectorOut.from_domain(c) for c in station.connectors],
+            connectors=connectors,
             site_id=station.site_id,
             display_name=station.display_name,
             decommissioned_at=station.decommissioned_at,
+            reservations=reserved,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from laddnet.domain.errors import InvalidInput, NotFound, StorageUnavailable, UnknownStation
@@ -119,6 +120,10 @@ class ReservationService:
                 await self.expire_due()
             except StorageUnavailable:  # logged; the next round catches up
                 log.warning("reservations could not be expired; retrying")
+
+    async def active_for(self, station_ids: Sequence[str]) -> list[Reservation]:
+        """Active reservations of these stations, to show on their connectors."""
+        return await self._db.read(lambda uow: uow.reservations.active_for(station_ids))
 
     async def list(self, station_id: StationId, *, active_only: bool) -> list[Reservation]:
         def read(uow: UnitOfWork) -> list[Reservation] | None:

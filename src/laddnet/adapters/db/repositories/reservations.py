@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -91,6 +92,16 @@ class SqlReservations:
                 .values(status=ReservationStatus.EXPIRED.value, updated_at=now)
             )
         return [_reservation(r) for r in due]
+
+    def active_for(self, station_ids: Sequence[str]) -> list[Reservation]:
+        """The active reservations of these stations (one query for a page of stations)."""
+        if not station_ids:
+            return []
+        c = reservations.c
+        stmt = select(reservations).where(
+            c.station_id.in_(list(station_ids)), c.status == ReservationStatus.ACTIVE.value
+        )
+        return [_reservation(r) for r in self._conn.execute(stmt.order_by(c.id))]
 
     def list(self, station_id: str, *, active_only: bool = False) -> list[Reservation]:
         c = reservations.c
