@@ -187,6 +187,11 @@ async def cmd_send(args: argparse.Namespace) -> int:
     return 0
 
 
+def _utc_seconds(iso: str) -> str:
+    """`2026-12-06T00:03:10.128272+00:00` -> `2026-12-06T00:03:10Z` (the API answers in UTC)."""
+    return iso[:19] + "Z" if iso.endswith("+00:00") else iso
+
+
 async def cmd_log(args: argparse.Namespace) -> int:
     path = f"/api/v1/stations/{_quote(args.station_id)}/commands?limit={args.limit}"
     page = await _request(args, "GET", path, None)
@@ -196,7 +201,7 @@ async def cmd_log(args: argparse.Namespace) -> int:
     print(f"{'ID':>6} {'REQUESTED':<26} {'COMMAND':<20} {'OUTCOME':<9} {'STATUS':<14} SENT BY")
     for r in page["items"]:
         print(
-            f"{r['id']:>6} {r['requested_at']:<26} {r['name']:<20} {r['outcome']:<9} "
+            f"{r['id']:>6} {_utc_seconds(r['requested_at']):<26} {r['name']:<20} {r['outcome']:<9} "
             f"{r['status'] or '-':<14} {r['sent_by']}"
         )
     print(f"{page['total']} commands")
