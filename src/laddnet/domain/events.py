@@ -24,6 +24,8 @@ class EventType(StrEnum):
     SESSION_ENDED = "session.ended"
     COMMAND_COMPLETED = "command.completed"
     FIRMWARE_STATUS_CHANGED = "firmware.status_changed"
+    LOG_UPLOADED = "log.uploaded"
+    RESERVATION_ENDED = "reservation.ended"
 
 
 ALL_EVENTS = "*"

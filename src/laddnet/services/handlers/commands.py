@@ -32,6 +32,7 @@ from laddnet.domain.errors import (
     UnknownSession,
     UnknownStation,
 )
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.stations.model import Station
 from laddnet.ports import Clock, Database, StationLink, UnitOfWork
@@ -233,7 +234,7 @@ def _completed(
 ) -> None:
     data: dict[str, Any] = {"command_id": command_id, "name": name.value}
     data.update(outcome=outcome.value, status=status)
-    uow.outbox.add("command.completed", station_id, data, now)
+    uow.outbox.add(EventType.COMMAND_COMPLETED.value, station_id, data, now)
 
 
 async def _prepare_remote_stop(

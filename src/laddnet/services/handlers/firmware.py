@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from laddnet.domain.errors import UnknownStation
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.operations.model import (
     FirmwareUpdate,
@@ -56,7 +57,7 @@ def _published(
     uow: UnitOfWork, station_id: str, request_id: int | None, status: str, now: datetime
 ) -> None:
     data = {"request_id": request_id, "status": status}
-    uow.outbox.add("firmware.status_changed", station_id, data, now)
+    uow.outbox.add(EventType.FIRMWARE_STATUS_CHANGED.value, station_id, data, now)
 
 
 class FirmwareService:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from laddnet.domain.errors import NotFound, UnknownStation, UploadClosed
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.operations.model import LogUpload
 from laddnet.domain.stations.model import Station
@@ -97,7 +98,7 @@ class LogService:
             if not uow.logs.store_file(hashed, filename, content, now):
                 raise UploadClosed("this upload location has been used")
             data = {"log_id": upload.id, "request_id": upload.request_id, "size": len(content)}
-            uow.outbox.add("log.uploaded", upload.station_id, data, now)
+            uow.outbox.add(EventType.LOG_UPLOADED.value, upload.station_id, data, now)
 
         await self._db.write(store)
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from laddnet.domain.errors import InvalidInput, NotFound, StorageUnavailable, UnknownStation
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.operations.model import (
     Reservation,
@@ -96,7 +97,7 @@ class ReservationService:
                 reservation_id, status, now, only_from=(S.REQUESTED, S.ACTIVE)
             ):
                 data = {"reservation_id": reservation_id, "status": status.value}
-                uow.outbox.add("reservation.ended", station_id, data, now)
+                uow.outbox.add(EventType.RESERVATION_ENDED.value, station_id, data, now)
 
         await self._db.write(apply)
 
@@ -107,7 +108,7 @@ class ReservationService:
             expired = uow.reservations.expire(now)
             for r in expired:
                 data = {"reservation_id": r.id, "status": S.EXPIRED.value}
-                uow.outbox.add("reservation.ended", r.station_id, data, now)
+                uow.outbox.add(EventType.RESERVATION_ENDED.value, r.station_id, data, now)
             return expired
 
         return await self._db.write(expire)
