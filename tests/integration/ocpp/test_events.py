@@ -96,3 +96,25 @@ async def test_a_resent_stop_emits_no_second_session_ended(running: Running) -> 
     await station.close()
     ended = [e for e in await _stored(running) if e.type == "session.ended"]
     assert len(ended) == 1
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+async def test_session_updated_comes_at_most_once_per_ten_seconds_of_station_time(
+    running: Running, version: str
+) -> None:
+    await running.container.authorization.add_token("TAG-1")
+    station = running.station("CP-1", version)
+    await station.connect()
+    await station.boot()
+    await station.start_session(1, "TAG-1", meter_start_wh=0, timestamp=T0)
+    # The start's reading opens the window [T0, T0 + 10 s): +1 s and +4 s fall in it; +12 s opens
+    # the next, +12.5 s falls in that one; +25 s opens a third.
+    for offset, wh in ((1, 100), (4, 400), (12, 1200), (12.5, 1250), (25, 2500)):
+        await station.meter(1, wh, 11000, T0 + timedelta(seconds=offset))
+    await station.close()
+    updated = [e for e in await _stored(running) if e.type == "session.updated"]
+    assert [e.data["meter_wh"] for e in updated] == ["1200", "2500"]
+    assert updated[0].data["sampled_at"] == (T0 + timedelta(seconds=12)).isoformat()
+    # The session itself counted every reading.
+    [session] = (await running.container.queries.sessions(station_id="CP-1"))[0]
+    assert session.energy_wh == 2500

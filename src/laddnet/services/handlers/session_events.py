@@ -50,6 +50,17 @@ def started(
     uow.outbox.add(EventType.SESSION_STARTED.value, station_id, data, now)
 
 
+# A station sampling every few seconds would otherwise cost an event per message (the outbox
+# insert, the relay's claim, every stream's and webhook's share). Windows of station time make
+# the choice stateless and the same when a message is replayed.
+UPDATE_EVERY = 10
+
+
+def same_update_window(previous: datetime, latest: datetime) -> bool:
+    """Whether two readings fall into the same UPDATE_EVERY-second window of station time."""
+    return int(previous.timestamp()) // UPDATE_EVERY == int(latest.timestamp()) // UPDATE_EVERY
+
+
 def updated(
     uow: UnitOfWork,
     station_id: str,
@@ -60,9 +71,14 @@ def updated(
     samples: Sequence[MeterSample],
     energy_wh: Decimal,
     now: datetime,
+    previous_at: datetime | None = None,
 ) -> None:
-    """New meter values of a running session (one small row per MeterValues message)."""
+    """New meter values of a running session: at most one event per UPDATE_EVERY seconds of
+    the station's time (`previous_at`: its last reading before these)."""
     if not samples:
+        return
+    latest = max(s.sampled_at for s in samples)
+    if previous_at is not None and same_update_window(previous_at, latest):
         return
     registers = [s for s in samples if is_main_register(s)]
     register = max(registers, key=lambda s: s.sampled_at) if registers else None
@@ -72,7 +88,7 @@ def updated(
         "evse_id": evse_id,
         "energy_wh": str(energy_wh),
         "meter_wh": None if register is None else str(register.value),
-        "sampled_at": max(s.sampled_at for s in samples).isoformat(),
+        "sampled_at": latest.isoformat(),
     }
     uow.outbox.add(EventType.SESSION_UPDATED.value, station_id, data, now)
 
@@ -135,4 +151,5 @@ def transaction_event(
             samples=cmd.samples,
             energy_wh=energy,
             now=now,
+            previous_at=session.last_register.at if session.last_register else None,
         )

@@ -159,6 +159,7 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
     if session is None:
         uow.sessions.add_samples(cmd.station_id, cmd.evse_id, None, cmd.samples, now)
     else:
+        previous = session.last_register
         energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
         events.updated(
             uow,
@@ -169,6 +170,7 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
             samples=cmd.samples,
             energy_wh=energy,
             now=now,
+            previous_at=previous.at if previous is not None else None,
         )
 
 
