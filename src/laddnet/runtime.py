@@ -34,9 +34,11 @@ class StartupFailed(LaddnetError):
 
 def _listen(host: str, port: int, what: str) -> socket.socket:
     try:
-        return socket.create_server((host, port), backlog=2048)
+        sock = socket.create_server((host, port), backlog=2048)
     except OSError as exc:
         raise StartupFailed(f"cannot listen for {what} on {host}:{port}: {exc.strerror}") from None
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it
+    return sock
 
 
 async def _prepare_database(container: Container, settings: Settings) -> None:
