@@ -196,7 +196,11 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
             if proc.returncode != 0:
                 note = f"{' '.join(step)} failed: {err.decode()[-300:]!r}"
                 return Result("laddnet", note=note)
-        async with _process(laddnet, "serve", env=env) as server:
+        serve = ["serve"]
+        if args.serve_workers > 1:  # several gateway processes: PostgreSQL and the bus
+            serve += ["--workers", str(args.serve_workers)]
+            env["LADDNET_BUS_URL"] = args.bus_url
+        async with _process(laddnet, *serve, env=env) as server:
             await _wait_port(ocpp_port, 60)
             url = f"ws://127.0.0.1:{ocpp_port}/ocpp"
             return await drive("laddnet", url, server.pid, args)
@@ -252,6 +256,13 @@ if __name__ == "__main__":
         "--database-url",
         help="an empty database to run Laddnet on instead of a temporary SQLite file",
     )
+    parser.add_argument(
+        "--serve-workers",
+        type=int,
+        default=1,
+        help="gateway processes of `laddnet serve --workers N` (needs --database-url, PostgreSQL)",
+    )
+    parser.add_argument("--bus-url", default="nats://127.0.0.1:4222", help="with --serve-workers")
     parser.add_argument("--prefix", default="BENCH-")
     parser.add_argument("--password", default="bench-password-0123")
     asyncio.run(main(parser.parse_args()))
