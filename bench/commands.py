@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import sys
@@ -95,14 +96,28 @@ async def main(args: argparse.Namespace) -> None:
             LADDNET_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
             LADDNET_OCPP_PORT=str(ocpp_port),
             LADDNET_HTTP_PORT=str(http_port),
+            LADDNET_NODE_ID="bench-a",
         )
+        if args.bus_url:
+            env["LADDNET_BUS_URL"] = args.bus_url
         await _laddnet("migrate", env=env, cwd=tmp)
         await _laddnet("station", "import", "stations.csv", env=env, cwd=tmp)
         key = (await _laddnet("apikey", "create", "--role", "admin", env=env, cwd=tmp)).split()[-1]
         laddnet = str(Path(sys.executable).parent / "laddnet")
-        async with _process(laddnet, "serve", env=env):
+        # With the bus, a second node (no station connects to it) takes the API calls: every
+        # command crosses the bus to the node holding the station and back.
+        api_port = _free_port() if args.bus_url else http_port
+        env_b = env | {
+            "LADDNET_NODE_ID": "bench-b",
+            "LADDNET_HTTP_PORT": str(api_port),
+            "LADDNET_OCPP_PORT": str(_free_port()),
+        }
+        async with contextlib.AsyncExitStack() as nodes:
+            await nodes.enter_async_context(_process(laddnet, "serve", env=env))
+            if args.bus_url:
+                await nodes.enter_async_context(_process(laddnet, "serve", env=env_b))
             await _wait_port(ocpp_port, 60)
-            await _wait_port(http_port, 60)
+            await _wait_port(api_port, 60)
             options = SimpleNamespace(
                 version=args.version, url=f"ws://127.0.0.1:{ocpp_port}/ocpp", password=password
             )
@@ -113,7 +128,8 @@ async def main(args: argparse.Namespace) -> None:
             connected = [s.id for s, ok in zip(stations, booted, strict=True) if ok]
             print(
                 f"OCPP {args.version}, {len(connected)} of {args.stations} stations connected, "
-                f"{os.cpu_count()} CPUs, database {'given' if args.database_url else 'SQLite'}"
+                f"{os.cpu_count()} CPUs, database {'given' if args.database_url else 'SQLite'}, "
+                f"{'through a second node on the bus' if args.bus_url else 'one process'}"
             )
             print(
                 f"{'in flight':>11} {'commands':>9} {'per s':>10} {'p50 ms':>9} {'p99 ms':>9} "
@@ -121,7 +137,7 @@ async def main(args: argparse.Namespace) -> None:
             )
             headers = {"Authorization": f"Bearer {key}"}
             async with httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{http_port}", headers=headers, timeout=60
+                base_url=f"http://127.0.0.1:{api_port}", headers=headers, timeout=60
             ) as client:
                 for parallel in (1, args.concurrency):
                     print(await _run(client, connected, args.commands, parallel))
@@ -137,5 +153,10 @@ if __name__ == "__main__":
     parser.add_argument("--commands", type=int, default=500, help="commands per run")
     parser.add_argument("--concurrency", type=int, default=32, help="commands in flight, run 2")
     parser.add_argument("--version", choices=["1.6", "2.0.1"], default="1.6")
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--database-url", default=None, help="an empty database (PostgreSQL)")
+    parser.add_argument(
+        "--bus-url",
+        default=None,
+        help="nats://...: send the commands through a second node's API (needs --database-url)",
+    )
     asyncio.run(main(parser.parse_args()))
