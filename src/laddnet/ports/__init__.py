@@ -1,0 +1,129 @@
+"""Ports: the Protocols the services need, implemented by adapters, wired in bootstrap.
+
+One module per area; everything is importable from `laddnet.ports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+
+from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
+from laddnet.ports.events import (
+    EventBus,
+    EventHistory,
+    OutboxClaims,
+    WebhookRepository,
+    WebhookSender,
+)
+from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
+from laddnet.ports.records import (
+    ApiKeyRepository,
+    AuditLog,
+    CommandLog,
+    EventLog,
+    Outbox,
+    SessionRepository,
+    TokenRepository,
+)
+from laddnet.ports.stations import SiteRepository, StationLink, StationRepository, StatusHistory
+
+T = TypeVar("T")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The only place Laddnet reads the wall clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class UnitOfWork(Protocol):
+    """The repositories, all inside one transaction owned by the `Database`."""
+
+    @property
+    def stations(self) -> StationRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+    @property
+    def events(self) -> EventLog: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def commands(self) -> CommandLog: ...
+    @property
+    def sites(self) -> SiteRepository: ...
+    @property
+    def status_history(self) -> StatusHistory: ...
+    @property
+    def event_history(self) -> EventHistory: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def configuration(self) -> ConfigurationStore: ...
+    @property
+    def firmware(self) -> FirmwareLog: ...
+    @property
+    def logs(self) -> LogUploads: ...
+    @property
+    def reservations(self) -> Reservations: ...
+
+
+class Database(Protocol):
+    """Runs units of work off the event loop. Repositories are synchronous; the services hand
+    a function of a unit of work to `write` (committed, in a group, before it returns) or `read`.
+    """
+
+    async def write(self, work: Callable[[UnitOfWork], T]) -> T: ...
+    async def read(self, work: Callable[[UnitOfWork], T]) -> T: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, secret: str) -> str: ...
+    def verify(self, hashed: str, secret: str) -> bool: ...
+    def needs_rehash(self, hashed: str) -> bool: ...
+
+
+__all__ = [
+    "ApiKeyRepository",
+    "AuditLog",
+    "Clock",
+    "CommandLog",
+    "ConfigurationStore",
+    "Database",
+    "EventBus",
+    "EventHistory",
+    "EventLog",
+    "FirmwareLog",
+    "LogUploads",
+    "MessageBus",
+    "Outbox",
+    "OutboxClaims",
+    "PasswordHasher",
+    "PubSub",
+    "RequestReply",
+    "Reservations",
+    "SessionRepository",
+    "SiteRepository",
+    "StationLink",
+    "StationRepository",
+    "StatusHistory",
+    "Subscription",
+    "SystemClock",
+    "T",
+    "TokenRepository",
+    "UnitOfWork",
+    "WebhookRepository",
+    "WebhookSender",
+]
