@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -78,8 +79,6 @@ def _data_transfer(body: Mapping[str, Any]) -> OcppRequest:
 
 
 def _json_text(data: Any) -> str:
-    import json
-
     return json.dumps(data, separators=(",", ":"))
 
 

@@ -11,7 +11,6 @@ work recording the outcome.
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +35,7 @@ from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.stations.model import Station
 from laddnet.ports import Clock, Database, StationLink, UnitOfWork
+from laddnet.services.handlers.request_ids import new_request_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +105,7 @@ class CommandService:
         prepare = self._hooks.prepare.get(name)
         wire_body = await prepare(self, station, body) if prepare else body
         request = self._link.translate(station.ocpp_version, name, wire_body)
-        secret_keys = self._hooks.secret.get(name, ())
-
-        def secrets_of(prepared: dict[str, Any]) -> set[str]:
-            return {str(prepared[k]) for k in secret_keys if prepared.get(k)}
-
+        hidden = {str(wire_body[k]) for k in self._hooks.secret.get(name, ()) if wire_body.get(k)}
         now = self.clock.now()
         command_id = await self.db.write(
             lambda uow: uow.commands.add(
@@ -119,7 +115,7 @@ class CommandService:
                 actor,
                 now,
                 ocpp_action=request.action,
-                request=_redacted(request.payload, secrets_of(wire_body)),
+                request=_redacted(request.payload, hidden),
             )
         )
         try:
@@ -250,24 +246,18 @@ async def _prepare_remote_stop(
     return {**body, "transaction_id": session.transaction_ref or str(session.id)}
 
 
-async def _with_request_id(
-    service: CommandService, station: Station, body: dict[str, Any], key: str
-) -> dict[str, Any]:
-    return {**body, key: secrets.randbelow(2**31 - 2) + 1}
-
-
 async def _prepare_remote_start(
     service: CommandService, station: Station, body: dict[str, Any]
 ) -> dict[str, Any]:
     """2.0.1 needs a remoteStartId, echoed in the TransactionEvent the start causes."""
-    return await _with_request_id(service, station, body, "remote_start_id")
+    return {**body, "remote_start_id": new_request_id()}
 
 
 async def _prepare_get_configuration(
     service: CommandService, station: Station, body: dict[str, Any]
 ) -> dict[str, Any]:
     """2.0.1 GetBaseReport needs a requestId, echoed in the NotifyReport messages."""
-    return await _with_request_id(service, station, body, "request_id")
+    return {**body, "request_id": new_request_id()}
 
 
 def default_hooks() -> CommandHooks:
