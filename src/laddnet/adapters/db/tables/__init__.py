@@ -1,4 +1,7 @@
-"""The schema, as SQLAlchemy Core tables. Alembic migrations mirror this file."""
+"""The schema, as SQLAlchemy Core tables. Alembic migrations mirror this package.
+
+The tables of the station core live here; each later area keeps its own module beside it
+(imported at the end of this file so `metadata` always holds every table)."""
 
 from __future__ import annotations
 
@@ -10,19 +13,15 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
+from laddnet.adapters.db.tables.base import BigId as BigId
+from laddnet.adapters.db.tables.base import metadata as metadata
 from laddnet.adapters.db.types import UtcDateTime, WattHours
-
-metadata = MetaData()
-
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a real BIGINT.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 stations = Table(
     "stations",
