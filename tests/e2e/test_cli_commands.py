@@ -111,6 +111,18 @@ def test_station_add_refuses_a_password_outside_16_to_40(laddnet: Laddnet, passw
     assert result.stdout == ""
 
 
+def test_station_add_and_set_password_refuse_a_password_without_variety(laddnet: Laddnet) -> None:
+    weak = "a" * 16
+    result = laddnet.run("station", "add", "CP-1", "--password", weak)
+    assert result.returncode == 1
+    assert "too little variety" in one_line_error(result.stderr)
+    laddnet.ok("station", "add", "CP-1", "--password", PASSWORD)
+    result = laddnet.run("station", "set-password", "CP-1", "--password", "abc" * 6)
+    assert result.returncode == 1
+    assert "too little variety" in one_line_error(result.stderr)
+    assert weak not in result.stderr
+
+
 def test_station_import_registers_every_row(laddnet: Laddnet, tmp_path: Path) -> None:
     csv_file = tmp_path / "stations.csv"
     csv_file.write_text(
@@ -140,10 +152,10 @@ def test_station_import_with_a_bad_line_3_imports_nothing(laddnet: Laddnet, tmp_
 def test_existing_station_is_refused_by_add_and_by_import_which_imports_nothing(
     laddnet: Laddnet, tmp_path: Path
 ) -> None:
-    assert laddnet.ok("station", "add", "OLD-1", "--password", "p" * 16).strip() == (
+    assert laddnet.ok("station", "add", "OLD-1", "--password", "pq7-old-station-1").strip() == (
         "station OLD-1 added"
     )
-    again = laddnet.run("station", "add", "OLD-1", "--password", "q" * 40)
+    again = laddnet.run("station", "add", "OLD-1", "--password", "q7-another-password-for-old-1")
     # The import's line 3 is well-formed; only the database knows it is bad. The file is
     # still all or nothing, and the error still says where.
     csv_file = tmp_path / "stations.csv"

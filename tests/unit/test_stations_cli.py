@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +27,11 @@ from laddnet.stations_cli import (
     read_station_csv,
 )
 
-GOOD = "p" * MIN_PASSWORD
+GOOD = string.ascii_letters[:MIN_PASSWORD]
+
+
+def varied(length: int) -> str:
+    return (string.ascii_letters * 2)[:length]
 
 
 def csv_file(tmp_path: Path, text: str, encoding: str = "utf-8") -> str:
@@ -40,13 +45,29 @@ def csv_file(tmp_path: Path, text: str, encoding: str = "utf-8") -> str:
 
 @pytest.mark.parametrize("length", [MIN_PASSWORD, 20, MAX_PASSWORD])
 def test_password_length_within_profile_1_is_accepted(length: int) -> None:
-    check_credentials("CS-1", "p" * length, None)
+    check_credentials("CS-1", varied(length), None)
 
 
 @pytest.mark.parametrize("length", [0, MIN_PASSWORD - 1, MAX_PASSWORD + 1])
 def test_password_length_outside_profile_1_is_refused(length: int) -> None:
     with pytest.raises(InvalidInput, match=f"{MIN_PASSWORD}-{MAX_PASSWORD} characters"):
-        check_credentials("CS-1", "p" * length, None)
+        check_credentials("CS-1", varied(length), None)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["aaaaaaaaaaaaaaaa", "abababababababababab", "abcdabcdabcdabcd", "1111111122222222"],
+)
+def test_long_passwords_without_variety_are_refused(password: str) -> None:
+    with pytest.raises(InvalidInput, match="too little variety"):
+        check_credentials("CS-1", password, None)
+
+
+@pytest.mark.parametrize(
+    "password", ["3f9a0c7e12b4d865", "e2e-station-password-01", "a-16-to-40-char-secret"]
+)
+def test_random_or_passphrase_like_passwords_are_accepted(password: str) -> None:
+    check_credentials("CS-1", password, None)
 
 
 @pytest.mark.parametrize(
@@ -72,11 +93,11 @@ def test_error_names_the_line() -> None:
 def test_reads_rows_with_extra_columns(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path,
-        f"id,password,site\nCS-1,{GOOD},Depot\n CS-2 , {'q' * MAX_PASSWORD} ,Depot\n",
+        f"id,password,site\nCS-1,{GOOD},Depot\n CS-2 , {varied(MAX_PASSWORD)} ,Depot\n",
     )
     assert read_station_csv(path) == [
         StationRow(StationId("CS-1"), GOOD, 2),
-        StationRow(StationId("CS-2"), "q" * MAX_PASSWORD, 3),
+        StationRow(StationId("CS-2"), varied(MAX_PASSWORD), 3),
     ]
 
 
@@ -86,7 +107,7 @@ def test_column_order_does_not_matter_and_a_bom_is_tolerated(tmp_path: Path) -> 
 
 
 def test_password_may_contain_commas_when_quoted(tmp_path: Path) -> None:
-    password = "a,b" + "c" * MIN_PASSWORD
+    password = "a,b" + varied(MIN_PASSWORD)
     path = csv_file(tmp_path, f'id,password\nCS-1,"{password}"\n')
     assert read_station_csv(path) == [StationRow(StationId("CS-1"), password, 2)]
 
@@ -124,7 +145,7 @@ def test_row_missing_the_password_is_reported(tmp_path: Path) -> None:
 
 
 def test_duplicate_station_id_is_reported_with_the_second_line(tmp_path: Path) -> None:
-    path = csv_file(tmp_path, f"id,password\nCS-1,{GOOD}\nCS-2,{GOOD}\nCS-1,{'r' * 20}\n")
+    path = csv_file(tmp_path, f"id,password\nCS-1,{GOOD}\nCS-2,{GOOD}\nCS-1,{varied(20)}\n")
     with pytest.raises(InvalidInput, match=r"^line 4: station CS-1 appears twice"):
         read_station_csv(path)
 

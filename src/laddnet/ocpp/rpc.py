@@ -6,6 +6,11 @@ flight, with a timeout) are matched at once by the reader. The handler task live
 there are CALLs to answer: an idle station holds no waiting worker, whose objects (a coroutine,
 a future and a callback per station, re-made by every CALL) would otherwise sit in the GC's
 young generation by the tens of thousands and lengthen every collection.
+
+Backpressure: a station sending CALLs faster than they are answered waits in the reader until
+the queue has room, so its socket stops being read and TCP slows it. A station that also stops
+reading our answers stops answering pings and is dropped by the keepalive. When the connection
+ends, the wait ends with it: queued CALLs are dropped at once and nothing outlives `run`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import orjson
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from laddnet.domain.errors import LaddnetError
+from laddnet.domain.errors import LaddnetError, UnknownStation
 from laddnet.ocpp import schemas
 from laddnet.ocpp.errors import ErrorKind, OcppError, code_for, kind_for_domain_error
 
@@ -62,6 +67,10 @@ class CallTimeout(Exception):
     """The station did not answer our CALL in time."""
 
 
+class _ConnectionEnded(Exception):
+    """The connection closed while the reader waited for room in the inbound queue."""
+
+
 class Connection:
     def __init__(
         self,
@@ -94,7 +103,7 @@ class Connection:
                 message = await self.ws.recv()
                 await self._on_frame(message)
                 del message  # an idle station must not keep its last frame alive
-        except ConnectionClosed:
+        except (ConnectionClosed, _ConnectionEnded):
             pass
         finally:
             await self._stop_handler()
@@ -125,7 +134,10 @@ class Connection:
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             self._pending = (message_id, action, future)
             try:
-                await self.ws.send(orjson.dumps([CALL, message_id, action, payload]).decode())
+                try:
+                    await self.ws.send(orjson.dumps([CALL, message_id, action, payload]).decode())
+                except ConnectionClosed:
+                    raise UnknownStation(f"{self.session.station_id} is not connected") from None
                 async with asyncio.timeout(timeout or self._call_timeout):
                     result: dict[str, Any] = await future
             except TimeoutError as exc:
@@ -173,11 +185,26 @@ class Connection:
             return
         # Backpressure: a station that floods CALLs waits here, and only it waits.
         while len(self._inbound) >= INBOUND_QUEUE:
-            self._room.clear()
-            await self._room.wait()
+            await self._wait_for_room()
         self._inbound.append((message_id, frame[2], frame[3]))
         if self._handler is None:
             self._handler = asyncio.create_task(self._answer_inbound())
+
+    async def _wait_for_room(self) -> None:
+        """Wait until the handler takes a CALL off the queue, or the connection is lost (then
+        raise `_ConnectionEnded`: the reader must not outlive its connection)."""
+        lost = self.ws.connection_lost_waiter
+        if not lost.done():
+            self._room.clear()
+            room = asyncio.ensure_future(self._room.wait())
+            waiters: list[asyncio.Future[Any]] = [room, lost]
+            try:
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                room.cancel()
+        if lost.done():
+            self._inbound.clear()
+            raise _ConnectionEnded
 
     def _on_result(self, message_id: str, payload: Any) -> None:
         pending = self._pending
@@ -213,9 +240,11 @@ class Connection:
                 try:
                     await self.ws.send(reply)
                 except ConnectionClosed:
-                    return  # the station will re-send what it did not see answered
+                    self._inbound.clear()  # the station re-sends what it did not see answered
+                    return
         finally:
             self._handler = None
+            self._room.set()  # a reader waiting for room must see that nobody will make it
 
     async def _handle(self, message_id: str, action: str, payload: dict[str, Any]) -> str:
         try:

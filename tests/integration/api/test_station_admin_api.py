@@ -83,6 +83,7 @@ async def test_post_a_taken_id_is_409(client: httpx.AsyncClient) -> None:
         ({"id": "CP-1", "password": PASSWORD, "site_id": "nowhere"}, "site_id"),
         ({"id": "CP-1", "password": "too-short-pw"}, "password"),
         ({"id": "CP-1", "password": "x" * 41}, "password"),
+        ({"id": "CP-1", "password": "ab" * 10}, "password has too little variety"),
         ({"id": "CP:1", "password": PASSWORD}, "station id"),
         ({"id": "", "password": PASSWORD}, "id"),
         ({"id": "CP-1", "password": PASSWORD, "vendor": "Acme"}, "vendor"),

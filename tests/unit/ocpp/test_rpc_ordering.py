@@ -1,5 +1,6 @@
 """CALLs from one station are answered one at a time and in order, a station that floods CALLs
-waits for room, and a closing connection finishes the CALL it is handling."""
+waits for room, a closing connection finishes the CALL it is handling, and a lost connection
+releases a reader that waits for room."""
 
 from __future__ import annotations
 
@@ -8,17 +9,29 @@ from typing import Any, cast
 
 import orjson
 from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosedError
 
 from laddnet.ocpp.errors import V16
-from laddnet.ocpp.rpc import INBOUND_QUEUE, Connection, Session
+from laddnet.ocpp.rpc import INBOUND_QUEUE, Connection, Session, _ConnectionEnded
 
 
 class _Socket:
+    """What Connection uses of a websockets connection: send, and the future set when the
+    TCP connection is lost."""
+
     def __init__(self) -> None:
         self.sent: list[Any] = []
+        self.connection_lost_waiter = asyncio.get_running_loop().create_future()
+        self.closed = False
 
     async def send(self, message: str) -> None:
+        if self.closed:
+            raise ConnectionClosedError(None, None)
         self.sent.append(orjson.loads(message))
+
+    def lose(self) -> None:
+        self.closed = True
+        self.connection_lost_waiter.set_result(None)
 
 
 def _connection(dispatch: Any) -> tuple[Connection, _Socket]:
@@ -104,3 +117,49 @@ async def test_closing_finishes_the_current_call_and_drops_the_queued_ones() -> 
     assert finished == ["Heartbeat"]  # the two queued ones were not started
     assert [frame[1] for frame in socket.sent] == ["m-0"]  # the station sees the answer
     assert connection._handler is None
+
+
+async def _flooded(dispatch: Any) -> tuple[Connection, _Socket, asyncio.Task[None]]:
+    """A connection whose reader waits for room behind a CALL that is being handled."""
+    connection, socket = _connection(dispatch)
+    await connection._on_frame(_heartbeat(0))
+    await asyncio.sleep(0)
+    for n in range(1, INBOUND_QUEUE + 1):
+        await connection._on_frame(_heartbeat(n))
+    blocked = asyncio.create_task(connection._on_frame(_heartbeat(INBOUND_QUEUE + 1)))
+    await asyncio.sleep(0.01)
+    assert not blocked.done()
+    return connection, socket, blocked
+
+
+async def test_a_lost_connection_releases_the_waiting_reader_at_once() -> None:
+    release = asyncio.Event()
+
+    async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        await release.wait()  # the CALL being handled does not finish
+        return {"currentTime": "2026-11-26T08:00:00Z"}
+
+    connection, socket, blocked = await _flooded(dispatch)
+    socket.lose()
+    async with asyncio.timeout(5):
+        with_error = await asyncio.gather(blocked, return_exceptions=True)
+    assert isinstance(with_error[0], _ConnectionEnded)  # the reader stops reading
+    assert not connection._inbound  # queued CALLs are dropped, their payloads freed
+    release.set()
+    await _until(lambda: connection._handler is None)
+
+
+async def test_an_answer_that_cannot_be_sent_drops_the_queue_and_frees_the_reader() -> None:
+    release = asyncio.Event()
+
+    async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        await release.wait()
+        return {"currentTime": "2026-11-26T08:00:00Z"}
+
+    connection, socket, blocked = await _flooded(dispatch)
+    socket.closed = True  # closed, but connection_lost not seen yet
+    release.set()
+    await asyncio.wait_for(blocked, 5)  # the reader is no longer stuck
+    await _until(lambda: connection._handler is None)
+    assert socket.sent == []
+    assert len(connection._inbound) <= 1  # at most the frame the reader queued after

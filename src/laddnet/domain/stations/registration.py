@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 from laddnet.domain.errors import InvalidInput
 
 # OCPP security profile 1: the basic-auth password is 16 to 40 characters.
 MIN_PASSWORD, MAX_PASSWORD = 16, 40
+# ADR 4 hashes station passwords cheaply because they are long and random; this refuses the
+# ones that are long but not random ("aaaaaaaaaaaaaaaa", "abababababababab").
+MIN_PASSWORD_BITS = 34
 MAX_STATION_ID = 48
 MAX_DISPLAY_NAME = 100
 
@@ -22,3 +28,16 @@ def check_password(password: str, where: str = "") -> None:
         raise InvalidInput(
             f"{where}password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters (OCPP profile 1)"
         )
+    if variety_bits(password) < MIN_PASSWORD_BITS:
+        raise InvalidInput(
+            f"{where}password has too little variety: use a random one, e.g. "
+            "`openssl rand -hex 12` (letters and digits mixed, few repeats)"
+        )
+
+
+def variety_bits(password: str) -> float:
+    """The password's length times the Shannon entropy of its own characters: 0 for one
+    repeated character, 16 for two alternating ones, about 50-60 for 16 random hex digits."""
+    counts = Counter(password)
+    n = len(password)
+    return -sum(c * math.log2(c / n) for c in counts.values())
