@@ -39,25 +39,41 @@ class SqlOutboxClaims:
         if not self._own_transaction:
             yield await self._db.write(lambda uow: claim_events(uow.connection, limit, now))
             return
-        conn = await asyncio.to_thread(self._begin)
+        # The claim runs in a thread that a cancelled relay cannot stop: when the relay is
+        # cancelled meanwhile, the thread's transaction is rolled back and its connection
+        # closed when it ends, never used by two threads at once nor left open.
+        claiming = asyncio.ensure_future(asyncio.to_thread(self._claim, limit, now))
         try:
-            events = await asyncio.to_thread(claim_events, conn, limit, now)
+            conn, events = await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            claiming.add_done_callback(_roll_back_claim)
+            raise
+        try:
             yield events
         except BaseException:
             await asyncio.shield(asyncio.to_thread(_end, conn, commit=False))
             raise
         await asyncio.shield(asyncio.to_thread(_end, conn, commit=True))
 
-    def _begin(self) -> Connection:
+    def _claim(self, limit: int, now: datetime) -> tuple[Connection, list[Event]]:
         try:
             conn = self._db.engine.connect()
-            conn.begin()
         except _DB_ERRORS as exc:
             raise StorageUnavailable("database unavailable") from exc
-        return conn
+        try:
+            conn.begin()
+            return conn, claim_events(conn, limit, now)
+        except BaseException:
+            _end(conn, commit=False)
+            raise
 
     async def prune(self, published_before: datetime, limit: int) -> int:
         return await self._db.write(lambda uow: prune(uow.connection, published_before, limit))
+
+
+def _roll_back_claim(claiming: asyncio.Future[tuple[Connection, list[Event]]]) -> None:
+    if not claiming.cancelled() and claiming.exception() is None:
+        _end(claiming.result()[0], commit=False)
 
 
 def _end(conn: Connection, *, commit: bool) -> None:
