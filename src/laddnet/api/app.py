@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from laddnet.api.input_guard import guard_input
 from laddnet.api.routers import (
     commands,
     events,
@@ -32,6 +33,7 @@ def create_app(container: ApiContainer) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(guard_input)],  # values storage cannot hold: 422, never a 5xx
     )
     app.state.container = container
     install_error_handlers(app)
