@@ -13,6 +13,7 @@ from laddnet.api.routers import (
     events,
     log_uploads,
     operations,
+    security,
     sessions,
     sites,
     station_admin,
@@ -50,6 +51,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(security.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

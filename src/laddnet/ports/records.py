@@ -89,6 +89,9 @@ class EventLog(Protocol):
         self, station_id: str, kind: str, payload: dict[str, Any], now: datetime
     ) -> None: ...
     def security_events(self, limit: int = 100) -> list[dict[str, Any]]: ...
+    def security_event_page(
+        self, *, station_id: str | None, kind: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]: ...
 
 
 class AuditLog(Protocol):
