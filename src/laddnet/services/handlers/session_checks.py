@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions import plausibility as rules
+from laddnet.domain.sessions.commands import RecordTransactionEvent
 from laddnet.domain.sessions.model import Anomaly, ChargingSession, SessionStatus
 from laddnet.ports import UnitOfWork
 from laddnet.services.handlers import session_events as events
@@ -143,3 +144,22 @@ def time_out_gaps(uow: UnitOfWork, now: datetime, timeout: timedelta) -> list[in
             flag(uow, session.id, [Anomaly.MISSING_EVENTS])
             done.append(session.id)
     return done
+
+
+def transaction_event(
+    uow: UnitOfWork,
+    cmd: RecordTransactionEvent,
+    session: ChargingSession,
+    created: bool,
+    evse_assigned: bool,
+    now: datetime,
+    max_skew: timedelta,
+) -> None:
+    """The checks of a fresh 2.0.1 event, after it is stored (`created`: its session is new;
+    `evse_assigned`: the event named the session's EVSE for the first time)."""
+    check_times(uow, cmd.station_id, session.id, [cmd.occurred_at], now, max_skew)
+    if created:
+        check_collision(uow, cmd.station_id, session.id, cmd.transaction_ref, now)
+    if created or evse_assigned:
+        supersede(uow, session.id, now)
+    track_sequence(uow, session, now)

@@ -238,26 +238,8 @@ def transaction_event(
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
-        _check_event(uow, cmd, session, created, "evse_id" in changes, now, max_skew)
+        checks.transaction_event(uow, cmd, session, created, "evse_id" in changes, now, max_skew)
     return decision
-
-
-def _check_event(
-    uow: UnitOfWork,
-    cmd: RecordTransactionEvent,
-    session: ChargingSession,
-    created: bool,
-    evse_assigned: bool,
-    now: datetime,
-    max_skew: timedelta,
-) -> None:
-    """The checks of a fresh 2.0.1 event (session_checks.py), after it is stored."""
-    checks.check_times(uow, cmd.station_id, session.id, [cmd.occurred_at], now, max_skew)
-    if created:
-        checks.check_collision(uow, cmd.station_id, session.id, cmd.transaction_ref, now)
-    if created or evse_assigned:
-        checks.supersede(uow, session.id, now)
-    checks.track_sequence(uow, session, now)
 
 
 def _record_charging_state(
