@@ -172,6 +172,21 @@ async def test_implausible_start_time_is_kept_flagged_and_a_security_event(
     assert anomaly in events[0]["detail"]
 
 
+async def test_a_reading_dated_far_ahead_flags_the_session_for_review(live: Live) -> None:
+    station = await live.station("CP-1", "1.6")
+    start = _now() - timedelta(hours=1)
+    tx = await _start_16(station, 1, 0, start)
+    # 10 MWh is a plausible jump over 70 years: only the time gives it away.
+    await _meter_16(station, tx, 10_000_000, datetime(2099, 1, 1, tzinfo=UTC))
+    await _stop_16(station, tx, 1000, _now())
+    await station.close()
+
+    session = await live.session(tx)
+    assert session["review_required"] is True
+    assert "time_ahead_of_clock" in session["anomalies"]
+    assert len(await live.security("implausible_time")) == 1
+
+
 async def test_plausible_late_times_are_not_flagged(live: Live) -> None:
     station = await live.station("CP-1", "1.6")
     start = _now() - timedelta(days=3)  # an offline queue, days late, after registration

@@ -7,14 +7,14 @@ incomplete_since); what a station must not be able to do unseen is also a securi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.sessions import plausibility as rules
 from laddnet.domain.sessions.commands import RecordTransactionEvent
-from laddnet.domain.sessions.model import Anomaly, ChargingSession, SessionStatus
+from laddnet.domain.sessions.model import Anomaly, ChargingSession, MeterSample, SessionStatus
 from laddnet.ports import UnitOfWork
 from laddnet.services.handlers import session_events as events
 
@@ -60,6 +60,20 @@ def check_times(
     for added in sorted(flag(uow, session_id, found) & _TIME_ANOMALIES):
         detail = f"session {session_id}: a station time is {added.value} (received {now:%FT%TZ})"
         uow.events.security(SecurityEventKind.IMPLAUSIBLE_TIME, station_id, detail, None, now)
+
+
+def sample_times(samples: Sequence[MeterSample]) -> list[datetime]:
+    """The earliest and latest station time of some samples: what `check_times` needs."""
+    if not samples:
+        return []
+    first = last = samples[0].sampled_at
+    for sample in samples:
+        at = sample.sampled_at
+        if at < first:
+            first = at
+        elif at > last:
+            last = at
+    return [first, last]
 
 
 def supersede(uow: UnitOfWork, session_id: int, now: datetime) -> None:
@@ -157,7 +171,8 @@ def transaction_event(
 ) -> None:
     """The checks of a fresh 2.0.1 event, after it is stored (`created`: its session is new;
     `evse_assigned`: the event named the session's EVSE for the first time)."""
-    check_times(uow, cmd.station_id, session.id, [cmd.occurred_at], now, max_skew)
+    times = [cmd.occurred_at, *sample_times(cmd.samples)]
+    check_times(uow, cmd.station_id, session.id, times, now, max_skew)
     if created:
         check_collision(uow, cmd.station_id, session.id, cmd.transaction_ref, now)
     if created or evse_assigned:

@@ -139,7 +139,8 @@ def stop(
             energy_wh=energy,
             now=now,
         )
-    checks.check_times(uow, cmd.station_id, session.id, [cmd.stopped_at], now, max_skew)
+    times = [cmd.stopped_at, *checks.sample_times(cmd.samples)]
+    checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
     return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
 
 
@@ -162,7 +163,13 @@ def _orphan_stop(uow: UnitOfWork, cmd: StopSession, now: datetime) -> ChargingSe
     return session
 
 
-def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_power_w: int) -> None:
+def meter_values(
+    uow: UnitOfWork,
+    cmd: RecordMeterValues,
+    now: datetime,
+    max_power_w: int,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
+) -> None:
     session: ChargingSession | None = None
     if cmd.session_id is not None:
         session = uow.sessions.get(cmd.session_id)
@@ -186,6 +193,9 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
             now=now,
             previous_at=previous.at if previous is not None else None,
         )
+        # A reading dated far ahead would make any jump up to it look plausible.
+        times = checks.sample_times(cmd.samples)
+        checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
 
 
 def transaction_event(

@@ -61,7 +61,9 @@ class SessionService:
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
-        await self._db.write(lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w))
+        await self._db.write(
+            lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w, self._skew)
+        )
 
     async def record_transaction_event(
         self, cmd: RecordTransactionEvent
