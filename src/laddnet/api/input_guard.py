@@ -81,6 +81,12 @@ async def guard_input(request: Request) -> None:
         return  # no body, or one the endpoint streams itself (log uploads): left unread
     if "json" not in request.headers.get("content-type", ""):
         return
-    loc, problem = _walk(await request.json(), ("body",))  # FastAPI has read and parsed it
+    if not await request.body():  # read by FastAPI already: this is its cached copy
+        return  # an empty body: FastAPI's own validation answers
+    try:
+        body = await request.json()
+    except ValueError:
+        return  # not JSON: FastAPI's own validation answers
+    loc, problem = _walk(body, ("body",))
     if problem:
         raise _refuse(loc, problem, "")

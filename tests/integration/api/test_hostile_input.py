@@ -45,6 +45,9 @@ HOSTILE_DATES = st.sampled_from(
         "not-a-date",
     ]
 )
+RAW_BODIES = st.sampled_from(
+    [b"", b"null", b"[]", b"1", b"{", b"\xff", b"1e999999", b"[" * 200 + b"]" * 200]
+)
 HOSTILE_STRINGS = st.sampled_from(
     ["", "\x00", "a\x00b", "x" * 5000, "%", "../..", "é" * 200, "\ud7ff", " ", "null"]
 ) | st.text(max_size=60)
@@ -117,7 +120,11 @@ def _request(doc: dict[str, Any], op: Operation) -> st.SearchStrategy[dict[str, 
         for name, prop in op.body.get("properties", {}).items():
             fields[name] = _value_for(doc, prop)
     return st.fixed_dictionaries(
-        {"params": st.fixed_dictionaries(params), "body": st.fixed_dictionaries(fields)}
+        {
+            "params": st.fixed_dictionaries(params),
+            "body": st.fixed_dictionaries(fields),
+            "raw": st.none() | RAW_BODIES,  # instead of the body, sometimes
+        }
     )
 
 
@@ -161,7 +168,13 @@ async def test_no_operation_answers_hostile_input_with_a_5xx(
     op, drawn = case
     path, query = _url(op, drawn["params"])
     body = drawn["body"] if op.body is not None else None
-    response = await api.request(op.method.upper(), path, params=query, json=body)
+    if op.body is not None and drawn["raw"] is not None:
+        headers = {"Content-Type": "application/json"}
+        response = await api.request(
+            op.method.upper(), path, params=query, content=drawn["raw"], headers=headers
+        )
+    else:
+        response = await api.request(op.method.upper(), path, params=query, json=body)
     assert response.status_code < 500, (op.method, path, query, body, response.text)
     if response.status_code == 422:
         message = response.json()["error"]["message"]
@@ -227,3 +240,13 @@ async def test_last_event_id_header_beyond_64_bits_gets_422(api: httpx.AsyncClie
     response = await api.get("/api/v1/events", headers={"Last-Event-ID": str(2**64)})
     assert response.status_code == 422
     assert "Last-Event-ID" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe"])
+async def test_an_empty_or_broken_json_body_gets_422(
+    api: httpx.AsyncClient, content: bytes
+) -> None:
+    response = await api.post(
+        "/api/v1/sites", content=content, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
