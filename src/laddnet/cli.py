@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_station_list)
     sites_cli.add_station_history_command(station)
     sites_cli.add_site_commands(sub)
+    from laddnet.security_cli import add_security_commands
+
+    add_security_commands(sub)  # laddnet security events
     from laddnet.commands_cli import register
 
     register(station)  # reset, remote-start, ... and the command log, via the running server

@@ -137,6 +137,22 @@ class Settings(BaseSettings):
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
     )
 
+    station_clock_skew: float = Field(
+        900.0,
+        gt=0,
+        description="Seconds a station's clock may run ahead of ours (or a time precede the"
+        " station's registration) before its sessions are flagged implausible_time for review.",
+    )
+    sequence_gap_timeout: float = Field(
+        21_600.0,
+        gt=0,
+        description="Seconds a 2.0.1 session with missing seqNos stays incomplete, waiting for"
+        " the missing TransactionEvents; then it is flagged missing_events for review.",
+    )
+    sequence_gap_interval: float = Field(
+        60.0, gt=0, description="Seconds between checks for sessions whose wait timed out."
+    )
+
     @property
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.http_port}").rstrip("/")

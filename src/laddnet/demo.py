@@ -77,6 +77,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Sites:      curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sites\n"
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
+            f"  Security:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/security-events"
+            f"  (or: laddnet security events)\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"

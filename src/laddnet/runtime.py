@@ -155,6 +155,7 @@ async def serve(
                     settings.http_port,
                 )
             extras: list[asyncio.Task[None]] = []
+            extras.append(group.create_task(container.sessions.run_gap_timeouts()))
             if on_ready is not None and gateway is not None:
                 extras.append(group.create_task(on_ready(container, gateway)))
             watched: list[asyncio.Task[Any]] = [group.create_task(stop.wait())]

@@ -55,6 +55,8 @@ COMMANDS = [
     ["apikey"],
     ["apikey", "create"],
     ["simulate"],
+    ["security"],
+    ["security", "events"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

@@ -21,6 +21,7 @@ from laddnet.bootstrap import build
 from laddnet.config import Settings
 from laddnet.domain.ids import StationId
 from tests.e2e.conftest import PASSWORD, Laddnet, LossyLink, Servers, Stations
+from tests.integration.ocpp.conftest import registered_long_ago
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 TAG = "E2E-TAG-1"
@@ -44,6 +45,7 @@ async def _seed(database_url: str) -> str:
     try:
         for station_id in VERSIONS:
             await container.stations.add_station(StationId(station_id), PASSWORD)
+        registered_long_ago(container, *VERSIONS)  # they send 2026-03 station times
         await container.authorization.add_token(TAG)
         return await container.api_keys.create("admin")
     finally:

@@ -7,11 +7,13 @@ from fastapi import APIRouter, Depends, FastAPI
 from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from laddnet.api.input_guard import guard_input
 from laddnet.api.routers import (
     commands,
     events,
     log_uploads,
     operations,
+    security,
     sessions,
     sites,
     station_admin,
@@ -32,6 +34,7 @@ def create_app(container: ApiContainer) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(guard_input)],  # values storage cannot hold: 422, never a 5xx
     )
     app.state.container = container
     install_error_handlers(app)
@@ -48,6 +51,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(security.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

@@ -52,6 +52,8 @@ class Session:
 
 
 Dispatch = Callable[[Session, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+# Told of a CALLRESULT or CALLERROR that answers no CALL of ours: (session, frame kind, id).
+StrayAnswer = Callable[[Session, str, str], None]
 
 
 class CallRejected(Exception):
@@ -72,6 +74,9 @@ class _ConnectionEnded(Exception):
 
 
 class Connection:
+    # Set by the gateway: a stray answer is dropped, and reported through this.
+    on_stray: StrayAnswer | None = None
+
     def __init__(
         self,
         ws: ServerConnection,
@@ -210,6 +215,7 @@ class Connection:
         pending = self._pending
         if pending is None or pending[0] != message_id or pending[2].done():
             log.info("unexpected CALLRESULT from %s", self.session.station_id)
+            self._stray("CALLRESULT", message_id)
             return
         _, action, future = pending
         try:
@@ -224,10 +230,16 @@ class Connection:
     def _on_error(self, message_id: str, frame: list[Any]) -> None:
         pending = self._pending
         if pending is None or pending[0] != message_id or pending[2].done():
+            self._stray("CALLERROR", message_id)
             return
         code = str(frame[2]) if len(frame) > 2 else "GenericError"
         description = str(frame[3]) if len(frame) > 3 else ""
         pending[2].set_exception(CallRejected(code, description))
+
+    def _stray(self, kind: str, message_id: str) -> None:
+        """An answer to no CALL in flight (never sent, or answered after its timeout)."""
+        if self.on_stray is not None:
+            self.on_stray(self.session, kind, message_id)
 
     async def _answer_inbound(self) -> None:
         """Answer the queued CALLs in order; end when none is left, holding no payload."""

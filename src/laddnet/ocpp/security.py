@@ -33,6 +33,18 @@ def station_id_from_path(path: str) -> str | None:
     return station_id
 
 
+def authorization_header(values: list[str]) -> str | None:
+    """The one `Authorization` header of a request; raises `MalformedHeader` for several
+    (one valid and one garbage must not leave us guessing which one counts)."""
+    if len(values) > 1:
+        raise MalformedHeader(f"{len(values)} Authorization headers; send exactly one")
+    return values[0] if values else None
+
+
+class MalformedHeader(ValueError):
+    """A request header we cannot interpret unambiguously: a 400, never a 500."""
+
+
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
     """Decode `Authorization: Basic ...`; None if absent or malformed."""
     if not header:

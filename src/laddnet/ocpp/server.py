@@ -29,7 +29,9 @@ from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
+    MalformedHeader,
     Refusal,
+    authorization_header,
     basic_credentials,
     choose_subprotocol,
     offered_subprotocols,
@@ -125,7 +127,8 @@ class Gateway:
         if connection is None:
             return
         kind = SecurityEventKind.CONNECTION_REPLACED
-        self._record_security(kind, station_id, reason, connection.ws)
+        detail = f"{reason}; closed the connection here from {_remote(connection.ws) or 'unknown'}"
+        self._record_security(kind, station_id, detail, connection.ws)
         closing = connection.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
         self._in_background(closing)
 
@@ -161,7 +164,13 @@ class Gateway:
                 "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)",
                 SecurityEventKind.UNSUPPORTED_SUBPROTOCOL,
             )
-        credentials = basic_credentials(request.headers.get("Authorization"))
+        try:
+            header = authorization_header(request.headers.get_all("Authorization"))
+        except MalformedHeader as exc:
+            return Refusal(
+                HTTPStatus.BAD_REQUEST, str(exc), SecurityEventKind.MALFORMED_CREDENTIALS
+            )
+        credentials = basic_credentials(header)
         if credentials is None:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED,
@@ -197,14 +206,17 @@ class Gateway:
         connection = Connection(
             ws, session, self._dispatch, call_timeout=self._settings.call_timeout
         )
+        connection.on_stray = self._on_stray_answer
         # Registered before any await: an older connection closing meanwhile then sees it has
         # been replaced and does not mark the station offline. Presence writes go through the
         # single writer in submission order, so "online" is never overwritten by a stale "offline".
         previous = self.registry.add(connection)
         if previous is not None:
-            self._record_security(
-                SecurityEventKind.CONNECTION_REPLACED, station_id, "newer connection took over", ws
+            detail = (
+                f"newer connection from {_remote(ws) or 'unknown'} took over from"
+                f" {_remote(previous.ws) or 'unknown'}"
             )
+            self._record_security(SecurityEventKind.CONNECTION_REPLACED, station_id, detail, ws)
             self._in_background(
                 previous.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
             )
@@ -249,12 +261,31 @@ class Gateway:
         except StorageUnavailable:
             log.warning("could not record %s as offline", station_id)
 
+    def _on_stray_answer(self, session: Session, kind: str, message_id: str) -> None:
+        """A CALLRESULT/CALLERROR for a message id with no CALL of ours in flight: dropped, and
+        recorded at most `burst` times a minute per connection (keyed by address and port, not
+        by host, so one noisy station does not silence its neighbours behind the same NAT)."""
+        detail = f"{kind} for message id {message_id!r}, which answers no CALL in flight"
+        remote = session.remote_address
+        kind_ = SecurityEventKind.STRAY_RESPONSE
+        self._record(kind_, session.station_id, detail, remote, remote)
+
     def _record_security(
         self, kind: SecurityEventKind, station_id: str | None, detail: str, conn: ServerConnection
     ) -> None:
         remote = _remote(conn)
-        host = remote.rsplit(":", 1)[0] if remote else None
-        suppressed = self._event_limiter.admit(kind.value, host)
+        self._record(kind, station_id, detail, remote, remote.rsplit(":", 1)[0] if remote else None)
+
+    def _record(
+        self,
+        kind: SecurityEventKind,
+        station_id: str | None,
+        detail: str,
+        remote: str | None,
+        source: str | None,
+    ) -> None:
+        """Store a security event in the background, unless `source` has had its share."""
+        suppressed = self._event_limiter.admit(kind.value, source)
         if suppressed is None:
             return  # this source has had its share of stored events for now
         if suppressed:

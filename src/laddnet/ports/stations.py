@@ -68,6 +68,7 @@ class StationRepository(Protocol):
     def list(
         self, *, limit: int, offset: int, include_decommissioned: bool = False
     ) -> tuple[list[Station], int]: ...
+    def registered_at(self, station_id: StationId) -> datetime | None: ...
 
 
 class SiteRepository(Protocol):

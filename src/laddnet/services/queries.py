@@ -75,3 +75,17 @@ class Queries:
 
     async def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
         return await self._db.read(lambda uow: uow.events.security_events(limit))
+
+    async def security_event_page(
+        self,
+        *,
+        station_id: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        return await self._db.read(
+            lambda uow: uow.events.security_event_page(
+                station_id=station_id, kind=kind, limit=limit, offset=offset
+            )
+        )

@@ -18,6 +18,7 @@ from laddnet.domain.sessions.commands import (
     StopSession,
 )
 from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from tests.integration.ocpp.conftest import registered_long_ago
 
 DAY1 = datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
@@ -31,8 +32,9 @@ async def start(
     at: datetime,
     meter_wh: str = "0",
     id_token: str = "TAG",
+    evse: int = 1,
 ) -> int:
-    cmd = StartSession(station, 1, 1, id_token, Decimal(meter_wh), at, "1.6")
+    cmd = StartSession(station, evse, 1, id_token, Decimal(meter_wh), at, "1.6")
     return (await container.sessions.start_session(cmd)).session_id
 
 
@@ -40,6 +42,7 @@ async def start(
 async def sessions(container: Container) -> dict[str, int]:
     """A completed session on day 1, open ones on days 2 and 3 at A, and one on day 2 at B."""
     await container.stations.add_stations([(A, "pw-a-0123456789"), (B, "pw-b-0123456789")])
+    registered_long_ago(container, A, B)
     done = await start(container, A, DAY1, "1000", id_token="TAG-1")
     halfway = MeterSample(
         DAY1 + timedelta(minutes=30), ENERGY_REGISTER, Decimal("6000.5"), "Wh", context="Periodic"
@@ -51,7 +54,8 @@ async def sessions(container: Container) -> dict[str, int]:
     return {
         "a1": done,
         "a2": await start(container, A, DAY2),
-        "a3": await start(container, A, DAY3),
+        # on another EVSE (1.6 connector): a new start on a busy one would close (supersede) a2
+        "a3": await start(container, A, DAY3, evse=2),
         "b2": await start(container, B, DAY2 + timedelta(hours=2)),
     }
 
@@ -151,6 +155,8 @@ async def test_completed_session_fields_and_exact_energy(
         "energy_wh": Decimal("12345.678"),
         "review_required": False,
         "anomalies": [],
+        "incomplete": False,
+        "incomplete_since": None,
     }
     listed = json.loads((await client.get("/api/v1/sessions")).text, parse_float=Decimal)
     assert body in listed["items"]

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
+from laddnet.adapters.db.tables import stations
 from laddnet.bootstrap import Container
 from laddnet.domain.ids import StationId
 from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
 
 PASSWORD = "station-password-0001"
+# Stations in these tests send fixed station times (2025, 2026): they were registered before, or
+# their sessions would be flagged time_before_registration (domain/sessions/plausibility.py).
+REGISTERED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def registered_long_ago(container: Container, *station_ids: str) -> None:
+    """Backdate the stations' registration to REGISTERED (test data, written directly)."""
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(stations).where(stations.c.id.in_(station_ids)).values(created_at=REGISTERED)
+        )
 
 
 @dataclass
@@ -27,6 +41,7 @@ class Running:
     async def add(self, *station_ids: str) -> None:
         for station_id in station_ids:
             await self.container.stations.add_station(StationId(station_id), PASSWORD)
+        registered_long_ago(self.container, *station_ids)
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.schemas import validate
 from laddnet.ocpp.security import (
     MAX_STATION_ID,
+    MalformedHeader,
+    authorization_header,
     basic_credentials,
     choose_subprotocol,
     offered_subprotocols,
@@ -375,3 +377,16 @@ def test_validate_either_passes_or_raises_ocpp_error(
     if error is not None:
         assert error.kind in KNOWN_SCHEMA_KINDS
         assert len(error.description) <= 250
+
+
+# --- authorization_header ----------------------------------------------------------------------
+
+
+def test_authorization_header_one_or_none() -> None:
+    assert authorization_header([]) is None
+    assert authorization_header(["Basic abc"]) == "Basic abc"
+
+
+def test_authorization_header_several_are_malformed() -> None:
+    with pytest.raises(MalformedHeader, match="2 Authorization headers"):
+        authorization_header(["Basic abc", "Basic def"])

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from laddnet.api.deps import ContainerDep
+from laddnet.api.params import INT64_MAX
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.events import ALL_EVENTS, Event
 from laddnet.services.events.stream import REPLAY_LIMIT
@@ -41,9 +42,12 @@ def _parse_types(types: str | None) -> list[str] | None:
 def _parse_last_id(header: str | None, query: int | None) -> int | None:
     if header is not None and header.strip():
         try:
-            return int(header.strip())
+            value = int(header.strip())
         except ValueError:
-            raise InvalidInput("Last-Event-ID must be an event id (an integer)") from None
+            value = -1
+        if not 0 <= value <= INT64_MAX:
+            raise InvalidInput("header 'Last-Event-ID' must be an event id (0 to 2^63-1)")
+        return value
     return query
 
 
@@ -61,7 +65,8 @@ async def stream_events(
     ] = None,
     station_id: Annotated[str | None, Query(description="Only this station's events.")] = None,
     last_event_id: Annotated[
-        int | None, Query(ge=0, description="Resume after this event id (or the header).")
+        int | None,
+        Query(ge=0, le=INT64_MAX, description="Resume after this event id (or the header)."),
     ] = None,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from laddnet.api.deps import ContainerDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.params import RowId
 from laddnet.api.schemas.operations import (
     ConfigurationItemOut,
     ConfigurationOut,
@@ -67,7 +68,7 @@ async def logs(station_id: str, container: ContainerDep) -> LogUploadsOut:
     responses={**NOT_FOUND_RESPONSE, 200: {"content": {"application/octet-stream": {}}}},
     response_class=Response,
 )
-async def log_file(station_id: str, log_id: int, container: ContainerDep) -> Response:
+async def log_file(station_id: str, log_id: RowId, container: ContainerDep) -> Response:
     filename, content = await container.operations.logs.file(StationId(station_id), log_id)
     name = (filename or f"{station_id}-log-{log_id}.bin").replace('"', "")
     return Response(

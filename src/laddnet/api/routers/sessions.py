@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from laddnet.api.deps import ContainerDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.params import Instant, RowId
 from laddnet.api.schemas.sessions import MeterSampleOut, SessionOut, SessionPage
 from laddnet.domain.errors import InvalidInput, UnknownSession
 
@@ -21,11 +21,11 @@ async def list_sessions(
     page: PageDep,
     station_id: Annotated[str | None, Query(description="Only this station's sessions.")] = None,
     since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Sessions started at or after this time (ISO-8601 with timezone)."),
     ] = None,
     until: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Sessions started before this time (ISO-8601 with timezone)."),
     ] = None,
 ) -> SessionPage:
@@ -43,7 +43,7 @@ async def list_sessions(
 
 
 @router.get("/{session_id}", summary="One session", responses=NOT_FOUND_RESPONSE)
-async def get_session(session_id: int, container: ContainerDep) -> SessionOut:
+async def get_session(session_id: RowId, container: ContainerDep) -> SessionOut:
     session = await container.queries.session(session_id)
     if session is None:
         raise UnknownSession(f"session {session_id} not found")
@@ -55,7 +55,7 @@ async def get_session(session_id: int, container: ContainerDep) -> SessionOut:
     summary="A session's meter samples, in station time order",
     responses=NOT_FOUND_RESPONSE,
 )
-async def get_meter_values(session_id: int, container: ContainerDep) -> list[MeterSampleOut]:
+async def get_meter_values(session_id: RowId, container: ContainerDep) -> list[MeterSampleOut]:
     if await container.queries.session(session_id) is None:
         raise UnknownSession(f"session {session_id} not found")
     samples = await container.queries.session_samples(session_id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES, ErrorBody
+from laddnet.api.params import INT32_MAX, Instant
 from laddnet.api.schemas.station_admin import (
     StationCreate,
     StationUpdate,
@@ -90,15 +90,16 @@ async def status_history(
     container: ContainerDep,
     page: PageDep,
     since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Changes at or after this station time (ISO-8601 with timezone)."),
     ] = None,
     until: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Changes before this station time (ISO-8601 with timezone)."),
     ] = None,
     evse_id: Annotated[
-        int | None, Query(ge=0, description="Only this EVSE's (0: the whole station's).")
+        int | None,
+        Query(ge=0, le=INT32_MAX, description="Only this EVSE's (0: the whole station's)."),
     ] = None,
 ) -> StatusHistoryPage:
     if since is not None and until is not None and until < since:

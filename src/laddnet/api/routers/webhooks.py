@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.params import RowId
 from laddnet.api.schemas.webhooks import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -28,7 +29,7 @@ async def list_webhooks(container: ContainerDep) -> list[WebhookOut]:
 
 
 @router.get("/{webhook_id}", summary="One webhook subscription", responses=NOT_FOUND_RESPONSE)
-async def get_webhook(webhook_id: int, container: ContainerDep) -> WebhookOut:
+async def get_webhook(webhook_id: RowId, container: ContainerDep) -> WebhookOut:
     return WebhookOut.from_domain(await container.events.webhooks.get(webhook_id))
 
 
@@ -39,7 +40,7 @@ async def get_webhook(webhook_id: int, container: ContainerDep) -> WebhookOut:
     responses=NOT_FOUND_RESPONSE,
 )
 async def delete_webhook(
-    webhook_id: int, container: ContainerDep, principal: WriterDep
+    webhook_id: RowId, container: ContainerDep, principal: WriterDep
 ) -> Response:
     await container.events.webhooks.delete(webhook_id, principal.actor)
     return Response(status_code=204)
@@ -51,7 +52,7 @@ async def delete_webhook(
     responses=NOT_FOUND_RESPONSE,
 )
 async def list_deliveries(
-    webhook_id: int, container: ContainerDep, page: PageDep
+    webhook_id: RowId, container: ContainerDep, page: PageDep
 ) -> list[DeliveryOut]:
     deliveries = await container.events.webhooks.deliveries(
         webhook_id, limit=page.limit, offset=page.offset

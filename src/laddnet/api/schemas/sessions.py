@@ -26,8 +26,20 @@ class SessionOut(BaseModel):
     meter_start_wh: ExactNumber | None
     meter_stop_wh: ExactNumber | None
     energy_wh: ExactNumber = Field(description="Billable energy in Wh, exact.")
-    review_required: bool = Field(description="Some readings were not billed; see anomalies.")
-    anomalies: list[str]
+    review_required: bool = Field(
+        description="A person must review it before it is billed; see anomalies."
+    )
+    anomalies: list[str] = Field(
+        description="Why: a reading not billed (negative_value, register_decreased, ...) or a"
+        " flag on the session (time_ahead_of_clock, time_before_registration, superseded,"
+        " transaction_id_collision, missing_events); see docs/security.md."
+    )
+    incomplete: bool = Field(
+        False,
+        description="2.0.1: some TransactionEvents (seqNos) are missing; waiting for them until"
+        " LADDNET_SEQUENCE_GAP_TIMEOUT, then flagged missing_events.",
+    )
+    incomplete_since: UtcDateTime | None = Field(None, description="Receive time of the gap.")
 
     @classmethod
     def from_domain(cls, session: ChargingSession) -> SessionOut:
@@ -50,6 +62,8 @@ class SessionOut(BaseModel):
             energy_wh=session.energy_wh,
             review_required=session.review_required,
             anomalies=list(session.anomalies),
+            incomplete=session.incomplete,
+            incomplete_since=session.incomplete_since,
         )
 
 

@@ -13,3 +13,7 @@ class SecurityEventKind(StrEnum):
     STATION_REPORTED = "station_reported"
     FRAME_TOO_LARGE = "frame_too_large"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
+    MALFORMED_CREDENTIALS = "malformed_credentials"
+    STRAY_RESPONSE = "stray_response"
+    IMPLAUSIBLE_TIME = "implausible_time"
+    TRANSACTION_ID_COLLISION = "transaction_id_collision"

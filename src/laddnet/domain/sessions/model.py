@@ -22,6 +22,12 @@ class Anomaly(StrEnum):
     NEGATIVE_VALUE = "negative_value"
     STOP_BEFORE_START = "stop_before_start"
     UNKNOWN_START = "unknown_start"
+    # Flags on the session as a whole (domain/sessions/plausibility.py), not on one reading:
+    TIME_AHEAD_OF_CLOCK = "time_ahead_of_clock"  # station time beyond our receive time + skew
+    TIME_BEFORE_REGISTRATION = "time_before_registration"  # before the station existed here
+    SUPERSEDED = "superseded"  # closed by a newer session on the same connector/EVSE
+    TRANSACTION_ID_COLLISION = "transaction_id_collision"  # another station's open session's id
+    MISSING_EVENTS = "missing_events"  # 2.0.1 seqNos still missing when the wait timed out
 
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
@@ -70,6 +76,13 @@ class ChargingSession:
     review_required: bool
     anomalies: tuple[str, ...]
     last_register: RegisterReading | None = None
+    # 2.0.1: since when some seqNo below the highest received is missing; None if none is.
+    incomplete_since: datetime | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """Waiting for missing 2.0.1 transaction events (see `plausibility.sequence_gaps`)."""
+        return self.incomplete_since is not None
 
     def with_energy(
         self, energy_wh: Decimal, last: RegisterReading | None, anomalies: tuple[str, ...]
@@ -94,4 +107,5 @@ class ChargingSession:
             bool(anomalies),
             anomalies,
             last,
+            self.incomplete_since,
         )

@@ -9,7 +9,7 @@ and each event by its seqNo; events may arrive in any order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from laddnet.domain.authorization.model import AuthorizationDecision, decide
@@ -30,9 +30,12 @@ from laddnet.domain.sessions.model import (
     RegisterReading,
     SessionStatus,
 )
+from laddnet.domain.sessions.plausibility import SUPERSEDED_REASON, start_register_anomaly
 from laddnet.domain.stations.model import reduce_charging_state
 from laddnet.ports import UnitOfWork
+from laddnet.services.handlers import session_checks as checks
 from laddnet.services.handlers import session_events as events
+from laddnet.services.handlers.session_checks import DEFAULT_MAX_SKEW
 
 BEGIN = "Transaction.Begin"
 END = "Transaction.End"
@@ -49,12 +52,15 @@ def start_key(cmd: StartSession) -> str:
     return "|".join(parts)
 
 
-def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, AuthorizationDecision]:
+def start(
+    uow: UnitOfWork, cmd: StartSession, now: datetime, max_skew: timedelta = DEFAULT_MAX_SKEW
+) -> tuple[int, AuthorizationDecision]:
     decision = decide(uow.tokens.get(cmd.id_token), now)
     key = start_key(cmd)
     existing = uow.sessions.by_start_key(key)
     if existing is not None:
         return existing.id, decision
+    negative = start_register_anomaly(cmd.meter_start_wh)  # billed as 0 until reviewed
     session_id = uow.sessions.create(
         station_id=cmd.station_id,
         start_key=key,
@@ -69,8 +75,8 @@ def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, Autho
         energy_wh=Decimal(0),
         last_register_at=cmd.started_at,
         last_register_wh=cmd.meter_start_wh,
-        review_required=False,
-        anomalies="",
+        review_required=negative is not None,
+        anomalies=negative.value if negative is not None else "",
         created_at=now,
         updated_at=now,
     )
@@ -88,11 +94,17 @@ def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, Autho
         meter_start_wh=cmd.meter_start_wh,
         now=now,
     )
+    checks.check_times(uow, cmd.station_id, session_id, [cmd.started_at], now, max_skew)
+    checks.supersede(uow, session_id, now)
     return session_id, decision
 
 
 def stop(
-    uow: UnitOfWork, cmd: StopSession, now: datetime, max_power_w: int
+    uow: UnitOfWork,
+    cmd: StopSession,
+    now: datetime,
+    max_power_w: int,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
 ) -> AuthorizationDecision | None:
     session = uow.sessions.get(cmd.session_id) if cmd.session_id > 0 else None
     if session is not None and session.station_id != cmd.station_id:
@@ -103,7 +115,8 @@ def stop(
         session = _orphan_stop(uow, cmd, now)
     last = _register_sample(cmd.stopped_at, cmd.meter_stop_wh, END)
     samples = [*cmd.samples, last]
-    ending = session.status is SessionStatus.ACTIVE
+    # A session closed because a newer one started on its connector takes its real end.
+    ending = session.status is SessionStatus.ACTIVE or session.stop_reason == SUPERSEDED_REASON
     if ending:
         uow.sessions.update(
             session.id,
@@ -126,6 +139,8 @@ def stop(
             energy_wh=energy,
             now=now,
         )
+    times = [cmd.stopped_at, *checks.sample_times(cmd.samples)]
+    checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
     return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
 
 
@@ -148,7 +163,13 @@ def _orphan_stop(uow: UnitOfWork, cmd: StopSession, now: datetime) -> ChargingSe
     return session
 
 
-def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_power_w: int) -> None:
+def meter_values(
+    uow: UnitOfWork,
+    cmd: RecordMeterValues,
+    now: datetime,
+    max_power_w: int,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
+) -> None:
     session: ChargingSession | None = None
     if cmd.session_id is not None:
         session = uow.sessions.get(cmd.session_id)
@@ -172,12 +193,20 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
             now=now,
             previous_at=previous.at if previous is not None else None,
         )
+        # A reading dated far ahead would make any jump up to it look plausible.
+        times = checks.sample_times(cmd.samples)
+        checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
 
 
 def transaction_event(
-    uow: UnitOfWork, cmd: RecordTransactionEvent, now: datetime, max_power_w: int
+    uow: UnitOfWork,
+    cmd: RecordTransactionEvent,
+    now: datetime,
+    max_power_w: int,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
 ) -> AuthorizationDecision | None:
     session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
+    created = session is None
     if session is None:
         session_id = uow.sessions.create(
             station_id=cmd.station_id,
@@ -219,6 +248,7 @@ def transaction_event(
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
+        checks.transaction_event(uow, cmd, session, created, "evse_id" in changes, now, max_skew)
     return decision
 
 
@@ -255,8 +285,10 @@ def store_and_count(
     if a register reading among them is new, the whole walk is recomputed.
     """
     last = session.last_register
-    if last is None or Anomaly.UNKNOWN_START in session.anomalies:
-        # No counted reading to start from, or an unknown start (billed as 0 until reviewed).
+    negative_start = start_register_anomaly(session.meter_start_wh) is not None
+    if last is None or Anomaly.UNKNOWN_START in session.anomalies or negative_start:
+        # No counted reading to start from, or an unknown or negative start (billed as 0
+        # until reviewed).
         uow.sessions.add_samples(session.station_id, evse_id, session.id, samples, now)
         if any(is_main_register(s) for s in samples):
             return _reassess(uow, session, max_power_w)

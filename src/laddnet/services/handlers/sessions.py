@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from laddnet.domain.authorization.model import AuthorizationDecision
+from laddnet.domain.errors import StorageUnavailable
 from laddnet.domain.sessions.commands import (
     RecordMeterValues,
     RecordTransactionEvent,
@@ -12,7 +16,10 @@ from laddnet.domain.sessions.commands import (
     StopSession,
 )
 from laddnet.ports import Clock, Database
+from laddnet.services.handlers import session_checks as checks
 from laddnet.services.handlers import session_writes as writes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,28 +29,61 @@ class StartResult:
 
 
 class SessionService:
-    def __init__(self, db: Database, clock: Clock, max_power_w: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        max_power_w: int,
+        *,
+        max_clock_skew: timedelta = checks.DEFAULT_MAX_SKEW,
+        gap_timeout: timedelta = timedelta(hours=6),
+        gap_interval: float = 60.0,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._max_power_w = max_power_w
+        self._skew = max_clock_skew
+        self._gap_timeout = gap_timeout
+        self._gap_interval = gap_interval
 
     async def start_session(self, cmd: StartSession) -> StartResult:
         now = self._clock.now()
-        session_id, decision = await self._db.write(lambda uow: writes.start(uow, cmd, now))
+        session_id, decision = await self._db.write(
+            lambda uow: writes.start(uow, cmd, now, self._skew)
+        )
         return StartResult(session_id, decision)
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
-        return await self._db.write(lambda uow: writes.stop(uow, cmd, now, self._max_power_w))
+        return await self._db.write(
+            lambda uow: writes.stop(uow, cmd, now, self._max_power_w, self._skew)
+        )
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
-        await self._db.write(lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w))
+        await self._db.write(
+            lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w, self._skew)
+        )
 
     async def record_transaction_event(
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
         return await self._db.write(
-            lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w)
+            lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w, self._skew)
         )
+
+    async def time_out_gaps(self) -> list[int]:
+        """End the wait of sessions missing transaction events for `gap_timeout`: they are
+        flagged `missing_events` for review. Returns their ids."""
+        now = self._clock.now()
+        return await self._db.write(lambda uow: checks.time_out_gaps(uow, now, self._gap_timeout))
+
+    async def run_gap_timeouts(self) -> None:
+        """One timer for all incomplete sessions (see `time_out_gaps`)."""
+        while True:
+            await asyncio.sleep(self._gap_interval)
+            try:
+                await self.time_out_gaps()
+            except StorageUnavailable:  # logged; the next round catches up
+                log.warning("incomplete sessions could not be checked; retrying")

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,9 @@ class StationService:
         # station id -> sha256 of (hash, password) that passed argon2 verification. A reconnect
         # storm would otherwise cost one argon2 verification per station.
         self._verified: dict[str, bytes] = {}
+        # Checked when the station id is unknown, so that an unknown id costs what a known id
+        # with a wrong password costs: the response time must not tell which ids exist.
+        self._dummy_hash: str | None = None
 
     async def add_station(self, station_id: StationId, password: str) -> None:
         await self.add_stations([(station_id, password)])
@@ -81,6 +85,7 @@ class StationService:
         UnknownStation. One read serves both the password check and the boot state."""
         found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
         if found is None:
+            await asyncio.to_thread(self._hasher.verify, await self._dummy(), password)
             raise UnknownStation(station_id)
         hashed, status = found
         login = StationLogin(accepted=status is RegistrationStatus.ACCEPTED)
@@ -93,6 +98,12 @@ class StationService:
             hashed = await self._rehash(station_id, hashed, password)
         self._verified[station_id] = _fingerprint(hashed, password)
         return login
+
+    async def _dummy(self) -> str:
+        """A hash made with today's parameters, of a secret nobody knows."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await asyncio.to_thread(self._hasher.hash, secrets.token_hex(16))
+        return self._dummy_hash
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select, true
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
@@ -101,3 +101,24 @@ class SqlEventLog:
             select(security_events).order_by(security_events.c.id.desc()).limit(limit)
         )
         return [dict(r._mapping) for r in rows]
+
+    def security_event_page(
+        self, *, station_id: str | None, kind: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Security events, newest first, optionally of one station and one kind."""
+        cond: ColumnElement[bool] = true()
+        if station_id is not None:
+            cond = cond & (security_events.c.station_id == station_id)
+        if kind is not None:
+            cond = cond & (security_events.c.kind == kind)
+        total = self._conn.execute(
+            select(func.count()).select_from(security_events).where(cond)
+        ).scalar_one()
+        rows = self._conn.execute(
+            select(security_events)
+            .where(cond)
+            .order_by(security_events.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [dict(r._mapping) for r in rows], int(total)

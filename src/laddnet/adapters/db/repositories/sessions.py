@@ -182,6 +182,48 @@ class SqlSessionRepository:
         )
         return [sample for r in rows for sample in meter_codec.decode(r.sampled_at, r.samples)]
 
+    def active_on_evse(self, station_id: str, evse_id: int) -> list[ChargingSession]:
+        """The active sessions on one connector (1.6) or EVSE (2.0.1) of a station."""
+        rows = self._conn.execute(
+            select(sessions).where(
+                sessions.c.station_id == station_id,
+                sessions.c.evse_id == evse_id,
+                sessions.c.status == SessionStatus.ACTIVE.value,
+            )
+        )
+        return [_session(r._mapping) for r in rows]
+
+    def open_elsewhere(self, transaction_ref: str, station_id: str) -> str | None:
+        """Another station whose active session has this transaction id, if any."""
+        stmt = (
+            select(sessions.c.station_id)
+            .where(
+                sessions.c.transaction_ref == transaction_ref,
+                sessions.c.station_id != station_id,
+                sessions.c.status == SessionStatus.ACTIVE.value,
+            )
+            .limit(1)
+        )
+        other: str | None = self._conn.execute(stmt).scalar_one_or_none()
+        return other
+
+    def sequence(self, session_id: int) -> tuple[int, int | None]:
+        """How many distinct 2.0.1 seqNos a session has, and the highest."""
+        stmt = select(func.count(), func.max(transaction_events.c.seq_no)).where(
+            transaction_events.c.session_id == session_id
+        )
+        count, highest = self._conn.execute(stmt).one()
+        return int(count), None if highest is None else int(highest)
+
+    def incomplete_before(self, cutoff: datetime) -> list[ChargingSession]:
+        """Sessions waiting for missing transaction events since before `cutoff`."""
+        rows = self._conn.execute(
+            select(sessions)
+            .where(sessions.c.incomplete_since.is_not(None), sessions.c.incomplete_since < cutoff)
+            .limit(1000)
+        )
+        return [_session(r._mapping) for r in rows]
+
     def list(
         self,
         *,
@@ -242,6 +284,7 @@ def _session(m: Any) -> ChargingSession:
             if m["last_register_at"] is not None
             else None
         ),
+        incomplete_since=m["incomplete_since"],
     )
 
 

@@ -201,6 +201,12 @@ class SqlStationRepository:
         parts = _station_parts(self._conn, [r.id for r in rows])
         return [_station(r._mapping, *parts[r.id]) for r in rows], int(total)
 
+    def registered_at(self, station_id: StationId) -> datetime | None:
+        """When the station was added here (None if unknown)."""
+        stmt = select(stations.c.created_at).where(stations.c.id == station_id)
+        value: datetime | None = self._conn.execute(stmt).scalar_one_or_none()
+        return value
+
 
 def _station_parts(conn: Connection, ids: list[str]) -> dict[str, tuple[list[Any], list[Any]]]:
     """Each station's connector rows and availability rows, in EVSE and connector order."""

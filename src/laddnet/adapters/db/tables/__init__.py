@@ -113,6 +113,7 @@ sessions = Table(
     Column("anomalies", String(200), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("incomplete_since", UtcDateTime, nullable=True),  # 2.0.1 seqNo gap (tables/hardening.py)
     UniqueConstraint("station_id", "transaction_ref", name="uq_sessions_station_ref"),
     Index("ix_sessions_station_started", "station_id", "started_at"),
     Index("ix_sessions_started", "started_at"),
@@ -398,3 +399,5 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+
+from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
