@@ -37,6 +37,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
+from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.queries import Queries
 
 
@@ -114,6 +115,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             logs=logs,
             reservations=ReservationService(database, clock),
         ),
+        tariffs=TariffService(database, clock),
     )
 
 

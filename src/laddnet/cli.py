@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_station_list)
     sites_cli.add_station_history_command(station)
     sites_cli.add_site_commands(sub)
+    from laddnet.tariffs_cli import add_tariff_commands
+
+    add_tariff_commands(sub)
     from laddnet.commands_cli import register
 
     register(station)  # reset, remote-start, ... and the command log, via the running server

@@ -16,6 +16,7 @@ from laddnet.api.routers import (
     sites,
     station_admin,
     stations,
+    tariffs,
     webhooks,
 )
 
@@ -48,6 +49,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(tariffs.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

@@ -15,6 +15,7 @@ from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -54,6 +55,9 @@ class ApiContainer(Protocol):
 
     @property
     def operations(self) -> Operations: ...
+
+    @property
+    def tariffs(self) -> TariffService: ...
 
 
 def get_container(request: Request) -> ApiContainer:
@@ -105,6 +109,19 @@ async def require_writer(principal: PrincipalDep) -> ApiPrincipal:
 
 
 WriterDep = Annotated[ApiPrincipal, Depends(require_writer)]
+
+# Tariffs, reviews and the ledger: role admin (a `finance` role joins when accounts have roles).
+FINANCE_ROLES = frozenset({Role.ADMIN})
+
+
+async def require_finance(principal: PrincipalDep) -> ApiPrincipal:
+    """A key that may change prices and money records: role admin (others get 403)."""
+    if principal.role not in FINANCE_ROLES:
+        raise NotAuthorized(f"a {principal.role} key may not change tariffs or money; use admin")
+    return principal
+
+
+FinanceDep = Annotated[ApiPrincipal, Depends(require_finance)]
 
 
 @dataclass(frozen=True, slots=True)

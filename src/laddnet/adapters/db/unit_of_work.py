@@ -20,6 +20,7 @@ from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
+from laddnet.adapters.db.repositories.tariffs import SqlTariffRepository
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -44,3 +45,4 @@ class SqlUnitOfWork:
         self.firmware = SqlFirmwareLog(conn)
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
+        self.tariffs = SqlTariffRepository(conn)

@@ -74,6 +74,7 @@ def start(uow: UnitOfWork, cmd: StartSession, now: datetime) -> tuple[int, Autho
         created_at=now,
         updated_at=now,
     )
+    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
     first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
     events.started(
@@ -191,6 +192,7 @@ def transaction_event(
             created_at=now,
             updated_at=now,
         )
+        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
         session = uow.sessions.get(session_id)
         assert session is not None
         events.started(

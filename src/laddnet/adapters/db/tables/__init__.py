@@ -398,3 +398,13 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
+    cdr_queue,
+    cdrs,
+    journal_entries,
+    journal_lines,
+    pricing_issues,
+    tariff_assignments,
+    tariff_versions,
+    tariffs,
+)
