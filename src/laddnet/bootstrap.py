@@ -27,6 +27,7 @@ from laddnet.services.events.stream import EventStreams
 from laddnet.services.events.webhooks import WebhookService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.firmware import FirmwareService
@@ -89,6 +90,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         max_bytes=settings.log_upload_max_bytes,
     )
     hooks = add_operation_hooks(default_hooks(), logs)
+    cdrs = CdrService(database, clock)
+    sessions = SessionService(database, clock, settings.max_station_power_w)
+    sessions.on_ended = cdrs.nudge
     commands = CommandService(
         database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
     )
@@ -101,7 +105,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         events=events,
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),
-        sessions=SessionService(database, clock, settings.max_station_power_w),
+        sessions=sessions,
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
@@ -116,6 +120,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             reservations=ReservationService(database, clock),
         ),
         tariffs=TariffService(database, clock),
+        cdrs=cdrs,
     )
 
 

@@ -8,6 +8,7 @@ from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.routers import (
+    cdrs,
     commands,
     events,
     log_uploads,
@@ -50,6 +51,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
     v1.include_router(tariffs.router)
+    v1.include_router(cdrs.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
@@ -58,6 +59,9 @@ class ApiContainer(Protocol):
 
     @property
     def tariffs(self) -> TariffService: ...
+
+    @property
+    def cdrs(self) -> CdrService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

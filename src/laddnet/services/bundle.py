@@ -9,6 +9,7 @@ from laddnet.ports import Clock, StationLink
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
@@ -35,3 +36,4 @@ class Services:
     events: EventService
     operations: Operations  # configuration, firmware, logs, reservations
     tariffs: TariffService
+    cdrs: CdrService

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
+from laddnet.adapters.db.repositories.cdrs import SqlCdrRepository
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.ledger import SqlLedger
 from laddnet.adapters.db.repositories.logs import SqlLogUploads
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
@@ -46,3 +48,5 @@ class SqlUnitOfWork:
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
         self.tariffs = SqlTariffRepository(conn)
+        self.cdrs = SqlCdrRepository(conn)
+        self.ledger = SqlLedger(conn)

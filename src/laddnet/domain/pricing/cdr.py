@@ -14,6 +14,7 @@ from laddnet.domain.pricing.result import PricedSession
 class UnpricedReason:
     NO_TARIFF = "no_tariff"  # no tariff applied at the station when the session started
     NO_START = "no_start"  # the session's start is unknown
+    REVIEW = "review_required"  # the meter checks flagged it; an operator decides first
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from laddnet.domain.sessions.model import (
     RegisterReading,
     SessionStatus,
 )
+from laddnet.domain.stations.history import charging_state_change
 from laddnet.domain.stations.model import reduce_charging_state
 from laddnet.ports import UnitOfWork
 from laddnet.services.handlers import session_events as events
@@ -116,6 +117,7 @@ def stop(
         )
     energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
     if ending:  # not for a stop re-sent after a lost answer
+        uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         events.ended(
             uow,
             cmd.station_id,
@@ -215,6 +217,8 @@ def transaction_event(
         changes = _event_changes(session, cmd, decision, now)
         if changes.keys() != {"updated_at"}:  # a periodic update changes only the energy
             uow.sessions.update(session.id, **changes)
+        if changes.get("status") == SessionStatus.COMPLETED.value:
+            uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         evse = cmd.evse_id or session.evse_id or 0
         energy = store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
         events.transaction_event(uow, session, cmd, changes, evse, energy, now)
@@ -238,6 +242,8 @@ def _record_charging_state(
     new = reduce_charging_state(current, cmd.charging_state, cmd.occurred_at)
     if new is not None:
         uow.stations.save_connector_state(station, evse, connector, new, now)
+        # In the history too: pricing reads when charging stopped (parking) from it.
+        uow.status_history.add(charging_state_change(station, evse, connector, new, now))
 
 
 def store_and_count(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from laddnet.domain.authorization.model import AuthorizationDecision
 from laddnet.domain.sessions.commands import (
+    EventType,
     RecordMeterValues,
     RecordTransactionEvent,
     StartSession,
@@ -26,6 +28,8 @@ class SessionService:
         self._db = db
         self._clock = clock
         self._max_power_w = max_power_w
+        # Called after a session's end is committed (the CDR issuer's nudge), set by bootstrap.
+        self.on_ended: Callable[[], None] = _nothing
 
     async def start_session(self, cmd: StartSession) -> StartResult:
         now = self._clock.now()
@@ -34,7 +38,9 @@ class SessionService:
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
-        return await self._db.write(lambda uow: writes.stop(uow, cmd, now, self._max_power_w))
+        decision = await self._db.write(lambda uow: writes.stop(uow, cmd, now, self._max_power_w))
+        self.on_ended()
+        return decision
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
@@ -44,6 +50,13 @@ class SessionService:
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
-        return await self._db.write(
+        decision = await self._db.write(
             lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w)
         )
+        if cmd.event_type is EventType.ENDED:
+            self.on_ended()
+        return decision
+
+
+def _nothing() -> None:
+    pass

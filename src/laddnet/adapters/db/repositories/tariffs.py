@@ -120,6 +120,17 @@ class SqlTariffRepository:
             return None
         return AppliedTariff(chosen.tariff_id, versions[chosen.tariff_id], chosen.kind)
 
+    def pinned(self, session_id: int) -> tuple[TariffId, int] | None:
+        """The tariff id and version the session is priced with, if one applied at its start."""
+        row = self._conn.execute(
+            select(sessions.c.tariff_id, sessions.c.tariff_version).where(
+                sessions.c.id == session_id
+            )
+        ).first()
+        if row is None or row[0] is None:
+            return None
+        return TariffId(row[0]), int(row[1])
+
     def pin(self, session_id: int, station_id: str, evse_id: int | None) -> None:
         """Record on the session the tariff version that applies as it starts."""
         applied = self.applying(station_id, evse_id)
