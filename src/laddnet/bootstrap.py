@@ -31,6 +31,7 @@ from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.firmware import FirmwareService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.operations import Operations, add_operation_hooks
 from laddnet.services.handlers.reservations import ReservationService
@@ -121,6 +122,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         ),
         tariffs=TariffService(database, clock),
         cdrs=cdrs,
+        ledger=LedgerService(database),
     )
 
 

@@ -11,6 +11,7 @@ from laddnet.api.routers import (
     cdrs,
     commands,
     events,
+    ledger,
     log_uploads,
     operations,
     sessions,
@@ -52,6 +53,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(operations.router)
     v1.include_router(tariffs.router)
     v1.include_router(cdrs.router)
+    v1.include_router(ledger.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

@@ -13,6 +13,7 @@ from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -62,6 +63,9 @@ class ApiContainer(Protocol):
 
     @property
     def cdrs(self) -> CdrService: ...
+
+    @property
+    def ledger(self) -> LedgerService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -11,6 +11,7 @@ from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
@@ -37,3 +38,4 @@ class Services:
     operations: Operations  # configuration, firmware, logs, reservations
     tariffs: TariffService
     cdrs: CdrService
+    ledger: LedgerService

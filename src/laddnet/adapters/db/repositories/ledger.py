@@ -13,6 +13,7 @@ from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables.pricing import cdrs, journal_entries, journal_lines
 from laddnet.domain.pricing.ledger import REVENUE, JournalEntry, JournalLine
 from laddnet.domain.pricing.reports import RevenueLine
+from laddnet.domain.pricing.result import round_money
 
 _ZERO = Decimal(0)
 
@@ -78,9 +79,9 @@ class SqlLedger:
             {
                 "account": account,
                 "currency": currency,
-                "debit": debit,
-                "credit": credit,
-                "balance": debit - credit,
+                "debit": round_money(debit, currency),
+                "credit": round_money(credit, currency),
+                "balance": round_money(debit - credit, currency),
                 "lines": int(count),
             }
             for account, currency, debit, credit, count in rows
@@ -116,6 +117,18 @@ class SqlLedger:
                 lines[r.entry_id].append(
                     JournalLine(r.account, r.debit, r.credit, r.dimension, quantity)
                 )
+        currency = {h.id: h.currency for h in heads}
+        for entry_id, found in lines.items():
+            lines[entry_id] = [
+                JournalLine(
+                    line.account,
+                    round_money(line.debit, currency[entry_id]),
+                    round_money(line.credit, currency[entry_id]),
+                    line.dimension,
+                    line.quantity,
+                )
+                for line in found
+            ]
         out = [
             JournalEntry(
                 key=h.entry_key,
@@ -223,7 +236,7 @@ class SqlLedger:
                 station_id=r[2],
                 currency=r[3],
                 dimension=r[4] or "OTHER",
-                amount=r[5] - r[6],
+                amount=round_money(r[5] - r[6], r[3]),
                 kwh=_ZERO if r[7] is None else Decimal(r[7]),
             )
             for r in rows
