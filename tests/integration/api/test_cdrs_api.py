@@ -12,7 +12,8 @@ import httpx
 from laddnet.bootstrap import Container
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.pricing.records import TargetKind, TariffId
-from laddnet.domain.sessions.commands import StartSession, StopSession
+from laddnet.domain.sessions.commands import RecordMeterValues, StartSession, StopSession
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
 from laddnet.domain.sites.model import SiteDetails
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -65,6 +66,23 @@ async def test_session_cdr_and_the_filtered_list(
     )
     assert cdr["lines"][0]["unit_price"] == "3.125"
     assert (cdr["energy_wh"], cdr["tariff_id"], cdr["currency"]) == ("10000", "flat-energy", "SEK")
+    # The running session has no CDR yet, but a cost so far: 4 kWh metered at 3.125 = 12.50.
+    await container.sessions.record_meter_values(
+        RecordMeterValues(
+            StationId("CP-1"), 2, running.session_id, None,
+            (MeterSample(T0 + timedelta(minutes=130), ENERGY_REGISTER, Decimal(4000), "Wh"),),
+        )
+    )  # fmt: skip
+    live = (await client.get(f"/api/v1/sessions/{running.session_id}")).json()
+    assert live["cost_so_far"] == {
+        "tariff_id": "flat-energy",
+        "tariff_version": 1,
+        "currency": "SEK",
+        "total_excl_vat": "12.50",
+        "total_vat": "3.13",
+        "total_incl_vat": "15.63",
+    }
+    assert (await client.get(f"/api/v1/sessions/{first}")).json()["cost_so_far"] is None
     missing = await client.get(f"/api/v1/sessions/{running.session_id}/cdr")
     assert missing.status_code == 404
     assert "has not ended" in missing.json()["error"]["message"]

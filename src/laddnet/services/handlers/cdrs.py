@@ -17,16 +17,18 @@ from zoneinfo import ZoneInfo
 
 from laddnet.domain.errors import StorageUnavailable, UnknownSession
 from laddnet.domain.events import EventType
-from laddnet.domain.ids import EvseId, SiteId, StationId
 from laddnet.domain.pricing.cdr import Cdr, UnpricedReason
 from laddnet.domain.pricing.engine import price
 from laddnet.domain.pricing.ledger import cdr_entry
 from laddnet.domain.pricing.recorded import recorded_usage
+from laddnet.domain.pricing.records import TariffVersion
+from laddnet.domain.pricing.result import PricedSession
 from laddnet.domain.sessions.model import ChargingSession, SessionStatus
 from laddnet.ports import Clock, Database, UnitOfWork
 
 log = logging.getLogger(__name__)
-BATCH = 200
+BATCH = 256
+CONCURRENCY = 64
 NO_SITE_TIME_ZONE = "UTC"  # a station on no site has no local time
 
 
@@ -35,6 +37,7 @@ class CdrService:
         self._db = db
         self._clock = clock
         self._wake = asyncio.Event()
+        self._versions: _Versions = {}
 
     def nudge(self) -> None:
         """A session ended: issue its CDR now rather than at the next round."""
@@ -45,16 +48,18 @@ class CdrService:
         issued = 0
         while True:
             batch = await self._db.read(lambda uow: uow.cdrs.queued(BATCH))
-            for session_id in batch:
-                if await self.issue(session_id):
-                    issued += 1
+            # Concurrently, so the writer commits many CDRs in one group.
+            for start in range(0, len(batch), CONCURRENCY):
+                chunk = batch[start : start + CONCURRENCY]
+                done = await asyncio.gather(*(self.issue(session_id) for session_id in chunk))
+                issued += sum(done)
             if len(batch) < BATCH:
                 return issued
 
     async def issue(self, session_id: int) -> bool:
         """Issue one session's CDR (and post it) unless it has one; True if it was made now."""
         now = self._clock.now()
-        return await self._db.write(lambda uow: issue_in(uow, session_id, now))
+        return await self._db.write(lambda uow: issue_in(uow, session_id, now, self._versions))
 
     async def run(self, interval: float) -> None:
         """Every `interval` seconds, or when nudged, issue what is queued."""
@@ -66,6 +71,34 @@ class CdrService:
                 await self.issue_pending()
             except StorageUnavailable:  # logged; the queue keeps the sessions for the next round
                 log.warning("CDRs could not be issued; retrying")
+
+    async def cost_so_far(self, session_id: int) -> tuple[str, int, PricedSession] | None:
+        """What a running session costs up to now, with the tariff version it started with
+        (its tariff id, version and the priced lines); None when it has no tariff or start."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> tuple[str, int, PricedSession] | None:
+            session = uow.sessions.get(session_id)
+            if session is None or session.started_at is None:
+                return None
+            pinned = uow.tariffs.pinned(session_id)
+            stored = self._versions.get(pinned) if pinned is not None else None
+            if pinned is not None and stored is None:
+                stored = uow.tariffs.get(*pinned)
+            if stored is None:
+                return None
+            readings = uow.sessions.register_readings(session_id)
+            last = max((r.at for r in readings), default=session.started_at)
+            until = session.stopped_at or max(now, last, session.started_at)
+            _, zone = uow.cdrs.place(session.station_id)
+            states = uow.cdrs.charging_states(
+                session.station_id, session.evse_id, session.started_at, until
+            )
+            usage = recorded_usage(session.started_at, until, readings, states)
+            priced = price(stored.tariff, usage, ZoneInfo(zone or NO_SITE_TIME_ZONE))
+            return stored.tariff_id, stored.version, priced
+
+        return await self._db.read(read)
 
     async def for_session(self, session_id: int) -> Cdr:
         def read(uow: UnitOfWork) -> Cdr:
@@ -112,8 +145,14 @@ class CdrService:
         )
 
 
-def issue_in(uow: UnitOfWork, session_id: int, now: datetime) -> bool:
-    if uow.cdrs.for_session(session_id) is not None:
+# Tariff versions never change: each is read and parsed once per process.
+_Versions = dict[tuple[str, int], TariffVersion]
+
+
+def issue_in(
+    uow: UnitOfWork, session_id: int, now: datetime, versions: _Versions | None = None
+) -> bool:
+    if uow.cdrs.has_cdr(session_id):
         uow.cdrs.dequeue(session_id)
         return False
     session = uow.sessions.get(session_id)
@@ -127,7 +166,7 @@ def issue_in(uow: UnitOfWork, session_id: int, now: datetime) -> bool:
             uow.outbox.add(EventType.SESSION_UNPRICED.value, session.station_id, data, now)
         uow.cdrs.dequeue(session_id)
         return False
-    cdr = build_cdr(uow, session, now)
+    cdr = build_cdr(uow, session, now, {} if versions is None else versions)
     cdr_id = uow.cdrs.add(cdr)
     if cdr_id is not None:
         uow.ledger.post(cdr_entry(cdr, cdr_id), now)
@@ -152,25 +191,20 @@ def _unpriceable(uow: UnitOfWork, session: ChargingSession) -> str | None:
     return None
 
 
-def build_cdr(uow: UnitOfWork, session: ChargingSession, now: datetime) -> Cdr:
+def build_cdr(uow: UnitOfWork, session: ChargingSession, now: datetime, versions: _Versions) -> Cdr:
     assert session.started_at is not None and session.stopped_at is not None
     pinned = uow.tariffs.pinned(session.id)
     assert pinned is not None
-    stored = uow.tariffs.get(*pinned)
-    assert stored is not None  # versions are never deleted
-    station = uow.stations.get(StationId(session.station_id))
-    site_id = station.site_id if station is not None else None
-    site = uow.sites.get(SiteId(site_id)) if site_id is not None else None
-    zone = site.details.time_zone if site is not None else NO_SITE_TIME_ZONE
-    changes, _ = uow.status_history.list(
-        StationId(session.station_id),
-        since=session.started_at,
-        until=session.stopped_at,
-        evse_id=EvseId(session.evse_id) if session.evse_id else None,
-        limit=10_000,
-        offset=0,
+    stored = versions.get(pinned)
+    if stored is None:
+        stored = uow.tariffs.get(*pinned)
+        assert stored is not None  # versions are never deleted
+        versions[pinned] = stored
+    site_id, zone = uow.cdrs.place(session.station_id)
+    zone = zone or NO_SITE_TIME_ZONE
+    states = uow.cdrs.charging_states(
+        session.station_id, session.evse_id, session.started_at, session.stopped_at
     )
-    states = [(c.reported_at, c.charging_state) for c in changes if c.charging_state is not None]
     usage = recorded_usage(
         session.started_at,
         session.stopped_at,

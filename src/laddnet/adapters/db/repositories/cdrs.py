@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.tables import sites, stations, status_history
 from laddnet.adapters.db.tables.pricing import cdr_queue, cdrs, pricing_issues
 from laddnet.domain.pricing.cdr import Cdr, whole_seconds
 from laddnet.domain.pricing.result import (
@@ -19,6 +20,7 @@ from laddnet.domain.pricing.result import (
     VatLine,
     round_money,
 )
+from laddnet.domain.stations.model import ChargingState
 
 
 class SqlCdrRepository:
@@ -72,6 +74,37 @@ class SqlCdrRepository:
         )
         row = self._conn.execute(stmt).first()
         return None if row is None else int(row[0])
+
+    def has_cdr(self, session_id: int) -> bool:
+        found = self._conn.execute(select(cdrs.c.id).where(cdrs.c.session_id == session_id))
+        return found.first() is not None
+
+    def place(self, station_id: str) -> tuple[str | None, str | None]:
+        """The station's site and that site's time zone (None, None: on no site)."""
+        row = self._conn.execute(
+            select(stations.c.site_id, sites.c.time_zone)
+            .select_from(stations.outerjoin(sites, sites.c.id == stations.c.site_id))
+            .where(stations.c.id == station_id)
+        ).first()
+        return (None, None) if row is None else (row[0], row[1])
+
+    def charging_states(
+        self, station_id: str, evse_id: int | None, since: datetime, until: datetime
+    ) -> builtins.list[tuple[datetime, ChargingState]]:
+        """The charging states reported at the station (EVSE) in [since, until)."""
+        h = status_history
+        cond = [
+            h.c.station_id == station_id,
+            h.c.reported_at >= since,
+            h.c.reported_at < until,
+            h.c.charging_state.is_not(None),
+        ]
+        if evse_id:
+            cond.append(h.c.evse_id == evse_id)
+        rows = self._conn.execute(
+            select(h.c.reported_at, h.c.charging_state).where(*cond).order_by(h.c.reported_at)
+        )
+        return [(r[0], ChargingState(r[1])) for r in rows]
 
     def for_session(self, session_id: int) -> Cdr | None:
         row = self._conn.execute(select(cdrs).where(cdrs.c.session_id == session_id)).first()
