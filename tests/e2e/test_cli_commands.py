@@ -55,6 +55,17 @@ COMMANDS = [
     ["apikey"],
     ["apikey", "create"],
     ["simulate"],
+    ["tariff"],
+    ["tariff", "add"],
+    ["tariff", "list"],
+    ["tariff", "show"],
+    ["tariff", "assign"],
+    ["tariff", "preview"],
+    ["ledger"],
+    ["ledger", "check"],
+    ["ledger", "accounts"],
+    ["report"],
+    ["report", "revenue"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

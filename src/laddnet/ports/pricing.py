@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from laddnet.domain.pricing.records import (
 )
 from laddnet.domain.pricing.reports import RevenueLine
 from laddnet.domain.pricing.tariff import Tariff
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
 
 
@@ -55,7 +57,10 @@ class CdrRepository(Protocol):
     ) -> tuple[list[Cdr], int]: ...
     def note_issue(self, session_id: int, station_id: str, reason: str, now: datetime) -> bool: ...
     def issue_for(self, session_id: int) -> str | None: ...
-    def signed_meter_values(self, session_id: int) -> builtins.list[str]: ...
+    def add_signed(
+        self, session_id: int, station_id: str, readings: Sequence[SignedReading], now: datetime
+    ) -> None: ...
+    def signed_meter_values(self, session_id: int) -> builtins.list[SignedReading]: ...
 
 
 class Ledger(Protocol):

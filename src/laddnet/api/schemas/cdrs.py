@@ -9,6 +9,16 @@ from laddnet.api.schemas.tariffs import AMOUNT_DOC, PricedLineOut, VatLineOut
 from laddnet.domain.pricing.cdr import Cdr
 
 
+class SignedMeterValueOut(BaseModel):
+    sampled_at: str
+    measurand: str
+    context: str | None
+    signed_meter_data: str = Field(description="Exactly as sent (1.6: the sampled value).")
+    signing_method: str | None
+    encoding_method: str | None
+    public_key: str | None
+
+
 class CdrOut(BaseModel):
     id: int
     session_id: int
@@ -30,7 +40,9 @@ class CdrOut(BaseModel):
     total_excl_vat: str = Field(description=AMOUNT_DOC)
     total_vat: str = Field(description=AMOUNT_DOC)
     total_incl_vat: str = Field(description=AMOUNT_DOC)
-    signed_meter_values: list[str] = Field(description="As the station sent them, byte-exact.")
+    signed_meter_values: list[SignedMeterValueOut] = Field(
+        description="As the station sent them (1.6 SignedData, 2.0.1 signedMeterValue)."
+    )
     issued_at: UtcDateTime
 
     @classmethod

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from laddnet.domain.pricing.result import PricedSession
+from laddnet.domain.sessions.signed import SignedReading
 
 
 class UnpricedReason:
@@ -30,7 +31,7 @@ class Cdr:
     tariff_id: str
     tariff_version: int
     priced: PricedSession
-    signed_meter_values: tuple[str, ...]
+    signed_meter_values: tuple[SignedReading, ...]  # as the station sent them
     issued_at: datetime
     id: int | None = None
 
@@ -61,7 +62,7 @@ class Cdr:
             "total_excl_vat": str(p.total_excl_vat),
             "total_vat": str(p.total_vat),
             "total_incl_vat": str(p.total_incl_vat),
-            "signed_meter_values": list(self.signed_meter_values),
+            "signed_meter_values": [s.to_json() for s in self.signed_meter_values],
             "issued_at": self.issued_at.isoformat(),
         }
 

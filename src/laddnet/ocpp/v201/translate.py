@@ -8,7 +8,8 @@ from typing import Any
 from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
-from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     AvailabilityReport,
@@ -117,6 +118,27 @@ def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
     return tuple(out)
 
 
+def signed(meter_values: list[dict[str, Any]]) -> tuple[SignedReading, ...]:
+    """The signed meter values, their fields kept exactly as sent."""
+    out = []
+    for mv in meter_values:
+        for s in mv["sampledValue"]:
+            smv = s.get("signedMeterValue")
+            if smv is not None:
+                out.append(
+                    SignedReading(
+                        parse_time(mv["timestamp"]),
+                        s.get("measurand", ENERGY_REGISTER),
+                        s.get("context") or "",
+                        smv["signedMeterData"],
+                        smv.get("signingMethod"),
+                        smv.get("encodingMethod"),
+                        smv.get("publicKey"),
+                    )
+                )
+    return tuple(out)
+
+
 def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordTransactionEvent:
     info = payload["transactionInfo"]
     evse = payload.get("evse") or {}
@@ -135,6 +157,7 @@ def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordT
         ocpp_version=VERSION,
         samples=samples(payload.get("meterValue", [])),
         charging_state=_charging_state(payload),
+        signed=signed(payload.get("meterValue", [])),
     )
 
 
@@ -155,6 +178,7 @@ def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterV
         session_id=None,
         transaction_ref=None,
         samples=samples(payload["meterValue"]),
+        signed=signed(payload["meterValue"]),
     )
 
 

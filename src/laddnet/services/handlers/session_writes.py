@@ -116,6 +116,8 @@ def stop(
             updated_at=now,
         )
     energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
+    if cmd.signed:
+        uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
     if ending:  # not for a stop re-sent after a lost answer
         uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         events.ended(
@@ -164,6 +166,8 @@ def meter_values(uow: UnitOfWork, cmd: RecordMeterValues, now: datetime, max_pow
     else:
         previous = session.last_register
         energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+        if cmd.signed:
+            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
         events.updated(
             uow,
             session.station_id,
@@ -221,6 +225,8 @@ def transaction_event(
             uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         evse = cmd.evse_id or session.evse_id or 0
         energy = store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
+        if cmd.signed:
+            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
         events.transaction_event(uow, session, cmd, changes, evse, energy, now)
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1

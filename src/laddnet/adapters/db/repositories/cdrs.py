@@ -4,6 +4,7 @@ be priced. A CDR is inserted once per session (unique session_id) and never upda
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,12 @@ from sqlalchemy import Connection, delete, func, select
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables import sites, stations, status_history
-from laddnet.adapters.db.tables.pricing import cdr_queue, cdrs, pricing_issues
+from laddnet.adapters.db.tables.pricing import (
+    cdr_queue,
+    cdrs,
+    pricing_issues,
+    signed_meter_values,
+)
 from laddnet.domain.pricing.cdr import Cdr, whole_seconds
 from laddnet.domain.pricing.result import (
     PricedLine,
@@ -20,6 +26,7 @@ from laddnet.domain.pricing.result import (
     VatLine,
     round_money,
 )
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
 
 
@@ -67,7 +74,7 @@ class SqlCdrRepository:
                 total_excl_vat=p.total_excl_vat,
                 total_vat=p.total_vat,
                 total_incl_vat=p.total_incl_vat,
-                signed_meter_values=list(cdr.signed_meter_values),
+                signed_meter_values=[s.to_json() for s in cdr.signed_meter_values],
                 issued_at=cdr.issued_at,
             )
             .returning(cdrs.c.id)
@@ -159,8 +166,35 @@ class SqlCdrRepository:
         ).first()
         return None if row is None else str(row[0])
 
-    def signed_meter_values(self, session_id: int) -> builtins.list[str]:
-        return []  # stations' signed meter values are not yet kept by the gateway
+    def add_signed(
+        self, session_id: int, station_id: str, readings: Sequence[SignedReading], now: datetime
+    ) -> None:
+        """Keep signed meter values as sent; one re-sent is stored once."""
+        for r in readings:
+            self._conn.execute(
+                insert_ignoring_duplicates(self._conn, signed_meter_values).values(
+                    session_id=session_id,
+                    station_id=station_id,
+                    sampled_at=r.sampled_at,
+                    measurand=r.measurand[:50],
+                    context=r.context[:32],
+                    data=r.data,
+                    signing_method=r.signing_method,
+                    encoding_method=r.encoding_method,
+                    public_key=r.public_key,
+                    received_at=now,
+                )
+            )
+
+    def signed_meter_values(self, session_id: int) -> builtins.list[SignedReading]:
+        t = signed_meter_values
+        rows = self._conn.execute(
+            select(t.c.sampled_at, t.c.measurand, t.c.context, t.c.data, t.c.signing_method,
+                   t.c.encoding_method, t.c.public_key)
+            .where(t.c.session_id == session_id)
+            .order_by(t.c.sampled_at, t.c.id)
+        )  # fmt: skip
+        return [SignedReading(*r) for r in rows]
 
 
 def _line(item: dict[str, Any]) -> PricedLine:
@@ -180,6 +214,18 @@ def _vat(item: dict[str, Any]) -> VatLine:
     rate = item["rate"]
     return VatLine(
         None if rate is None else Decimal(rate), Decimal(item["base"]), Decimal(item["vat"])
+    )
+
+
+def _signed(item: dict[str, Any]) -> SignedReading:
+    return SignedReading(
+        datetime.fromisoformat(item["sampled_at"]),
+        item["measurand"],
+        item["context"] or "",
+        item["signed_meter_data"],
+        item["signing_method"],
+        item["encoding_method"],
+        item["public_key"],
     )
 
 
@@ -209,6 +255,6 @@ def _cdr(m: Any) -> Cdr:
         tariff_id=m["tariff_id"],
         tariff_version=int(m["tariff_version"]),
         priced=priced,
-        signed_meter_values=tuple(m["signed_meter_values"]),
+        signed_meter_values=tuple(_signed(item) for item in m["signed_meter_values"]),
         issued_at=m["issued_at"],
     )

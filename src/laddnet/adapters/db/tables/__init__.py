@@ -404,6 +404,7 @@ from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
     journal_entries,
     journal_lines,
     pricing_issues,
+    signed_meter_values,
     tariff_assignments,
     tariff_versions,
     tariffs,

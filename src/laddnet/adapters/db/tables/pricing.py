@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from laddnet.adapters.db.money import Amount
@@ -79,6 +80,27 @@ pricing_issues = Table(
     Column("station_id", String(48), nullable=False),
     Column("reason", String(32), nullable=False),
     Column("noted_at", UtcDateTime, nullable=False),
+)
+
+# Signed meter values (1.6 SignedData, 2.0.1 signedMeterValue) exactly as the station sent
+# them, once each; a CDR carries its session's.
+signed_meter_values = Table(
+    "signed_meter_values",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, nullable=False),
+    Column("station_id", String(48), nullable=False),
+    Column("sampled_at", UtcDateTime, nullable=False),
+    Column("measurand", String(50), nullable=False),
+    Column("context", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("signing_method", String(50), nullable=True),
+    Column("encoding_method", String(50), nullable=True),
+    Column("public_key", Text, nullable=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "session_id", "sampled_at", "measurand", "context", name="uq_signed_meter_values"
+    ),
 )
 
 cdrs = Table(

@@ -1,5 +1,5 @@
 """Pricing: tariffs and their versions, where they apply, charge detail records, the CDR queue,
-pricing issues and the double-entry ledger
+pricing issues, signed meter values and the double-entry ledger
 
 Revision ID: 0008
 Revises: 0005
@@ -110,6 +110,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id"),
     )
     op.create_table(
+        "signed_meter_values",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column(
+            "sampled_at", laddnet.adapters.db.types.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("measurand", sa.String(length=50), nullable=False),
+        sa.Column("context", sa.String(length=32), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("signing_method", sa.String(length=50), nullable=True),
+        sa.Column("encoding_method", sa.String(length=50), nullable=True),
+        sa.Column("public_key", sa.Text(), nullable=True),
+        sa.Column(
+            "received_at", laddnet.adapters.db.types.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "session_id", "sampled_at", "measurand", "context", name="uq_signed_meter_values"
+        ),
+    )
+    op.create_table(
         "tariffs",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -206,6 +233,7 @@ def downgrade() -> None:
 
     op.drop_table("journal_lines")
     op.drop_table("tariffs")
+    op.drop_table("signed_meter_values")
     op.drop_table("pricing_issues")
     with op.batch_alter_table("journal_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_journal_entries_occurred")
