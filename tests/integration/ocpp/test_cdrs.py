@@ -136,8 +136,11 @@ async def test_a_201_session_gets_one_cdr_with_parking_from_charging_state(
     )
     await station.call("TransactionEvent", _event(1, "Updated", 30, 11000, "SuspendedEV"))
     ended = _event(2, "Ended", 60, 11000, "EVConnected")
-    await station.call("TransactionEvent", ended)
-    await station.call("TransactionEvent", ended)  # re-sent
+    answer = await station.call("TransactionEvent", ended)
+    # The station is told the final cost incl. VAT: 5 + 11 kWh x 2.00 + 30 min x 60/h, x 1.25.
+    assert answer["totalCost"] == 71.25
+    again = await station.call("TransactionEvent", ended)  # re-sent: the same cost
+    assert again["totalCost"] == 71.25
     await station.close()
 
     assert await running.container.cdrs.issue_pending() == 1

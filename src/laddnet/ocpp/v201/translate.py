@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
@@ -185,3 +186,9 @@ def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterV
 def reported_at(payload: dict[str, Any], now: datetime) -> datetime:
     stamp = payload.get("generatedAt") or payload.get("timestamp")
     return parse_time(stamp) if isinstance(stamp, str) else now
+
+
+def total_cost(amount: Decimal) -> float:
+    """OCPP's decimal as JSON: a number. An amount in minor units (two decimals) has an exact
+    shortest repr, so the station reads the same digits the CDR holds."""
+    return float(amount)

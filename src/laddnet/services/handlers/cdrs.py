@@ -21,15 +21,15 @@ from laddnet.domain.pricing.cdr import Cdr, UnpricedReason
 from laddnet.domain.pricing.engine import price
 from laddnet.domain.pricing.ledger import cdr_entry
 from laddnet.domain.pricing.recorded import recorded_usage
-from laddnet.domain.pricing.records import TariffVersion
 from laddnet.domain.pricing.result import PricedSession
 from laddnet.domain.sessions.model import ChargingSession, SessionStatus
 from laddnet.ports import Clock, Database, UnitOfWork
+from laddnet.services.handlers import costs
 
 log = logging.getLogger(__name__)
 BATCH = 256
 CONCURRENCY = 64
-NO_SITE_TIME_ZONE = "UTC"  # a station on no site has no local time
+NO_SITE_TIME_ZONE = costs.NO_SITE_TIME_ZONE
 
 
 class CdrService:
@@ -79,24 +79,28 @@ class CdrService:
 
         def read(uow: UnitOfWork) -> tuple[str, int, PricedSession] | None:
             session = uow.sessions.get(session_id)
-            if session is None or session.started_at is None:
-                return None
-            pinned = uow.tariffs.pinned(session_id)
-            stored = self._versions.get(pinned) if pinned is not None else None
-            if pinned is not None and stored is None:
-                stored = uow.tariffs.get(*pinned)
-            if stored is None:
-                return None
-            readings = uow.sessions.register_readings(session_id)
-            last = max((r.at for r in readings), default=session.started_at)
-            until = session.stopped_at or max(now, last, session.started_at)
-            _, zone = uow.cdrs.place(session.station_id)
-            states = uow.cdrs.charging_states(
-                session.station_id, session.evse_id, session.started_at, until
+            return (
+                None if session is None else costs.priced_until(uow, session, now, self._versions)
             )
-            usage = recorded_usage(session.started_at, until, readings, states)
-            priced = price(stored.tariff, usage, ZoneInfo(zone or NO_SITE_TIME_ZONE))
-            return stored.tariff_id, stored.version, priced
+
+        return await self._db.read(read)
+
+    async def final_cost(self, station_id: str, transaction_ref: str) -> PricedSession | None:
+        """An ended 2.0.1 transaction's price (its CDR's, or priced now if the issuer has not
+        reached it yet), for the TransactionEventResponse's totalCost; None if unpriced."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> PricedSession | None:
+            session = uow.sessions.by_ref(station_id, transaction_ref)
+            if session is None or session.status is not SessionStatus.COMPLETED:
+                return None
+            if session.review_required:
+                return None  # an operator decides first
+            cdr = uow.cdrs.for_session(session.id)
+            if cdr is not None:
+                return cdr.priced
+            found = costs.priced_until(uow, session, now, self._versions)
+            return None if found is None else found[2]
 
         return await self._db.read(read)
 
@@ -146,7 +150,7 @@ class CdrService:
 
 
 # Tariff versions never change: each is read and parsed once per process.
-_Versions = dict[tuple[str, int], TariffVersion]
+_Versions = costs.Versions
 
 
 def issue_in(
