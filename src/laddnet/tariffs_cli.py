@@ -84,6 +84,10 @@ async def cmd_tariff_add(args: argparse.Namespace) -> int:
         body["id"] = args.id
     if args.name:
         body["name"] = args.name
+    if args.new_version and not isinstance(body.get("id"), str):
+        from laddnet.cli import CliError
+
+        raise CliError("--new-version needs the tariff's id (--id, or \"id\" in the file)")
     container = await _container()
     try:
         if args.new_version:

@@ -52,5 +52,9 @@ def test_tariff_mistakes_are_one_line_errors(laddnet: Laddnet) -> None:
     path.write_text(json.dumps({**TARIFF, "currency": "XYZ"}))
     bad = laddnet.run("tariff", "add", str(path))
     assert "currency: one of" in one_line_error(bad.stderr)
+    nameless = laddnet.workdir / "nameless.json"
+    nameless.write_text(json.dumps({k: v for k, v in TARIFF.items() if k != "id"}))
+    no_id = laddnet.run("tariff", "add", str(nameless), "--new-version")
+    assert "--new-version needs the tariff's id" in one_line_error(no_id.stderr)
     missing = laddnet.run("tariff", "assign", "nope", "--site", "x")
     assert "tariff 'nope' not found" in one_line_error(missing.stderr)
