@@ -27,9 +27,11 @@ from laddnet.services.events.stream import EventStreams
 from laddnet.services.events.webhooks import WebhookService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.firmware import FirmwareService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.operations import Operations, add_operation_hooks
 from laddnet.services.handlers.reservations import ReservationService
@@ -37,6 +39,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
+from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.queries import Queries
 
 
@@ -88,6 +91,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         max_bytes=settings.log_upload_max_bytes,
     )
     hooks = add_operation_hooks(default_hooks(), logs)
+    cdrs = CdrService(database, clock)
+    sessions = SessionService(
+        database,
+        clock,
+        settings.max_station_power_w,
+        max_clock_skew=timedelta(seconds=settings.station_clock_skew),
+        gap_timeout=timedelta(seconds=settings.sequence_gap_timeout),
+        gap_interval=settings.sequence_gap_interval,
+    )
+    sessions.on_ended = cdrs.nudge
     commands = CommandService(
         database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
     )
@@ -100,14 +113,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         events=events,
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),
-        sessions=SessionService(
-            database,
-            clock,
-            settings.max_station_power_w,
-            max_clock_skew=timedelta(seconds=settings.station_clock_skew),
-            gap_timeout=timedelta(seconds=settings.sequence_gap_timeout),
-            gap_interval=settings.sequence_gap_interval,
-        ),
+        sessions=sessions,
         authorization=AuthorizationService(database, clock),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
@@ -121,6 +127,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             logs=logs,
             reservations=ReservationService(database, clock),
         ),
+        tariffs=TariffService(database, clock),
+        cdrs=cdrs,
+        ledger=LedgerService(database),
     )
 
 

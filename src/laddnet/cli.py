@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     from laddnet.security_cli import add_security_commands
 
     add_security_commands(sub)  # laddnet security events
+    from laddnet.tariffs_cli import add_tariff_commands
+
+    add_tariff_commands(sub)
+    from laddnet.ledger_cli import add_ledger_commands
+
+    add_ledger_commands(sub)
     from laddnet.commands_cli import register
 
     register(station)  # reset, remote-start, ... and the command log, via the running server

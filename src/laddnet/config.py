@@ -136,6 +136,12 @@ class Settings(BaseSettings):
     reservation_expiry_interval: float = Field(
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
     )
+    cdr_interval: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds between rounds of the CDR issuer (a session's end "
+        "also starts one at once).",
+    )
 
     station_clock_skew: float = Field(
         900.0,

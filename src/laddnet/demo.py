@@ -11,6 +11,7 @@ from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.pricing.records import TargetKind, TariffId
 from laddnet.domain.sites.model import SiteDetails
 from laddnet.ocpp.server import Gateway
 from laddnet.runtime import serve
@@ -37,6 +38,28 @@ DEMO_SITE_DETAILS = SiteDetails(
 )
 
 
+# Day and night energy prices, and an idle fee after 15 minutes parked (capped): SEK, 25 % VAT.
+DEMO_TARIFF = {
+    "id": "demo",
+    "name": "Demo tariff",
+    "currency": "SEK",
+    "elements": [
+        {
+            "price_components": [{"type": "ENERGY", "price": "3.20", "vat": "25"}],
+            "restrictions": {"start_time": "06:00", "end_time": "22:00"},
+        },
+        {"price_components": [{"type": "ENERGY", "price": "2.10", "vat": "25"}]},
+        {"price_components": [{"type": "PARKING_TIME", "price": "60", "vat": "25"}]},
+    ],
+    "tariff_alt_text": [
+        {"language": "sv", "text": "3,20 kr/kWh dag, 2,10 kr/kWh natt; 1 kr/min efter 15 min"},
+        {"language": "en", "text": "SEK 3.20/kWh day, 2.10/kWh night; 1/min parked after 15 min"},
+    ],
+    "parking_grace_seconds": 900,
+    "parking_cap": "200",
+}
+
+
 async def seed(container: Container, stations: int) -> str:
     """Add the demo site, demo stations on it and tokens (skipping those already there) and a
     fresh API key."""
@@ -55,6 +78,11 @@ async def seed(container: Container, stations: int) -> str:
             )
     for tag in DEMO_TAGS:
         await container.authorization.add_token(tag, owner="Demo driver")
+    with contextlib.suppress(Conflict):  # seeded by an earlier demo run
+        await container.tariffs.create_tariff(dict(DEMO_TARIFF), DEMO_ACTOR)
+    await container.tariffs.assign(
+        TargetKind.SITE, DEMO_SITE, 0, TariffId(str(DEMO_TARIFF["id"])), DEMO_ACTOR
+    )
     return await container.api_keys.create("admin", "demo")
 
 
@@ -76,6 +104,9 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Stations:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/stations\n"
             f"  Sites:      curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sites\n"
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
+            f"  CDRs:       curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/cdrs\n"
+            f"              (each ended session, priced with the demo tariff; and\n"
+            f"              {api}/api/v1/reports/revenue, laddnet ledger check)\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  Security:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/security-events"
             f"  (or: laddnet security events)\n"

@@ -131,6 +131,7 @@ async def serve(
             expiry = group.create_task(
                 container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
             )
+            cdr_issuer = group.create_task(container.cdrs.run(settings.cdr_interval))
             if api is not None and http_socket is not None:
                 api_task = group.create_task(api.serve(sockets=[http_socket]))
                 while not api.started:
@@ -172,6 +173,7 @@ async def serve(
                 await gateway.stop()
             await container.events.stop()  # publishes the last events (disconnections)
             expiry.cancel()
+            cdr_issuer.cancel()
             for extra in extras:
                 extra.cancel()
     finally:

@@ -57,6 +57,17 @@ COMMANDS = [
     ["simulate"],
     ["security"],
     ["security", "events"],
+    ["tariff"],
+    ["tariff", "add"],
+    ["tariff", "list"],
+    ["tariff", "show"],
+    ["tariff", "assign"],
+    ["tariff", "preview"],
+    ["ledger"],
+    ["ledger", "check"],
+    ["ledger", "accounts"],
+    ["report"],
+    ["report", "revenue"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

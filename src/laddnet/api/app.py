@@ -9,8 +9,10 @@ from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.input_guard import guard_input
 from laddnet.api.routers import (
+    cdrs,
     commands,
     events,
+    ledger,
     log_uploads,
     operations,
     security,
@@ -18,6 +20,7 @@ from laddnet.api.routers import (
     sites,
     station_admin,
     stations,
+    tariffs,
     webhooks,
 )
 
@@ -52,6 +55,9 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
     v1.include_router(security.router)
+    v1.include_router(tariffs.router)
+    v1.include_router(cdrs.router)
+    v1.include_router(ledger.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

@@ -12,10 +12,13 @@ from laddnet.api.params import INT64_MAX
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -55,6 +58,15 @@ class ApiContainer(Protocol):
 
     @property
     def operations(self) -> Operations: ...
+
+    @property
+    def tariffs(self) -> TariffService: ...
+
+    @property
+    def cdrs(self) -> CdrService: ...
+
+    @property
+    def ledger(self) -> LedgerService: ...
 
 
 def get_container(request: Request) -> ApiContainer:
@@ -106,6 +118,19 @@ async def require_writer(principal: PrincipalDep) -> ApiPrincipal:
 
 
 WriterDep = Annotated[ApiPrincipal, Depends(require_writer)]
+
+# Tariffs, reviews and the ledger: role admin (a `finance` role joins when accounts have roles).
+FINANCE_ROLES = frozenset({Role.ADMIN})
+
+
+async def require_finance(principal: PrincipalDep) -> ApiPrincipal:
+    """A key that may change prices and money records: role admin (others get 403)."""
+    if principal.role not in FINANCE_ROLES:
+        raise NotAuthorized(f"a {principal.role} key may not change tariffs or money; use admin")
+    return principal
+
+
+FinanceDep = Annotated[ApiPrincipal, Depends(require_finance)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ class EventType(StrEnum):
     FIRMWARE_STATUS_CHANGED = "firmware.status_changed"
     LOG_UPLOADED = "log.uploaded"
     RESERVATION_ENDED = "reservation.ended"
+    CDR_ISSUED = "cdr.issued"
+    SESSION_UNPRICED = "session.unpriced"  # ended without a CDR: no tariff applied, or review
 
 
 ALL_EVENTS = "*"

@@ -18,6 +18,7 @@ from laddnet.ports.events import (
     WebhookSender,
 )
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
+from laddnet.ports.pricing import CdrRepository, Ledger, TariffRepository
 from laddnet.ports.records import (
     ApiKeyRepository,
     AuditLog,
@@ -78,6 +79,12 @@ class UnitOfWork(Protocol):
     def logs(self) -> LogUploads: ...
     @property
     def reservations(self) -> Reservations: ...
+    @property
+    def tariffs(self) -> TariffRepository: ...
+    @property
+    def cdrs(self) -> CdrRepository: ...
+    @property
+    def ledger(self) -> Ledger: ...
 
 
 class Database(Protocol):
@@ -98,6 +105,7 @@ class PasswordHasher(Protocol):
 __all__ = [
     "ApiKeyRepository",
     "AuditLog",
+    "CdrRepository",
     "Clock",
     "CommandLog",
     "ConfigurationStore",
@@ -106,6 +114,7 @@ __all__ = [
     "EventHistory",
     "EventLog",
     "FirmwareLog",
+    "Ledger",
     "LogUploads",
     "MessageBus",
     "Outbox",
@@ -122,6 +131,7 @@ __all__ = [
     "Subscription",
     "SystemClock",
     "T",
+    "TariffRepository",
     "TokenRepository",
     "UnitOfWork",
     "WebhookRepository",

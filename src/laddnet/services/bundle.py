@@ -9,12 +9,15 @@ from laddnet.ports import Clock, StationLink
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
+from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.queries import Queries
 
 
@@ -33,3 +36,6 @@ class Services:
     station_admin: StationAdminService
     events: EventService
     operations: Operations  # configuration, firmware, logs, reservations
+    tariffs: TariffService
+    cdrs: CdrService
+    ledger: LedgerService

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from laddnet.bootstrap import Container
 from laddnet.demo import DEMO_SITE, seed
+from laddnet.domain.ids import StationId
 
 
 async def test_seeding_twice_leaves_one_demo_site_holding_the_demo_stations(
@@ -23,3 +24,11 @@ async def test_seeding_twice_leaves_one_demo_site_holding_the_demo_stations(
     )
     assert (site.details.latitude, site.details.longitude) == ("59.329323", "18.068581")
     assert site.station_ids == ("DEMO-001", "DEMO-002", "DEMO-003")
+
+
+async def test_the_demo_site_has_a_tariff_so_its_sessions_get_cdrs(container: Container) -> None:
+    await seed(container, 1)
+    await seed(container, 1)
+    applied = await container.tariffs.applying(StationId("DEMO-001"), 1)
+    assert applied is not None
+    assert (applied.tariff_id, applied.version, applied.source) == ("demo", 1, "site")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
+from laddnet.adapters.db.repositories.cdrs import SqlCdrRepository
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.ledger import SqlLedger
 from laddnet.adapters.db.repositories.logs import SqlLogUploads
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
@@ -20,6 +22,7 @@ from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
+from laddnet.adapters.db.repositories.tariffs import SqlTariffRepository
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -44,3 +47,6 @@ class SqlUnitOfWork:
         self.firmware = SqlFirmwareLog(conn)
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
+        self.tariffs = SqlTariffRepository(conn)
+        self.cdrs = SqlCdrRepository(conn)
+        self.ledger = SqlLedger(conn)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from laddnet.api.deps import ContainerDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
 from laddnet.api.params import Instant, RowId
-from laddnet.api.schemas.sessions import MeterSampleOut, SessionOut, SessionPage
+from laddnet.api.schemas.sessions import CostSoFar, MeterSampleOut, SessionOut, SessionPage
 from laddnet.domain.errors import InvalidInput, UnknownSession
+from laddnet.domain.sessions.model import SessionStatus
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -47,7 +48,20 @@ async def get_session(session_id: RowId, container: ContainerDep) -> SessionOut:
     session = await container.queries.session(session_id)
     if session is None:
         raise UnknownSession(f"session {session_id} not found")
-    return SessionOut.from_domain(session)
+    out = SessionOut.from_domain(session)
+    if session.status is SessionStatus.ACTIVE:
+        cost = await container.cdrs.cost_so_far(session_id)
+        if cost is not None:
+            tariff_id, version, priced = cost
+            out.cost_so_far = CostSoFar(
+                tariff_id=tariff_id,
+                tariff_version=version,
+                currency=priced.currency,
+                total_excl_vat=str(priced.total_excl_vat),
+                total_vat=str(priced.total_vat),
+                total_incl_vat=str(priced.total_incl_vat),
+            )
+    return out
 
 
 @router.get(

@@ -8,6 +8,17 @@ from laddnet.api.schemas import ExactNumber, UtcDateTime
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, SessionStatus
 
 
+class CostSoFar(BaseModel):
+    """A running session's cost up to now, with the tariff version it started with."""
+
+    tariff_id: str
+    tariff_version: int
+    currency: str
+    total_excl_vat: str = Field(description='An exact decimal string, e.g. "12.50".')
+    total_vat: str = Field(description='An exact decimal string, e.g. "3.13".')
+    total_incl_vat: str = Field(description='An exact decimal string, e.g. "15.63".')
+
+
 class SessionOut(BaseModel):
     id: int
     transaction_id: str = Field(
@@ -40,6 +51,11 @@ class SessionOut(BaseModel):
         " LADDNET_SEQUENCE_GAP_TIMEOUT, then flagged missing_events.",
     )
     incomplete_since: UtcDateTime | None = Field(None, description="Receive time of the gap.")
+    cost_so_far: CostSoFar | None = Field(
+        None,
+        description="GET /sessions/{id} of a running session with a tariff: what it costs up "
+        "to now. An ended session's price is its CDR (GET /sessions/{id}/cdr).",
+    )
 
     @classmethod
     def from_domain(cls, session: ChargingSession) -> SessionOut:

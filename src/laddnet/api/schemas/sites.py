@@ -3,6 +3,7 @@ decimal text, exact."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,14 @@ from laddnet.domain.sites.model import OpeningHours, RegularHours, Site, SiteDet
 
 _LATITUDE_DOC = 'Decimal degrees as a string, up to 7 decimals, e.g. "59.329323".'
 _LONGITUDE_DOC = 'Decimal degrees as a string, up to 7 decimals, e.g. "18.068581".'
+_VAT_DOC = 'VAT in percent as a decimal string (default "25").'
+
+
+def percent(text: str | None) -> Decimal:
+    try:
+        return Decimal(text or "")
+    except InvalidOperation as exc:
+        raise InvalidInput(f"vat_percent: {text!r} is not a number") from exc
 
 
 class RegularHoursBody(BaseModel):
@@ -59,11 +68,13 @@ class SiteCreate(BaseModel):
     latitude: str | None = Field(None, description=_LATITUDE_DOC)
     longitude: str | None = Field(None, description=_LONGITUDE_DOC)
     opening_hours: OpeningHoursBody | None = None
+    currency: str = Field("SEK", description="ISO 4217; the site's tariffs use it.")
+    vat_percent: str = Field("25", description=_VAT_DOC)
 
     def details(self) -> SiteDetails:
-        values = self.model_dump(exclude={"id", "opening_hours"})
+        values = self.model_dump(exclude={"id", "opening_hours", "vat_percent"})
         hours = self.opening_hours.to_domain() if self.opening_hours else None
-        return SiteDetails(**values, opening_hours=hours)
+        return SiteDetails(**values, opening_hours=hours, vat_percent=percent(self.vat_percent))
 
 
 class SiteUpdate(BaseModel):
@@ -80,10 +91,14 @@ class SiteUpdate(BaseModel):
     latitude: str | None = Field(None, description=_LATITUDE_DOC)
     longitude: str | None = Field(None, description=_LONGITUDE_DOC)
     opening_hours: OpeningHoursBody | None = None
+    currency: str | None = None
+    vat_percent: str | None = Field(None, description=_VAT_DOC)
 
     def changes(self) -> dict[str, Any]:
         changes: dict[str, Any] = {name: getattr(self, name) for name in self.model_fields_set}
-        for required in ("name", "time_zone"):
+        if "vat_percent" in changes:
+            changes["vat_percent"] = percent(changes["vat_percent"])
+        for required in ("name", "time_zone", "currency"):
             if required in changes and changes[required] is None:
                 raise InvalidInput(f"{required}: cannot be null")
         if self.opening_hours is not None:
@@ -102,6 +117,8 @@ class SiteOut(BaseModel):
     latitude: str | None = Field(description=_LATITUDE_DOC)
     longitude: str | None = Field(description=_LONGITUDE_DOC)
     opening_hours: OpeningHoursBody | None
+    currency: str
+    vat_percent: str = Field(description=_VAT_DOC)
     station_ids: list[str] = Field(description="Stations on the site (not decommissioned ones).")
     created_at: UtcDateTime
     updated_at: UtcDateTime
@@ -122,6 +139,8 @@ class SiteOut(BaseModel):
             opening_hours=(
                 OpeningHoursBody.from_domain(d.opening_hours) if d.opening_hours else None
             ),
+            currency=d.currency,
+            vat_percent=str(d.vat_percent),
             station_ids=list(site.station_ids),
             created_at=site.created_at,
             updated_at=site.updated_at,

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
 
 
@@ -42,6 +43,7 @@ class StopSession:
     stopped_at: datetime
     reason: str | None
     samples: tuple[MeterSample, ...] = ()
+    signed: tuple[SignedReading, ...] = ()  # signed meter values, as sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class RecordMeterValues:
     session_id: int | None
     transaction_ref: str | None
     samples: tuple[MeterSample, ...]
+    signed: tuple[SignedReading, ...] = ()  # signed meter values, as sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +73,4 @@ class RecordTransactionEvent:
     ocpp_version: str
     samples: tuple[MeterSample, ...] = field(default=())
     charging_state: ChargingState | None = None
+    signed: tuple[SignedReading, ...] = ()  # signed meter values, as sent

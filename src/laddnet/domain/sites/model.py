@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.money import MINOR_UNITS
 from laddnet.domain.sites.countries import COUNTRY_CODES
 
 MAX_SITE_ID = 48
@@ -74,6 +75,8 @@ class SiteDetails:
     latitude: str | None = None  # decimal degrees as text, exact
     longitude: str | None = None
     opening_hours: OpeningHours | None = None
+    currency: str = "SEK"  # ISO 4217: the currency its tariffs must use
+    vat_percent: Decimal = Decimal(25)  # the VAT rate its tariffs are expected to charge
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,15 @@ def validated(details: SiteDetails) -> SiteDetails:
     check_coordinates(details.latitude, details.longitude)
     if details.opening_hours is not None:
         check_opening_hours(details.opening_hours)
+    check_money_rules(details.currency, details.vat_percent)
     return replace(details, country=country)
+
+
+def check_money_rules(currency: str, vat_percent: Decimal) -> None:
+    if currency not in MINOR_UNITS:
+        raise InvalidInput(f"currency: one of {', '.join(sorted(MINOR_UNITS))}")
+    if not vat_percent.is_finite() or not 0 <= vat_percent <= 100:
+        raise InvalidInput("vat_percent: a percentage, 0 to 100")
 
 
 def check_country(code: str) -> str:

@@ -85,3 +85,26 @@ def availability_change(
         reported_at=new.reported_at,
         received_at=now,
     )
+
+
+def charging_state_change(
+    station_id: StationId,
+    evse_id: EvseId,
+    connector_id: ConnectorId,
+    new: ConnectorState,
+    now: datetime,
+) -> StatusChange:
+    """The change a 2.0.1 transaction event's chargingState made (the reducer accepted `new`)."""
+    return StatusChange(
+        station_id=station_id,
+        evse_id=evse_id,
+        connector_id=connector_id,
+        status=new.status,
+        charging_state=new.charging_state,
+        error_code=new.error_code,
+        vendor_id=None,
+        vendor_error_code=None,
+        info=None,
+        reported_at=new.reported_at,
+        received_at=now,
+    )

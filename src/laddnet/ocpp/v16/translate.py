@@ -9,7 +9,8 @@ from laddnet.domain.authorization.model import AuthorizationDecision, Authorizat
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession, StopSession
 from laddnet.domain.sessions.meter import parse_decimal
-from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     AvailabilityReport,
@@ -102,11 +103,26 @@ def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
         at = parse_time(meter_value["timestamp"])
         for sampled in meter_value["sampledValue"]:
             if sampled.get("format") == "SignedData":
-                continue  # signed blobs are evidence, not numbers; kept for a later issue
+                continue  # signed blobs are evidence, not numbers: see `signed` below
             sample = meter_sample(at, sampled, sampled.get("unit"))
             if sample is not None:
                 out.append(sample)
     return tuple(out)
+
+
+def signed(meter_values: list[dict[str, Any]]) -> tuple[SignedReading, ...]:
+    """The SignedData sampled values, their value kept exactly as sent."""
+    return tuple(
+        SignedReading(
+            parse_time(mv["timestamp"]),
+            s.get("measurand", ENERGY_REGISTER),
+            s.get("context") or "",
+            s["value"],
+        )
+        for mv in meter_values
+        for s in mv["sampledValue"]
+        if s.get("format") == "SignedData"
+    )
 
 
 def start_session(station_id: StationId, payload: dict[str, Any]) -> StartSession:
@@ -131,6 +147,7 @@ def stop_session(station_id: StationId, payload: dict[str, Any]) -> StopSession:
         stopped_at=parse_time(payload["timestamp"]),
         reason=payload.get("reason", "Local"),
         samples=samples(payload.get("transactionData", [])),
+        signed=signed(payload.get("transactionData", [])),
     )
 
 
@@ -142,4 +159,5 @@ def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterV
         session_id=payload.get("transactionId"),
         transaction_ref=None,
         samples=samples(payload["meterValue"]),
+        signed=signed(payload["meterValue"]),
     )

@@ -56,7 +56,15 @@ async def transaction_event(
     )
     if payload.get("reservationId") is not None:
         await ctx.services.operations.reservations.used(station_id, payload["reservationId"])
-    return {"idTokenInfo": t.id_token_info(decision)} if decision is not None else {}
+    answer: dict[str, Any] = {}
+    if decision is not None:
+        answer["idTokenInfo"] = t.id_token_info(decision)
+    if payload["eventType"] == "Ended":  # once per session: the final cost, incl. VAT
+        ref = payload["transactionInfo"]["transactionId"]
+        priced = await ctx.services.cdrs.final_cost(station_id, ref)
+        if priced is not None:
+            answer["totalCost"] = t.total_cost(priced.total_incl_vat)
+    return answer
 
 
 async def meter_values(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from laddnet.domain.authorization.model import AuthorizationDecision, AuthorizationStatus
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
 from laddnet.domain.sessions.commands import EventType, RecordMeterValues, RecordTransactionEvent
-from laddnet.domain.sessions.model import MeterSample
+from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
+from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     AvailabilityReport,
@@ -117,6 +119,27 @@ def samples(meter_values: list[dict[str, Any]]) -> tuple[MeterSample, ...]:
     return tuple(out)
 
 
+def signed(meter_values: list[dict[str, Any]]) -> tuple[SignedReading, ...]:
+    """The signed meter values, their fields kept exactly as sent."""
+    out = []
+    for mv in meter_values:
+        for s in mv["sampledValue"]:
+            smv = s.get("signedMeterValue")
+            if smv is not None:
+                out.append(
+                    SignedReading(
+                        parse_time(mv["timestamp"]),
+                        s.get("measurand", ENERGY_REGISTER),
+                        s.get("context") or "",
+                        smv["signedMeterData"],
+                        smv.get("signingMethod"),
+                        smv.get("encodingMethod"),
+                        smv.get("publicKey"),
+                    )
+                )
+    return tuple(out)
+
+
 def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordTransactionEvent:
     info = payload["transactionInfo"]
     evse = payload.get("evse") or {}
@@ -135,6 +158,7 @@ def transaction_event(station_id: StationId, payload: dict[str, Any]) -> RecordT
         ocpp_version=VERSION,
         samples=samples(payload.get("meterValue", [])),
         charging_state=_charging_state(payload),
+        signed=signed(payload.get("meterValue", [])),
     )
 
 
@@ -155,9 +179,16 @@ def meter_values(station_id: StationId, payload: dict[str, Any]) -> RecordMeterV
         session_id=None,
         transaction_ref=None,
         samples=samples(payload["meterValue"]),
+        signed=signed(payload["meterValue"]),
     )
 
 
 def reported_at(payload: dict[str, Any], now: datetime) -> datetime:
     stamp = payload.get("generatedAt") or payload.get("timestamp")
     return parse_time(stamp) if isinstance(stamp, str) else now
+
+
+def total_cost(amount: Decimal) -> float:
+    """OCPP's decimal as JSON: a number. An amount in minor units (two decimals) has an exact
+    shortest repr, so the station reads the same digits the CDR holds."""
+    return float(amount)

@@ -31,6 +31,7 @@ from laddnet.domain.sessions.model import (
     SessionStatus,
 )
 from laddnet.domain.sessions.plausibility import SUPERSEDED_REASON, start_register_anomaly
+from laddnet.domain.stations.history import charging_state_change
 from laddnet.domain.stations.model import reduce_charging_state
 from laddnet.ports import UnitOfWork
 from laddnet.services.handlers import session_checks as checks
@@ -80,6 +81,7 @@ def start(
         created_at=now,
         updated_at=now,
     )
+    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
     first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
     events.started(
@@ -127,7 +129,10 @@ def stop(
             updated_at=now,
         )
     energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
+    if cmd.signed:
+        uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
     if ending:  # not for a stop re-sent after a lost answer
+        uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         events.ended(
             uow,
             cmd.station_id,
@@ -182,6 +187,8 @@ def meter_values(
     else:
         previous = session.last_register
         energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+        if cmd.signed:
+            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
         events.updated(
             uow,
             session.station_id,
@@ -220,6 +227,7 @@ def transaction_event(
             created_at=now,
             updated_at=now,
         )
+        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
         session = uow.sessions.get(session_id)
         assert session is not None
         events.started(
@@ -242,8 +250,12 @@ def transaction_event(
         changes = _event_changes(session, cmd, decision, now)
         if changes.keys() != {"updated_at"}:  # a periodic update changes only the energy
             uow.sessions.update(session.id, **changes)
+        if changes.get("status") == SessionStatus.COMPLETED.value:
+            uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
         evse = cmd.evse_id or session.evse_id or 0
         energy = store_and_count(uow, session, evse, cmd.samples, now, max_power_w)
+        if cmd.signed:
+            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
         events.transaction_event(uow, session, cmd, changes, evse, energy, now)
         if cmd.charging_state is not None and evse:
             connector = cmd.connector_id or session.connector_id or 1
@@ -266,6 +278,8 @@ def _record_charging_state(
     new = reduce_charging_state(current, cmd.charging_state, cmd.occurred_at)
     if new is not None:
         uow.stations.save_connector_state(station, evse, connector, new, now)
+        # In the history too: pricing reads when charging stopped (parking) from it.
+        uow.status_history.add(charging_state_change(station, evse, connector, new, now))
 
 
 def store_and_count(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from laddnet.domain.authorization.model import AuthorizationDecision
 from laddnet.domain.errors import StorageUnavailable
 from laddnet.domain.sessions.commands import (
+    EventType,
     RecordMeterValues,
     RecordTransactionEvent,
     StartSession,
@@ -45,6 +47,8 @@ class SessionService:
         self._skew = max_clock_skew
         self._gap_timeout = gap_timeout
         self._gap_interval = gap_interval
+        # Called after a session's end is committed (the CDR issuer's nudge), set by bootstrap.
+        self.on_ended: Callable[[], None] = _nothing
 
     async def start_session(self, cmd: StartSession) -> StartResult:
         now = self._clock.now()
@@ -55,9 +59,11 @@ class SessionService:
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
-        return await self._db.write(
+        decision = await self._db.write(
             lambda uow: writes.stop(uow, cmd, now, self._max_power_w, self._skew)
         )
+        self.on_ended()
+        return decision
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
@@ -69,9 +75,12 @@ class SessionService:
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
-        return await self._db.write(
+        decision = await self._db.write(
             lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w, self._skew)
         )
+        if cmd.event_type is EventType.ENDED:
+            self.on_ended()
+        return decision
 
     async def time_out_gaps(self) -> list[int]:
         """End the wait of sessions missing transaction events for `gap_timeout`: they are
@@ -87,3 +96,7 @@ class SessionService:
                 await self.time_out_gaps()
             except StorageUnavailable:  # logged; the next round catches up
                 log.warning("incomplete sessions could not be checked; retrying")
+
+
+def _nothing() -> None:
+    pass

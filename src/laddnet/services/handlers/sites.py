@@ -82,4 +82,5 @@ def _audit(details: SiteDetails) -> dict[str, Any]:
     values = {name: getattr(details, name) for name in sorted(SITE_FIELDS)}
     hours = details.opening_hours
     values["opening_hours"] = hours.to_json() if isinstance(hours, OpeningHours) else None
+    values["vat_percent"] = str(details.vat_percent)
     return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -72,6 +73,7 @@ def _columns(details: SiteDetails) -> dict[str, Any]:
     values = asdict(details)
     hours = details.opening_hours
     values["opening_hours"] = hours.to_json() if hours is not None else None
+    values["vat_percent"] = str(details.vat_percent)
     return values
 
 
@@ -87,6 +89,8 @@ def _site(m: Any, station_ids: list[StationId]) -> Site:
         latitude=m["latitude"],
         longitude=m["longitude"],
         opening_hours=OpeningHours.from_json(hours) if hours is not None else None,
+        currency=m["currency"],
+        vat_percent=Decimal(m["vat_percent"]),
     )
     return Site(
         id=SiteId(m["id"]),

@@ -401,3 +401,14 @@ webhook_deliveries = Table(
 )
 
 from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
+    cdr_queue,
+    cdrs,
+    journal_entries,
+    journal_lines,
+    pricing_issues,
+    signed_meter_values,
+    tariff_assignments,
+    tariff_versions,
+    tariffs,
+)
