@@ -15,6 +15,7 @@ from laddnet.domain.pricing.records import TargetKind, TariffId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession, StopSession
 from laddnet.domain.sessions.model import ENERGY_REGISTER, MeterSample
 from laddnet.domain.sites.model import SiteDetails
+from tests.integration.ocpp.conftest import registered_long_ago
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 TARIFF = {
@@ -44,6 +45,7 @@ async def _setup(container: Container) -> None:
         await container.station_admin.register_station(
             StationId(station), "station-password-0001", actor="test", site_id=SiteId("s1")
         )
+    registered_long_ago(container, "CP-1", "CP-2")  # the sessions below are dated 2026-11
 
 
 async def test_session_cdr_and_the_filtered_list(

@@ -7,10 +7,10 @@ import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime
 
 from laddnet.api.deps import ContainerDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.params import Instant, RowId
 from laddnet.api.schemas.cdrs import CSV_COLUMNS, CdrOut, CdrPage
 from laddnet.domain.errors import InvalidInput
 
@@ -23,7 +23,7 @@ CSV_LIMIT = 100_000
     summary="The session's charge detail record (404 says why there is none)",
     responses=NOT_FOUND_RESPONSE,
 )
-async def session_cdr(session_id: int, container: ContainerDep) -> CdrOut:
+async def session_cdr(session_id: RowId, container: ContainerDep) -> CdrOut:
     return CdrOut.from_domain(await container.cdrs.for_session(session_id))
 
 
@@ -36,8 +36,8 @@ async def session_cdr(session_id: int, container: ContainerDep) -> CdrOut:
 async def list_cdrs(
     container: ContainerDep,
     page: PageDep,
-    since: Annotated[AwareDatetime | None, Query(description="Stopped at or after.")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Stopped before.")] = None,
+    since: Annotated[Instant | None, Query(description="Stopped at or after.")] = None,
+    until: Annotated[Instant | None, Query(description="Stopped before.")] = None,
     station_id: str | None = None,
     site_id: str | None = None,
     format: Literal["json", "csv"] = "json",

@@ -7,9 +7,9 @@ import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime
 
 from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.params import Instant
 from laddnet.api.schemas.ledger import (
     REVENUE_CSV_COLUMNS,
     AccountOut,
@@ -35,8 +35,8 @@ async def accounts(container: ContainerDep) -> list[AccountOut]:
 async def entries(
     container: ContainerDep,
     page: PageDep,
-    since: Annotated[AwareDatetime | None, _SINCE] = None,
-    until: Annotated[AwareDatetime | None, _UNTIL] = None,
+    since: Annotated[Instant | None, _SINCE] = None,
+    until: Annotated[Instant | None, _UNTIL] = None,
 ) -> JournalPage:
     items, total = await container.ledger.entries(
         since=since, until=until, limit=page.limit, offset=page.offset
@@ -62,8 +62,8 @@ async def check(container: ContainerDep) -> LedgerCheckOut:
 )
 async def revenue(
     container: ContainerDep,
-    since: Annotated[AwareDatetime | None, _SINCE] = None,
-    until: Annotated[AwareDatetime | None, _UNTIL] = None,
+    since: Annotated[Instant | None, _SINCE] = None,
+    until: Annotated[Instant | None, _UNTIL] = None,
     period: Period = Period.DAY,
     format: Literal["json", "csv"] = "json",
 ) -> RevenueReport | Response:

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
+from laddnet.api.params import INT32_MAX, INT64_MAX, Instant
 from laddnet.api.schemas.tariffs import (
     TARIFF_BODY_SCHEMA,
     AppliedTariffOut,
@@ -68,7 +69,7 @@ async def list_tariffs(container: ContainerDep, page: PageDep) -> TariffPage:
 async def get_tariff(
     tariff_id: str,
     container: ContainerDep,
-    version: Annotated[int | None, Query(ge=1, description="A past version.")] = None,
+    version: Annotated[int | None, Query(ge=1, le=INT64_MAX, description="A past version.")] = None,
 ) -> TariffOut:
     return TariffOut.from_domain(await container.tariffs.get(TariffId(tariff_id), version))
 
@@ -90,24 +91,26 @@ async def update_tariff(
 class PowerStepBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime
+    at: Instant
     power_kw: Decimal = Field(ge=0)
 
 
 class PreviewBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: AwareDatetime
-    stop: AwareDatetime
+    start: Instant
+    stop: Instant
     energy_kwh: Decimal | None = Field(None, description="Spread evenly over the charging time.")
-    charging_ended_at: AwareDatetime | None = Field(
+    charging_ended_at: Instant | None = Field(
         None, description="From then until stop the car is parked (PARKING_TIME)."
     )
     profile: list[PowerStepBody] = Field(
         default_factory=list, description="Power over time instead of energy_kwh."
     )
     time_zone: str = Field("Europe/Stockholm", description="The site's IANA time zone.")
-    version: int | None = Field(None, ge=1, description="A past version of the tariff.")
+    version: int | None = Field(
+        None, ge=1, le=INT64_MAX, description="A past version of the tariff."
+    )
 
     def described(self) -> DescribedSession:
         return DescribedSession(
@@ -154,7 +157,7 @@ async def assign_station_tariff(
 async def station_tariff(
     station_id: str,
     container: ContainerDep,
-    evse_id: Annotated[int | None, Query(ge=1)] = None,
+    evse_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
 ) -> AppliedTariffOut:
     applied = await container.tariffs.applying(StationId(station_id), evse_id)
     if applied is None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from laddnet.api.params import INT32_MAX
 from laddnet.api.schemas import UtcDateTime
 from laddnet.domain.pricing.records import AppliedTariff, TariffVersion
 from laddnet.domain.pricing.result import PricedSession
@@ -113,7 +114,9 @@ class TariffPage(BaseModel):
 
 class TariffAssignment(BaseModel):
     tariff_id: str
-    evse_id: int | None = Field(None, description="Only this EVSE of the station (1 or more).")
+    evse_id: int | None = Field(
+        None, ge=1, le=INT32_MAX, description="Only this EVSE of the station (1 or more)."
+    )
 
 
 class AppliedTariffOut(BaseModel):
