@@ -137,6 +137,21 @@ class Settings(BaseSettings):
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
     )
 
+    session_idle_minutes: float = Field(
+        30.0, gt=0, description="Minutes without a request after which a login session ends."
+    )
+    session_absolute_hours: float = Field(
+        12.0, gt=0, description="Hours after login at which a login session ends regardless."
+    )
+    user_setup_hours: float = Field(
+        72.0, gt=0, description="Hours a one-time account setup link stays valid."
+    )
+    common_passwords_file: str | None = Field(
+        None,
+        description="A file of common passwords (one a line) refused as people's passwords,"
+        " in addition to the list shipped with Laddnet.",
+    )
+
     @property
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.http_port}").rstrip("/")

@@ -8,14 +8,19 @@ from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.routers import (
+    api_keys,
+    audit,
+    auth,
     commands,
     events,
     log_uploads,
+    me,
     operations,
     sessions,
     sites,
     station_admin,
     stations,
+    users,
     webhooks,
 )
 
@@ -48,7 +53,12 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(me.router)
+    v1.include_router(users.router)
+    v1.include_router(api_keys.router)
+    v1.include_router(audit.router)
     app.include_router(v1)
+    app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(
         "/healthz",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
+from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, UserRepository
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.events import (
     EventBus,
@@ -78,6 +79,14 @@ class UnitOfWork(Protocol):
     def logs(self) -> LogUploads: ...
     @property
     def reservations(self) -> Reservations: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def login_sessions(self) -> LoginSessions: ...
+    @property
+    def recovery_codes(self) -> RecoveryCodes: ...
+    @property
+    def login_failures(self) -> LoginFailures: ...
 
 
 class Database(Protocol):
@@ -107,11 +116,14 @@ __all__ = [
     "EventLog",
     "FirmwareLog",
     "LogUploads",
+    "LoginFailures",
+    "LoginSessions",
     "MessageBus",
     "Outbox",
     "OutboxClaims",
     "PasswordHasher",
     "PubSub",
+    "RecoveryCodes",
     "RequestReply",
     "Reservations",
     "SessionRepository",
@@ -124,6 +136,7 @@ __all__ = [
     "T",
     "TokenRepository",
     "UnitOfWork",
+    "UserRepository",
     "WebhookRepository",
     "WebhookSender",
 ]

@@ -66,7 +66,12 @@ class StationRepository(Protocol):
     def decommission(self, station_id: StationId, now: datetime) -> None: ...
     def get(self, station_id: StationId) -> Station | None: ...
     def list(
-        self, *, limit: int, offset: int, include_decommissioned: bool = False
+        self,
+        *,
+        limit: int,
+        offset: int,
+        include_decommissioned: bool = False,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[Station], int]: ...
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from laddnet.adapters.db.repositories.accounts import (
+    SqlLoginFailures,
+    SqlLoginSessions,
+    SqlRecoveryCodes,
+    SqlUserRepository,
+)
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
@@ -44,3 +50,7 @@ class SqlUnitOfWork:
         self.firmware = SqlFirmwareLog(conn)
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
+        self.users = SqlUserRepository(conn)
+        self.login_sessions = SqlLoginSessions(conn)
+        self.recovery_codes = SqlRecoveryCodes(conn)
+        self.login_failures = SqlLoginFailures(conn)

@@ -178,6 +178,11 @@ api_keys = Table(
     Column("label", String(100), nullable=True),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Migration 0009: site scope (JSON list, NULL for every site), expiry, last use, creator.
+    Column("sites", JSON, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("created_by", String(64), nullable=True),
 )
 
 # --- Network management and remote operations (migration 0005) ---------------------------
@@ -231,7 +236,13 @@ audit_log = Table(
     Column("target_id", String(64), nullable=True),
     Column("detail", JSON, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
+    # Migration 0009: where the request came from, how it ended, and the hash chain.
+    Column("source", String(64), nullable=True),
+    Column("outcome", String(16), nullable=False, default="ok"),
+    Column("prev_hash", String(64), nullable=True),
+    Column("hash", String(64), nullable=True),
     Index("ix_audit_log_target", "target_type", "target_id", "occurred_at"),
+    Index("ix_audit_log_time", "occurred_at"),
 )
 
 # Each command sent to a station, what it became on the wire and how the station answered.
@@ -398,3 +409,5 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+
+from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
