@@ -122,7 +122,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         accounts=accounts,
         auth=auth,
         mfa=mfa,
-        audit=AuditService(database),
+        audit=AuditService(database, clock),
     )
 
 

@@ -146,6 +146,12 @@ class Settings(BaseSettings):
     user_setup_hours: float = Field(
         72.0, gt=0, description="Hours a one-time account setup link stays valid."
     )
+    audit_check_interval: float = Field(
+        3600.0,
+        gt=0,
+        description="Seconds between checks of the audit log's hash chain (a break is recorded"
+        " as a security event and logged as an error).",
+    )
     common_passwords_file: str | None = Field(
         None,
         description="A file of common passwords (one a line) refused as people's passwords,"

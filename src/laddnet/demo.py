@@ -9,6 +9,7 @@ import logging
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.demo_accounts import login_and_enrol, seed_admin
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.sites.model import SiteDetails
@@ -63,6 +64,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
     try:
         await migrate(container.engine)
         api_key = await seed(container, stations)
+        admin_password = await seed_admin(container, DEMO_ACTOR)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]
@@ -70,6 +72,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
 
     async def charge(_container: Container, _gateway: Gateway) -> None:
         api = f"http://{settings.host}:{settings.http_port}"
+        login = await login_and_enrol(api, admin_password)
         print(  # noqa: T201 - the demo's whole point is to tell the newcomer where to look
             f"\nLaddnet demo is running.\n"
             f"  API docs:   {api}/docs\n"
@@ -80,6 +83,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
+            f"{login}"
             f"  Stop with Ctrl-C.\n",
             flush=True,
         )

@@ -131,6 +131,10 @@ async def serve(
             expiry = group.create_task(
                 container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
             )
+            if api is not None:  # one check per API process, not per gateway worker
+                audit_checks = group.create_task(
+                    container.audit.run_checks(settings.audit_check_interval)
+                )
             if api is not None and http_socket is not None:
                 api_task = group.create_task(api.serve(sockets=[http_socket]))
                 while not api.started:
@@ -171,6 +175,8 @@ async def serve(
                 await gateway.stop()
             await container.events.stop()  # publishes the last events (disconnections)
             expiry.cancel()
+            if api is not None:
+                audit_checks.cancel()
             for extra in extras:
                 extra.cancel()
     finally:

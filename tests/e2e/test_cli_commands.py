@@ -54,6 +54,15 @@ COMMANDS = [
     ["token", "add"],
     ["apikey"],
     ["apikey", "create"],
+    ["apikey", "list"],
+    ["apikey", "revoke"],
+    ["user"],
+    ["user", "add"],
+    ["user", "list"],
+    ["user", "disable"],
+    ["user", "enable"],
+    ["audit"],
+    ["audit", "verify"],
     ["simulate"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"

@@ -41,8 +41,13 @@ class Queries:
     async def site(self, site_id: SiteId) -> Site | None:
         return await self._db.read(lambda uow: uow.sites.get(site_id))
 
-    async def sites(self, *, limit: int = 100, offset: int = 0) -> tuple[list[Site], int]:
-        return await self._db.read(lambda uow: uow.sites.list(limit=limit, offset=offset))
+    async def sites(
+        self, *, limit: int = 100, offset: int = 0, only: frozenset[str] | None = None
+    ) -> tuple[list[Site], int]:
+        """`only`: these sites (a site scope); None: all."""
+        return await self._db.read(
+            lambda uow: uow.sites.list(limit=limit, offset=offset, only=only)
+        )
 
     async def status_history(
         self,

@@ -123,6 +123,9 @@ async def test_a_site_scope_hides_other_sites_stations_and_sessions(
         stations = (await http.get("/api/v1/stations")).json()
         assert [s["id"] for s in stations["items"]] == ["CP-NORTH"]
         assert stations["total"] == 1
+        sites = (await http.get("/api/v1/sites")).json()
+        assert [s["id"] for s in sites["items"]] == ["north"]
+        assert sites["total"] == 1
         sessions = (await http.get("/api/v1/sessions")).json()
         assert [s["id"] for s in sessions["items"]] == [two_sites["north"]]
         assert (await http.get("/api/v1/stations/CP-NORTH")).status_code == 200

@@ -67,3 +67,18 @@ async def test_a_non_admin_may_not_read_the_audit_log(people: People) -> None:
     operator = await people.enrolled("op@example.com", "operator")
     response = await operator.http.get("/api/v1/audit")
     assert response.status_code == 403
+
+
+async def test_the_periodic_check_raises_a_security_event_for_a_broken_chain(
+    container: Container,
+) -> None:
+    await container.sites.create_site("s1", SiteDetails("S1", "UTC"), "cli")
+    assert (await container.audit.check()).broken is None
+    assert await container.queries.security_events() == []
+    with container.engine.begin() as conn:
+        conn.execute(update(audit_log).values(target_id="other"))
+    report = await container.audit.check()
+    assert report.broken is not None
+    [event] = await container.queries.security_events()
+    assert event["kind"] == "audit_chain_broken"
+    assert f"entry {report.broken.entry_id}" in event["detail"]

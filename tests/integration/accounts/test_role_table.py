@@ -92,3 +92,13 @@ async def test_a_login_session_of_a_role_gets_what_the_table_says(
         if allowed != (response.status_code not in (401, 403)):
             wrong.append((method, path, response.status_code, allowed))
     assert wrong == []
+
+
+async def test_no_secured_route_answers_without_credentials(base_url: str) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=15) as http:
+        doc = (await http.get("/openapi.json")).json()
+        answers = {route: (await call(http, *route)).status_code for route in secured_routes(doc)}
+        http.cookies.set("laddnet_session", "not-a-session")
+        with_cookie = {route: (await call(http, *route)).status_code for route in answers}
+    assert set(answers.values()) == {401}
+    assert set(with_cookie.values()) == {401}

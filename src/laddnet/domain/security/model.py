@@ -13,3 +13,4 @@ class SecurityEventKind(StrEnum):
     STATION_REPORTED = "station_reported"
     FRAME_TOO_LARGE = "frame_too_large"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
+    AUDIT_CHAIN_BROKEN = "audit_chain_broken"  # the periodic check found a changed entry

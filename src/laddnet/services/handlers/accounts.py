@@ -216,6 +216,22 @@ class AccountService:
         await self._db.write(apply)
         return account
 
+    async def reset_password(
+        self, user_id: str, password: str, *, actor: str, source: str | None = None
+    ) -> None:
+        """An administrator sets a new password (every login session of the account ends)."""
+        account = await self.get(user_id)
+        self.check_password(password, account.email)
+        hashed = await self.hash_password(password)
+        now = self._clock.now()
+
+        def apply(uow: UnitOfWork) -> None:
+            uow.users.update(user_id, now, password_hash=hashed)
+            uow.login_sessions.revoke_all(user_id, now)
+            uow.audit.record(actor, "user.password_reset", "user", user_id, {}, now, source=source)
+
+        await self._db.write(apply)
+
     async def change_password(
         self, user_id: str, old: str, new: str, *, session_id: str | None, source: str | None
     ) -> None:

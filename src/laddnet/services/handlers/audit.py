@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from laddnet.domain.accounts.throttle import MEMORY
+from laddnet.domain.errors import StorageUnavailable
 from laddnet.domain.security.audit_chain import ChainBreak, verify_chain
-from laddnet.ports import Database, UnitOfWork
+from laddnet.domain.security.model import SecurityEventKind
+from laddnet.ports import Clock, Database, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 _BATCH = 5000
 
@@ -22,8 +29,36 @@ class ChainReport:
 
 
 class AuditService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
+        self.last_report: ChainReport | None = None  # of the periodic check
+
+    async def run_checks(self, interval: float) -> None:
+        """Every `interval` seconds: verify the chain (a break becomes a security event and an
+        error in the log) and forget failed logins older than a day."""
+        while True:
+            try:
+                await self.check()
+            except StorageUnavailable:  # logged; the next round tries again
+                log.warning("the audit log could not be checked; retrying")
+            await asyncio.sleep(interval)
+
+    async def check(self) -> ChainReport:
+        report = await self.verify()
+        self.last_report = report
+        now = self._clock.now()
+        if report.broken is not None:
+            where = report.broken.entry_id or f"after {report.last_good_id}"
+            detail = f"audit log entry {where}: {report.broken.reason}"
+            log.error("audit log hash chain broken at %s", detail)
+            await self._db.write(
+                lambda uow: uow.events.security(
+                    SecurityEventKind.AUDIT_CHAIN_BROKEN, None, detail, None, now
+                )
+            )
+        await self._db.write(lambda uow: uow.login_failures.prune(now - MEMORY))
+        return report
 
     async def search(
         self,

@@ -233,3 +233,7 @@ class SqlLoginFailures:
 
     def clear(self, key: str) -> None:
         self._conn.execute(delete(login_failures).where(login_failures.c.key == key[:300]))
+
+    def prune(self, before: datetime) -> int:
+        stmt = delete(login_failures).where(login_failures.c.occurred_at < before)
+        return self._conn.execute(stmt).rowcount
