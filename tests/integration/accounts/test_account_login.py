@@ -3,7 +3,10 @@ logout, brute force and the lockout's audit entry."""
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import pytest
 
 from laddnet.bootstrap import Container
 from tests.integration.accounts.conftest import PASSWORD, MovableClock, People
@@ -271,3 +274,36 @@ async def test_an_account_without_a_password_is_set_up_with_its_one_time_token(
     _, response = await people.login("new@example.com")
     assert response.json()["status"] == "mfa_enrolment_required"
     assert response.json()["user"]["role"] == "technician"
+
+
+async def test_no_log_line_holds_a_password_code_token_or_key(
+    people: People, clock: MovableClock, container: Container, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    ada = await people.enrolled("ada@example.com", "admin")
+    _, failed = await people.login("ada@example.com", "a wrong password here")
+    other, response = await people.login("ada@example.com")
+    clock.advance(seconds=30)
+    code = ada.code(clock)
+    await other.http.post(
+        "/api/v1/auth/mfa", json={"challenge": response.json()["challenge"], "code": code}
+    )
+    key = (await ada.http.post("/api/v1/api-keys", json={"role": "viewer"})).json()["key"]
+    await ada.http.get("/api/v1/stations", headers={"Authorization": f"Bearer {key}"})
+    secrets = [
+        PASSWORD,
+        "a wrong password here",
+        code,
+        ada.secret or "",
+        *ada.recovery,
+        response.json()["challenge"],
+        ada.http.cookies["laddnet_session"],
+        key,
+    ]
+    assert failed.status_code == 401
+    # The server's records: the test's own HTTP client (httpx, httpcore) logs its cookies.
+    server = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    assert server  # the scenario did log (asyncio, the database writer, ...)
+    text = "\n".join(record.getMessage() for record in server)
+    leaked = [s for s in secrets if s and s in text]
+    assert leaked == []

@@ -75,6 +75,41 @@ COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
 }
 
 
+PERMISSION_DOCS: dict[Permission, str] = {
+    P.STATIONS_READ: "see stations, their status history, configuration, firmware, logs,"
+    " reservations and command log",
+    P.STATIONS_MANAGE: "register, change (password too) and decommission stations",
+    P.COMMANDS_MAINTENANCE: "reset, change-availability, trigger-message, clear-cache,"
+    " get/set-configuration, data-transfer, update-firmware, get-log, send-local-list",
+    P.COMMANDS_CUSTOMER: "remote-start, remote-stop, unlock-connector, reserve-now,"
+    " cancel-reservation",
+    P.COMMANDS_BULK: "one command to many stations (`POST /api/v1/commands`; step-up)",
+    P.SESSIONS_READ: "see charging sessions and their meter values",
+    P.SITES_READ: "see sites",
+    P.SITES_MANAGE: "create, change and delete sites",
+    P.EVENTS_READ: "the live event stream",
+    P.WEBHOOKS_READ: "see webhook subscriptions and deliveries",
+    P.WEBHOOKS_MANAGE: "subscribe and unsubscribe webhooks",
+    P.USERS_MANAGE: "accounts, roles, site scopes (step-up), anyone's login sessions",
+    P.API_KEYS_MANAGE: "create (step-up), list and revoke API keys",
+    P.AUDIT_READ: "read and export the audit log",
+    P.SELF: "one's own account: password, two-factor, login sessions",
+}
+
+
+def role_table_markdown() -> str:
+    """The role table as docs/security.md prints it (a test keeps the two the same)."""
+    head = "| permission | what it allows | " + " | ".join(r.value for r in Role) + " |"
+    rule = "|---|---|" + "---|" * len(Role)
+    rows = [
+        f"| `{p.value}` | {PERMISSION_DOCS[p]} | "
+        + " | ".join("✓" if allows(r, p) else "" for r in Role)
+        + " |"
+        for p in Permission
+    ]
+    return "\n".join([head, rule, *rows])
+
+
 def allows(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
 

@@ -3,6 +3,7 @@ absolute timeouts; failed attempts throttled per account and per source address.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from laddnet.ports import Clock, Database, UnitOfWork
 from laddnet.services.handlers.accounts import AccountService, token_hash
 from laddnet.services.handlers.mfa import MfaService
 
+log = logging.getLogger(__name__)  # ids and addresses only: never an e-mail, code or token
 CHALLENGE_TTL = timedelta(minutes=5)
 ANONYMOUS = "anonymous"
 
@@ -154,6 +156,8 @@ class AuthService:
                 )
 
         await self._db.write(start)
+        if kind is LoginKind.SESSION:
+            log.info("login of user %s from %s", account.id, source or "an unknown address")
         return token
 
     async def _check_throttle(self, keys: tuple[str, ...]) -> None:
@@ -187,6 +191,7 @@ class AuthService:
                 until = locked_until(failures)
                 if until is not None and until > now:
                     lock = {"key": key.split(":", 1)[0], "until": until.isoformat(), **detail}
+                    log.warning("lockout of an %s until %s", key.split(":", 1)[0], until)
                     uow.audit.record(
                         ANONYMOUS,
                         "auth.lockout",
@@ -199,6 +204,7 @@ class AuthService:
                     )
 
         await self._db.write(record)
+        log.warning("%s from %s", action, source or "an unknown address")
 
     # --- sessions ----------------------------------------------------------------------------
 
