@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
+from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
 from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_passwords
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
@@ -32,6 +33,7 @@ from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
 from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.mfa import MfaService
@@ -123,6 +125,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         auth=auth,
         mfa=mfa,
         audit=AuditService(database, clock),
+        drivers=DriverService(
+            database, clock, DatabaseKeyRing(database, clock, master_key_source(settings))
+        ),
     )
 
 

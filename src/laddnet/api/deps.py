@@ -22,6 +22,7 @@ from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal
 from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
@@ -81,6 +82,9 @@ class ApiContainer(Protocol):
 
     @property
     def audit(self) -> AuditService: ...
+
+    @property
+    def drivers(self) -> DriverService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

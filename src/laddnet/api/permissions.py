@@ -79,6 +79,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/api-keys"): Rule(P.API_KEYS_MANAGE),
     ("POST", f"{V1}/api-keys"): Rule(P.API_KEYS_MANAGE, step_up=True),
     ("DELETE", f"{V1}/api-keys/{{key_id}}"): Rule(P.API_KEYS_MANAGE),
+    ("GET", f"{V1}/drivers"): Rule(P.DRIVERS_READ),
+    ("POST", f"{V1}/drivers"): Rule(P.DRIVERS_MANAGE),
+    ("GET", f"{V1}/drivers/{{driver_id}}"): Rule(P.DRIVERS_READ),
+    ("PATCH", f"{V1}/drivers/{{driver_id}}"): Rule(P.DRIVERS_MANAGE),
+    ("DELETE", f"{V1}/drivers/{{driver_id}}"): Rule(P.DRIVERS_MANAGE),
+    ("GET", f"{V1}/drivers/{{driver_id}}/export"): Rule(P.DRIVERS_EXPORT, step_up=True),
     ("GET", f"{V1}/audit"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/audit.csv"): Rule(P.AUDIT_READ),
 }

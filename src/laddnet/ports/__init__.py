@@ -19,6 +19,7 @@ from laddnet.ports.events import (
     WebhookSender,
 )
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
+from laddnet.ports.privacy import CryptoKeys, DriverRepository, FieldCipher, KeyRing
 from laddnet.ports.records import (
     ApiKeyRepository,
     AuditLog,
@@ -87,6 +88,10 @@ class UnitOfWork(Protocol):
     def recovery_codes(self) -> RecoveryCodes: ...
     @property
     def login_failures(self) -> LoginFailures: ...
+    @property
+    def crypto_keys(self) -> CryptoKeys: ...
+    @property
+    def drivers(self) -> DriverRepository: ...
 
 
 class Database(Protocol):
@@ -110,11 +115,15 @@ __all__ = [
     "Clock",
     "CommandLog",
     "ConfigurationStore",
+    "CryptoKeys",
     "Database",
+    "DriverRepository",
     "EventBus",
     "EventHistory",
     "EventLog",
+    "FieldCipher",
     "FirmwareLog",
+    "KeyRing",
     "LogUploads",
     "LoginFailures",
     "LoginSessions",

@@ -13,6 +13,7 @@ from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
@@ -41,3 +42,4 @@ class Services:
     auth: AuthService  # logins and login sessions
     mfa: MfaService  # two-factor authentication
     audit: AuditService  # the audit log: search, verify the hash chain
+    drivers: DriverService  # drivers' personal data, encrypted at rest

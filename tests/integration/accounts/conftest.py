@@ -18,6 +18,7 @@ from laddnet.config import Settings
 from tests.integration.api.conftest import serving
 
 PASSWORD = "correct horse battery staple"
+MASTER_KEY = "0123456789abcdef" * 4  # hex; a test key, never a real one
 
 
 class MovableClock:
@@ -38,7 +39,7 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 async def container(database_url: str, clock: MovableClock) -> AsyncIterator[Container]:
-    c = build(Settings(database_url=database_url), clock=clock)
+    c = build(Settings(database_url=database_url, master_key=MASTER_KEY), clock=clock)
     try:
         yield c
     finally:

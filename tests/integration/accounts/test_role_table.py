@@ -24,6 +24,7 @@ PLACEHOLDERS = {
     "log_id": "1",
     "user_id": "nope",
     "key_id": "nope",
+    "driver_id": "nope",
 }
 
 

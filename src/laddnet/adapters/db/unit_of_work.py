@@ -21,6 +21,7 @@ from laddnet.adapters.db.repositories.misc import (
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.privacy import SqlCryptoKeys, SqlDriverRepository
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
@@ -54,3 +55,5 @@ class SqlUnitOfWork:
         self.login_sessions = SqlLoginSessions(conn)
         self.recovery_codes = SqlRecoveryCodes(conn)
         self.login_failures = SqlLoginFailures(conn)
+        self.crypto_keys = SqlCryptoKeys(conn)
+        self.drivers = SqlDriverRepository(conn)

@@ -35,6 +35,9 @@ class Permission(StrEnum):
     API_KEYS_MANAGE = "api-keys:manage"
     AUDIT_READ = "audit:read"
     SELF = "self"  # one's own account: password, two-factor, login sessions
+    DRIVERS_READ = "drivers:read"  # drivers' personal data
+    DRIVERS_MANAGE = "drivers:manage"  # add, change, erase drivers
+    DRIVERS_EXPORT = "drivers:export"  # a driver's data as JSON (GDPR)
 
 
 P = Permission
@@ -47,10 +50,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OPERATOR: _READ
     | _COMMANDS
-    | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE},
+    | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE}
+    | {P.DRIVERS_READ, P.DRIVERS_MANAGE},
     Role.TECHNICIAN: _READ - {P.WEBHOOKS_READ} | _COMMANDS,
-    Role.FINANCE: frozenset({P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.SELF}),
-    Role.SUPPORT: _READ - {P.WEBHOOKS_READ} | {P.COMMANDS_CUSTOMER},
+    Role.FINANCE: frozenset(
+        {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.SELF, P.DRIVERS_READ}
+    ),
+    Role.SUPPORT: _READ - {P.WEBHOOKS_READ}
+    | {P.COMMANDS_CUSTOMER, P.DRIVERS_READ, P.DRIVERS_MANAGE},
     Role.VIEWER: _READ,
 }
 
@@ -94,6 +101,9 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.API_KEYS_MANAGE: "create (step-up), list and revoke API keys",
     P.AUDIT_READ: "read and export the audit log",
     P.SELF: "one's own account: password, two-factor, login sessions",
+    P.DRIVERS_READ: "see drivers' personal data (stored encrypted)",
+    P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure)",
+    P.DRIVERS_EXPORT: "export a driver's data as JSON (GDPR; step-up)",
 }
 
 

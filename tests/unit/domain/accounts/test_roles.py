@@ -15,8 +15,17 @@ from laddnet.domain.accounts.roles import (
 )
 from laddnet.domain.commands.model import CommandName
 
-READS = {p for p in Permission if p.value.endswith(":read")} - {Permission.AUDIT_READ}
-ADMIN_ONLY = {Permission.USERS_MANAGE, Permission.API_KEYS_MANAGE, Permission.AUDIT_READ}
+# Personal data and the audit log are not for viewers.
+READS = {p for p in Permission if p.value.endswith(":read")} - {
+    Permission.AUDIT_READ,
+    Permission.DRIVERS_READ,
+}
+ADMIN_ONLY = {
+    Permission.USERS_MANAGE,
+    Permission.API_KEYS_MANAGE,
+    Permission.AUDIT_READ,
+    Permission.DRIVERS_EXPORT,
+}
 
 
 def test_every_role_has_a_row_and_every_command_a_permission() -> None:

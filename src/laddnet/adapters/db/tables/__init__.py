@@ -411,3 +411,4 @@ webhook_deliveries = Table(
 )
 
 from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.privacy import *  # noqa: F403,E402

@@ -1,4 +1,5 @@
-"""Operator accounts, login sessions, two-factor recovery codes, failed logins; API keys gain
+"""Operator accounts, login sessions, two-factor recovery codes, failed logins, drivers with
+encrypted personal data and the wrapped keys; API keys gain
 a site scope, an expiry, a last-use time and their creator; the audit log gains the source
 address, the outcome and a hash chain (existing entries are chained in id order)
 
@@ -81,6 +82,29 @@ def upgrade() -> None:
         sa.Column("entries", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_table(
+        "drivers",
+        sa.Column("id", sa.String(length=24), nullable=False),
+        sa.Column("name_enc", sa.Text(), nullable=True),
+        sa.Column("email_enc", sa.Text(), nullable=True),
+        sa.Column("email_index", sa.String(length=64), nullable=True),
+        sa.Column("phone_enc", sa.Text(), nullable=True),
+        sa.Column("address_enc", sa.Text(), nullable=True),
+        sa.Column("language", sa.String(length=16), nullable=True),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.Column("updated_at", _UTC, nullable=False),
+        sa.Column("erased_at", _UTC, nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_drivers_email_index", "drivers", ["email_index"], unique=True)
+    op.create_table(
+        "crypto_keys",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("wrapped", sa.Text(), nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     with op.batch_alter_table("api_keys") as batch:
         batch.add_column(sa.Column("sites", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("expires_at", _UTC, nullable=True))
@@ -133,6 +157,9 @@ def downgrade() -> None:
         for name in ("created_by", "last_used_at", "expires_at", "sites"):
             batch.drop_column(name)
     op.drop_table("audit_chain")
+    op.drop_table("crypto_keys")
+    op.drop_index("ix_drivers_email_index", table_name="drivers")
+    op.drop_table("drivers")
     op.drop_index("ix_login_failures_key", table_name="login_failures")
     op.drop_table("login_failures")
     op.drop_index("ix_recovery_codes_user", table_name="recovery_codes")
