@@ -102,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     from laddnet import accounts_cli
 
     accounts_cli.register(sub)  # user add|list|disable, apikey create|list|revoke, audit verify
+    from laddnet import drivers_cli
+
+    drivers_cli.register(sub)  # driver add|list|export|erase
 
     p = sub.add_parser("simulate", help="run simulated stations against a gateway")
     p.add_argument("--stations", type=int, default=1)

@@ -9,7 +9,7 @@ import logging
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
-from laddnet.demo_accounts import login_and_enrol, seed_admin
+from laddnet.demo_accounts import login_and_enrol, seed_admin, seed_driver
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.sites.model import SiteDetails
@@ -65,6 +65,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         await migrate(container.engine)
         api_key = await seed(container, stations)
         admin_password = await seed_admin(container, DEMO_ACTOR)
+        driver_id = await seed_driver(container, DEMO_ACTOR)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]
@@ -80,6 +81,9 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Sites:      curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sites\n"
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
+            f"  Driver:     curl -H 'Authorization: Bearer {api_key}'"
+            f" {api}/api/v1/drivers/{driver_id}\n"
+            f"              (personal data encrypted at rest: search the database file for it)\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"

@@ -13,6 +13,7 @@ import pyotp
 import segno
 
 from laddnet.bootstrap import Container
+from laddnet.domain.drivers.model import DriverDetails
 from laddnet.domain.errors import Conflict
 
 DEMO_ADMIN = "admin@demo.laddnet.local"
@@ -54,3 +55,16 @@ async def login_and_enrol(api: str, password: str) -> str:
         f"              with the challenge and a code. Recovery code: {codes[0]} (1 of 10)\n"
         f"{qr.getvalue()}"
     )
+
+
+DEMO_DRIVER = DriverDetails(
+    name="Demo Driver", email="driver@demo.laddnet.local", phone="+46 8 123 456", language="sv"
+)
+
+
+async def seed_driver(container: Container, actor: str) -> str:
+    """The demo driver (its personal data encrypted at rest); its id."""
+    existing = await container.drivers.by_email(DEMO_DRIVER.email or "")
+    if existing is not None:
+        return existing.id
+    return (await container.drivers.create(DEMO_DRIVER, actor=actor)).id

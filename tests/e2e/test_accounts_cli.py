@@ -100,3 +100,22 @@ def test_audit_verify_finds_a_tampered_and_a_deleted_entry(laddnet: Laddnet) -> 
         assert f"BROKEN at entry {ids[2]}" in deleted.stderr
     finally:
         engine.dispose()
+
+
+def test_driver_add_list_export_erase_with_the_development_key_file(laddnet: Laddnet) -> None:
+    out = laddnet.ok("driver", "add", "Anna Öberg", "--email", "Anna@Example.se",
+                     "--phone", "+46 70 123 45 67", "--language", "sv")  # fmt: skip
+    driver_id = out.split()[1]
+    key_file = laddnet.workdir / "laddnet-master.key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    listed = laddnet.ok("driver", "list")
+    assert "Anna Öberg" in listed and "anna@example.se" in listed
+    exported = laddnet.ok("driver", "export", driver_id)
+    assert '"phone": "+46 70 123 45 67"' in exported
+    raw = b"".join(p.read_bytes() for p in laddnet.workdir.glob("x.db*"))
+    assert raw
+    assert b"anna@example.se" not in raw and "Öberg".encode() not in raw
+    assert "erased" in laddnet.ok("driver", "erase", driver_id)
+    assert laddnet.ok("driver", "list").strip().endswith("0 drivers")
+    gone = laddnet.run("driver", "export", driver_id)
+    assert "not found" in one_line_error(gone.stderr)

@@ -63,6 +63,11 @@ COMMANDS = [
     ["user", "enable"],
     ["audit"],
     ["audit", "verify"],
+    ["driver"],
+    ["driver", "add"],
+    ["driver", "list"],
+    ["driver", "export"],
+    ["driver", "erase"],
     ["simulate"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"

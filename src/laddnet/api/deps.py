@@ -31,6 +31,7 @@ from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
 V1_PREFIX = "/api/v1"
+MAX_OFFSET = 1_000_000_000
 DEFAULT_PAGE_SIZE = 50
 
 # Declares the scheme in the OpenAPI document; the header is parsed below so that each way of
@@ -213,7 +214,8 @@ def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (1 to 500).")
     ] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    # Bounded: a 40-digit offset overflowed the database's integer (a 500 before).
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

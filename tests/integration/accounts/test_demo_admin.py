@@ -8,7 +8,7 @@ import re
 import pyotp
 
 from laddnet.bootstrap import Container
-from laddnet.demo_accounts import DEMO_ADMIN, login_and_enrol, seed_admin
+from laddnet.demo_accounts import DEMO_ADMIN, login_and_enrol, seed_admin, seed_driver
 from tests.integration.accounts.conftest import People
 
 
@@ -38,3 +38,10 @@ async def test_the_demo_admin_logs_in_with_two_factor_each_run(
         "/api/v1/auth/mfa", json={"challenge": response.json()["challenge"], "code": code}
     )
     assert done.status_code == 200, done.text
+
+
+async def test_the_demo_driver_is_seeded_once(container: Container) -> None:
+    first = await seed_driver(container, "demo")
+    assert await seed_driver(container, "demo") == first
+    driver = await container.drivers.get(first)
+    assert driver.details.email == "driver@demo.laddnet.local"

@@ -35,7 +35,11 @@ def _recovery_code() -> str:
 
 
 def _normalize_code(code: str) -> str:
-    return code.strip().replace(" ", "").lower()
+    """Spaces dropped, lower case; a recovery code typed without its hyphen gets it back."""
+    code = code.strip().replace(" ", "").lower()
+    if len(code) == 10 and code.isalnum() and not code.isdigit():
+        return f"{code[:5]}-{code[5:]}"
+    return code
 
 
 class MfaService:
