@@ -30,6 +30,17 @@ def register(sub: Any) -> None:
     p.add_argument("driver_id")
     p.set_defaults(command=cmd_driver_erase)
 
+    keys = sub.add_parser("keys", help="the keys of personal data").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = keys.add_parser(
+        "rotate",
+        help="a new data key and every driver encrypted again under it (the server keeps"
+        " running); with --new-master-key-file, wrap the keys with a new master key instead",
+    )
+    p.add_argument("--new-master-key-file", help="file holding the new master key (base64/hex)")
+    p.set_defaults(command=cmd_keys_rotate)
+
 
 async def cmd_driver_add(args: argparse.Namespace) -> int:
     from laddnet.cli import _container
@@ -82,4 +93,32 @@ async def cmd_driver_erase(args: argparse.Namespace) -> int:
     finally:
         await container.aclose()
     print(f"driver {args.driver_id}: personal data erased; the anonymous record stays")
+    return 0
+
+
+async def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from laddnet.cli import CliError, _container
+    from laddnet.domain.security.keys import parse_master_key
+
+    new_master = None
+    if args.new_master_key_file:
+        try:
+            text = await asyncio.to_thread(Path(args.new_master_key_file).read_text)
+            new_master = parse_master_key(text)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"--new-master-key-file: {exc}") from None
+    container = await _container()
+    try:
+        if new_master is not None:
+            count = await container.drivers.rotate_master_key(new_master, actor=CLI_ACTOR)
+            print(f"{count} keys wrapped with the new master key; set LADDNET_MASTER_KEY_FILE"
+                  f" to {args.new_master_key_file} before the next start")  # fmt: skip
+        else:
+            key_id, count = await container.drivers.rotate_data_key(actor=CLI_ACTOR)
+            print(f"data key {key_id} now encrypts; {count} drivers encrypted again")
+    finally:
+        await container.aclose()
     return 0

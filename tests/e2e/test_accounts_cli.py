@@ -115,7 +115,22 @@ def test_driver_add_list_export_erase_with_the_development_key_file(laddnet: Lad
     raw = b"".join(p.read_bytes() for p in laddnet.workdir.glob("x.db*"))
     assert raw
     assert b"anna@example.se" not in raw and "Öberg".encode() not in raw
-    assert "erased" in laddnet.ok("driver", "erase", driver_id)
-    assert laddnet.ok("driver", "list").strip().endswith("0 drivers")
-    gone = laddnet.run("driver", "export", driver_id)
+    rotated = laddnet.ok("keys", "rotate")
+    assert rotated.strip() == "data key data-2 now encrypts; 1 drivers encrypted again"
+    new_key = laddnet.workdir / "new.key"
+    new_key.write_text("fedcba9876543210" * 4)
+    assert "3 keys wrapped" in laddnet.ok("keys", "rotate", "--new-master-key-file", str(new_key))
+    moved = laddnet.run("driver", "list", env={"LADDNET_MASTER_KEY_FILE": str(new_key)})
+    assert "Anna Öberg" in moved.stdout, moved.stderr
+    assert (
+        "erased"
+        in laddnet.run(
+            "driver", "erase", driver_id, env={"LADDNET_MASTER_KEY_FILE": str(new_key)}
+        ).stdout
+    )
+    old_key = laddnet.run("driver", "list")  # the development key file opens nothing now
+    assert "master key does not open" in one_line_error(old_key.stderr)
+    env = {"LADDNET_MASTER_KEY_FILE": str(new_key)}
+    assert laddnet.run("driver", "list", env=env).stdout.strip().endswith("0 drivers")
+    gone = laddnet.run("driver", "export", driver_id, env=env)
     assert "not found" in one_line_error(gone.stderr)

@@ -68,6 +68,8 @@ COMMANDS = [
     ["driver", "list"],
     ["driver", "export"],
     ["driver", "erase"],
+    ["keys"],
+    ["keys", "rotate"],
     ["simulate"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"

@@ -59,6 +59,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(api_keys.router)
     v1.include_router(audit.router)
     v1.include_router(drivers.router)
+    v1.include_router(drivers.keys_router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates

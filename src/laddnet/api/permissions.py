@@ -85,6 +85,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PATCH", f"{V1}/drivers/{{driver_id}}"): Rule(P.DRIVERS_MANAGE),
     ("DELETE", f"{V1}/drivers/{{driver_id}}"): Rule(P.DRIVERS_MANAGE),
     ("GET", f"{V1}/drivers/{{driver_id}}/export"): Rule(P.DRIVERS_EXPORT, step_up=True),
+    ("POST", f"{V1}/keys/rotate"): Rule(P.KEYS_ROTATE, step_up=True),
     ("GET", f"{V1}/audit"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/audit.csv"): Rule(P.AUDIT_READ),
 }

@@ -17,6 +17,7 @@ LaddnetError
  │    └── StepUpRequired       ... without a fresh second factor
  ├── LoginFailed              wrong e-mail, password or code (never says which)
  ├── TooManyAttempts          failed logins throttled (carries retry_after)
+ ├── WrongMasterKey           the master key does not open the stored keys (misconfigured)
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  ├── StationRejectedCall      the station answered a command with a CALLERROR
  ├── StorageUnavailable       the database failed; the caller should retry
@@ -134,6 +135,10 @@ class TooManyAttempts(LaddnetError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed attempts; try again in {retry_after} s")
         self.retry_after = retry_after
+
+
+class WrongMasterKey(LaddnetError):
+    """The configured master key does not open the keys of personal data in the database."""
 
 
 class StepUpRequired(NotAuthorized):

@@ -15,7 +15,8 @@ from laddnet.adapters.db.tables import drivers, metadata
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.drivers.model import DriverDetails
-from tests.integration.accounts.conftest import MovableClock, People
+from laddnet.domain.errors import WrongMasterKey
+from tests.integration.accounts.conftest import MASTER_KEY, MovableClock, People
 
 ANNA = {
     "name": "Anna Lindqvist-Øberg",
@@ -124,3 +125,42 @@ async def test_a_development_install_creates_its_master_key_file(tmp_path: Path)
         await again.aclose()
     with again.engine.connect() as conn:
         assert conn.execute(text("select count(*) from crypto_keys")).scalar_one() == 2
+
+
+async def test_rotating_the_data_key_reencrypts_while_another_process_keeps_reading(
+    container: Container, database_url: str
+) -> None:
+    made = await container.drivers.create(DriverDetails(**ANNA), actor="cli")
+    other = build(Settings(database_url=database_url, master_key=MASTER_KEY))  # a second node
+    try:
+        assert (await other.drivers.get(made.id)).details.name == ANNA["name"]  # keys loaded
+        key_id, count = await container.drivers.rotate_data_key(actor="cli")
+        assert (key_id, count) == ("data-2", 1)
+        with container.engine.connect() as conn:
+            row = conn.execute(select(drivers)).one()
+        assert row.name_enc.startswith("v1.data-2.") and row.email_enc.startswith("v1.data-2.")
+        # The other process meets a key it has not loaded, reads the keys again, and decrypts.
+        assert (await other.drivers.get(made.id)).details.email == "anna.lindqvist@example.se"
+        found = await other.drivers.by_email(ANNA["email"])
+        assert found is not None and found.id == made.id  # the blind index did not change
+    finally:
+        await other.aclose()
+
+
+async def test_a_new_master_key_wraps_the_keys_and_the_old_one_no_longer_opens_them(
+    container: Container, database_url: str
+) -> None:
+    made = await container.drivers.create(DriverDetails(**ANNA), actor="cli")
+    new_master = "fedcba9876543210" * 4
+    assert await container.drivers.rotate_master_key(bytes.fromhex(new_master), actor="cli") == 2
+    fresh = build(Settings(database_url=database_url, master_key=new_master))
+    stale = build(Settings(database_url=database_url, master_key=MASTER_KEY))
+    try:
+        assert (await fresh.drivers.get(made.id)).details.phone == ANNA["phone"]
+        with pytest.raises(WrongMasterKey):
+            await stale.drivers.get(made.id)
+    finally:
+        await fresh.aclose()
+        await stale.aclose()
+    rows, _ = await container.audit.search(action="keys.master_key_rotated")
+    assert len(rows) == 1

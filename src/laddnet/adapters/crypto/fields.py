@@ -19,9 +19,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from laddnet.config import Settings
+from laddnet.domain.errors import WrongMasterKey
 from laddnet.domain.security.keys import KEY_BYTES, parse_master_key
 from laddnet.ports import Clock, Database, UnitOfWork
 
@@ -74,6 +76,17 @@ class AesGcmFieldCipher:
         raw = _unb64(body)
         return self._keys[key_id].decrypt(raw[:12], raw[12:], field.encode()).decode()
 
+    @property
+    def active(self) -> str:
+        return self._active
+
+    def knows(self, key_id: str) -> bool:
+        return key_id in self._keys
+
+    def key_of(self, token: str) -> str:
+        """The id of the data key that encrypted `token`."""
+        return token.split(".", 2)[1]
+
     def blind_index(self, field: str, value: str) -> str:
         message = field.encode() + b"\0" + value.encode()
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
@@ -102,6 +115,44 @@ class DatabaseKeyRing:
                 self._cipher = await self._load()
         return self._cipher
 
+    async def reload(self) -> AesGcmFieldCipher:
+        """Read the keys again (another process rotated the data key)."""
+        async with self._lock:
+            self._cipher = await self._load()
+        return self._cipher
+
+    async def rotate_data_key(self) -> str:
+        """A new data key that encrypts from now on (older ones still decrypt); its id."""
+        cipher = await self.cipher()
+        master = await asyncio.to_thread(self._master)
+        key_id = f"data-{_serial(cipher.active) + 1}"
+        nonce = secrets.token_bytes(12)
+        wrapped = nonce + master.encrypt(nonce, secrets.token_bytes(KEY_BYTES), _WRAP_AAD)
+        await self._db.write(_add_key(key_id, "data", _b64(wrapped), self._clock.now()))
+        await self.reload()
+        return key_id
+
+    async def rewrap(self, new_master: bytes) -> int:
+        """Wrap every data and index key with `new_master` instead (one transaction); the data
+        itself stays as it is. Returns how many keys were wrapped again."""
+        old = await asyncio.to_thread(self._master)
+        new = AESGCM(new_master)
+        rows = await self._db.read(lambda uow: uow.crypto_keys.all())
+        wrapped: dict[str, str] = {}
+        for row in rows:
+            raw = _unb64(row["wrapped"])
+            try:
+                key = old.decrypt(raw[:12], raw[12:], _WRAP_AAD)
+            except InvalidTag:
+                raise WrongMasterKey(
+                    "the current master key does not open the stored keys"
+                ) from None
+            nonce = secrets.token_bytes(12)
+            wrapped[row["id"]] = _b64(nonce + new.encrypt(nonce, key, _WRAP_AAD))
+        await self._db.write(lambda uow: uow.crypto_keys.rewrap(wrapped))
+        self._master_source = new_master
+        return len(wrapped)
+
     async def _load(self) -> AesGcmFieldCipher:
         master = await asyncio.to_thread(self._master)
         rows = await self._db.read(lambda uow: uow.crypto_keys.all())
@@ -115,9 +166,15 @@ class DatabaseKeyRing:
         keys = {}
         for row in rows:
             raw = _unb64(row["wrapped"])
-            keys[row["id"]] = (row["purpose"], master.decrypt(raw[:12], raw[12:], _WRAP_AAD))
+            try:
+                keys[row["id"]] = (row["purpose"], master.decrypt(raw[:12], raw[12:], _WRAP_AAD))
+            except InvalidTag:
+                raise WrongMasterKey(
+                    "the master key does not open the keys of personal data in this database"
+                    " (check LADDNET_MASTER_KEY / LADDNET_MASTER_KEY_FILE)"
+                ) from None
         data = {k: v for k, (purpose, v) in keys.items() if purpose == "data"}
-        active = [r["id"] for r in rows if r["purpose"] == "data"][-1]
+        active = max(data, key=_serial)  # the newest data key encrypts
         index = next(v for purpose, v in keys.values() if purpose == "index")
         return AesGcmFieldCipher(data, active, index)
 
@@ -146,3 +203,8 @@ def _add_key(
     key_id: str, purpose: str, wrapped: str, now: datetime
 ) -> Callable[[UnitOfWork], bool]:
     return lambda uow: uow.crypto_keys.add(key_id, purpose, wrapped, now)
+
+
+def _serial(key_id: str) -> int:
+    """The number of a data key id (data-1, data-2, ...)."""
+    return int(key_id.rsplit("-", 1)[1])

@@ -81,3 +81,19 @@ async def erase_driver(
 ) -> Response:
     await container.drivers.erase(driver_id, actor=principal.actor, source=client_address(request))
     return Response(status_code=204)
+
+
+keys_router = APIRouter(prefix="/keys", tags=["drivers"])
+
+
+@keys_router.post(
+    "/rotate",
+    summary="A new data key; every driver encrypted again under it (admins, step-up)",
+)
+async def rotate_keys(
+    request: Request, container: ContainerDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    key_id, count = await container.drivers.rotate_data_key(
+        actor=principal.actor, source=client_address(request)
+    )
+    return {"data_key": key_id, "reencrypted": count}

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     DRIVERS_READ = "drivers:read"  # drivers' personal data
     DRIVERS_MANAGE = "drivers:manage"  # add, change, erase drivers
     DRIVERS_EXPORT = "drivers:export"  # a driver's data as JSON (GDPR)
+    KEYS_ROTATE = "keys:rotate"  # a new data key for personal data
 
 
 P = Permission
@@ -104,6 +105,7 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.DRIVERS_READ: "see drivers' personal data (stored encrypted)",
     P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure)",
     P.DRIVERS_EXPORT: "export a driver's data as JSON (GDPR; step-up)",
+    P.KEYS_ROTATE: "rotate the data key of personal data (step-up)",
 }
 
 

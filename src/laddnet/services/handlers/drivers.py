@@ -5,6 +5,7 @@ changes or reveals a whole record is audited, never with the data itself."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -46,7 +47,75 @@ class DriverService:
         row = await self._db.read(lambda uow: uow.drivers.get(driver_id))
         if row is None or row["erased_at"] is not None:
             raise UnknownDriver(f"driver {driver_id!r} not found")
-        return _opened(await self._keys.cipher(), row)
+        return _opened(await self._cipher_for([row]), row)
+
+    async def _cipher_for(self, rows: list[dict[str, Any]]) -> FieldCipher:
+        """The cipher, read again if a row was encrypted under a data key that another
+        process made after this one loaded its keys (rotation without a restart)."""
+        cipher = await self._keys.cipher()
+        used = {
+            cipher.key_of(row[f"{f}_enc"])
+            for row in rows
+            for f in PERSONAL_FIELDS
+            if row[f"{f}_enc"]
+        }
+        if not all(cipher.knows(key_id) for key_id in used):
+            cipher = await self._keys.reload()
+        return cipher
+
+    async def rotate_data_key(self, *, actor: str, source: str | None = None) -> tuple[str, int]:
+        """A new data key, then every driver's fields encrypted again under it (in batches,
+        while everything keeps running). The new key's id and the drivers re-encrypted."""
+        key_id = await self._keys.rotate_data_key()
+        now = self._clock.now()
+        await self._db.write(
+            lambda uow: uow.audit.record(
+                actor, "keys.data_key_rotated", "crypto_key", key_id, {}, now, source=source
+            )
+        )
+        return key_id, await self.reencrypt()
+
+    async def rotate_master_key(
+        self, new_master: bytes, *, actor: str, source: str | None = None
+    ) -> int:
+        """Wrap the data and index keys with a new master key (the data stays as it is);
+        processes still running keep their keys and need the new master key at restart."""
+        count = await self._keys.rewrap(new_master)
+        now = self._clock.now()
+        await self._db.write(
+            lambda uow: uow.audit.record(
+                actor,
+                "keys.master_key_rotated",
+                "crypto_key",
+                None,
+                {"keys": count},
+                now,
+                source=source,
+            )
+        )
+        return count
+
+    async def reencrypt(self, batch: int = 200) -> int:
+        """Encrypt again, under the newest data key, every field encrypted under an older one."""
+        cipher = await self._keys.cipher()
+        done, after = 0, ""
+        while True:
+            rows = await self._db.read(_rows_after(after, batch))
+            if not rows:
+                return done
+            for row in rows:
+                stale = [
+                    f for f in PERSONAL_FIELDS
+                    if row[f"{f}_enc"] and cipher.key_of(row[f"{f}_enc"]) != cipher.active
+                ]  # fmt: skip
+                if stale:
+                    values = {
+                        f"{f}_enc": cipher.encrypt(f, cipher.decrypt(f, row[f"{f}_enc"]))
+                        for f in stale
+                    }
+                    await self._db.write(_update_row(row["id"], values))
+                    done += 1
+            after = rows[-1]["id"]
 
     async def by_email(self, email: str) -> Driver | None:
         cipher = await self._keys.cipher()
@@ -56,7 +125,7 @@ class DriverService:
 
     async def page(self, limit: int, offset: int) -> tuple[list[Driver], int]:
         rows, total = await self._db.read(lambda uow: uow.drivers.page(limit, offset))
-        cipher = await self._keys.cipher()
+        cipher = await self._cipher_for(rows)
         return [_opened(cipher, r) for r in rows], total
 
     async def update(
@@ -135,3 +204,11 @@ def _opened(cipher: FieldCipher, row: dict[str, Any]) -> Driver:
         language=row["language"],
     )
     return Driver(row["id"], details, row["created_at"], row["updated_at"], row["erased_at"])
+
+
+def _rows_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:
+    return lambda uow: uow.drivers.after(after, limit)
+
+
+def _update_row(driver_id: str, values: dict[str, Any]) -> Callable[[UnitOfWork], None]:
+    return lambda uow: uow.drivers.update(driver_id, values)

@@ -25,6 +25,7 @@ ADMIN_ONLY = {
     Permission.API_KEYS_MANAGE,
     Permission.AUDIT_READ,
     Permission.DRIVERS_EXPORT,
+    Permission.KEYS_ROTATE,
 }
 
 

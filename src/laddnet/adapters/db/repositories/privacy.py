@@ -27,6 +27,12 @@ class SqlCryptoKeys:
         )
         return self._conn.execute(stmt).rowcount == 1
 
+    def rewrap(self, wrapped: dict[str, str]) -> None:
+        for key_id, value in wrapped.items():
+            self._conn.execute(
+                update(crypto_keys).where(crypto_keys.c.id == key_id).values(wrapped=value)
+            )
+
 
 class SqlDriverRepository:
     def __init__(self, conn: Connection) -> None:
@@ -52,6 +58,13 @@ class SqlDriverRepository:
             select(drivers).where(live).order_by(drivers.c.id).limit(limit).offset(offset)
         )
         return [dict(r._mapping) for r in rows], int(total.scalar_one())
+
+    def after(self, driver_id: str, limit: int) -> list[dict[str, Any]]:
+        """Rows (erased ones too) after `driver_id` in id order: for re-encryption."""
+        rows = self._conn.execute(
+            select(drivers).where(drivers.c.id > driver_id).order_by(drivers.c.id).limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]
 
     def update(self, driver_id: str, values: dict[str, Any]) -> None:
         index = values.get("email_index")
