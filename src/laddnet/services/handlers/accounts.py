@@ -149,14 +149,10 @@ class AccountService:
         source: str | None = None,
     ) -> Account:
         """Change the role and/or the site scope (`all_sites` lifts the scope)."""
-        changes: dict[str, object] = {}
-        if role is not None:
-            changes["role"] = _role(role)
-        if all_sites:
-            changes["sites"] = None
-        elif sites is not None:
-            changes["sites"] = _scope(sites)
-        if not changes:
+        new_role = _role(role) if role is not None else None
+        scope_changes = all_sites or sites is not None
+        new_scope = None if all_sites or sites is None else _scope(sites)
+        if new_role is None and not scope_changes:
             raise InvalidInput("nothing to change: give role, sites or all_sites")
         now = self._clock.now()
 
@@ -164,12 +160,20 @@ class AccountService:
             account = uow.users.get(user_id)
             if account is None:
                 raise UnknownAccount(f"account {user_id!r} not found")
-            scope = changes.get("sites", account.sites)
-            _check_sites(uow, scope)  # type: ignore[arg-type]
-            uow.users.update(user_id, now, **changes)
-            detail = {k: _list(v) if k == "sites" else str(v) for k, v in changes.items()}
+            changed = replace(
+                account,
+                role=new_role or account.role,
+                sites=new_scope if scope_changes else account.sites,
+            )
+            detail: dict[str, object] = {}
+            if new_role is not None:
+                detail["role"] = new_role.value
+            if scope_changes:
+                _check_sites(uow, new_scope)
+                detail["sites"] = _list(new_scope)
+            uow.users.update(user_id, now, role=changed.role, sites=changed.sites)
             uow.audit.record(actor, "user.updated", "user", user_id, detail, now, source=source)
-            return replace(account, **changes)  # type: ignore[arg-type]
+            return changed
 
         return await self._db.write(update)
 
@@ -283,5 +287,5 @@ def _check_sites(uow: UnitOfWork, scope: frozenset[str] | None) -> None:
             raise InvalidInput(f"site {site!r} does not exist")
 
 
-def _list(scope: object) -> list[str] | None:
-    return None if scope is None else sorted(scope)  # type: ignore[call-overload]
+def _list(scope: frozenset[str] | None) -> list[str] | None:
+    return None if scope is None else sorted(scope)
