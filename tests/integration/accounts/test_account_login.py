@@ -290,6 +290,10 @@ async def test_no_log_line_holds_a_password_code_token_or_key(
     )
     key = (await ada.http.post("/api/v1/api-keys", json={"role": "viewer"})).json()["key"]
     await ada.http.get("/api/v1/stations", headers={"Authorization": f"Bearer {key}"})
+    driver = {"name": "Cecilia Kvist", "email": "cecilia@example.se", "phone": "+46 70 999 88 77"}
+    made = await ada.http.post("/api/v1/drivers", json=driver)
+    assert made.status_code == 201, made.text
+    await ada.http.get(f"/api/v1/drivers/{made.json()['id']}/export")
     secrets = [
         PASSWORD,
         "a wrong password here",
@@ -299,6 +303,7 @@ async def test_no_log_line_holds_a_password_code_token_or_key(
         response.json()["challenge"],
         ada.http.cookies["laddnet_session"],
         key,
+        *driver.values(),
     ]
     assert failed.status_code == 401
     # The server's records: the test's own HTTP client (httpx, httpcore) logs its cookies.
