@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
-from laddnet.adapters.crypto.passwords import Argon2Hasher
+from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
+from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_passwords
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
@@ -25,14 +26,19 @@ from laddnet.services.events.relay import OutboxRelay
 from laddnet.services.events.service import EventService
 from laddnet.services.events.stream import EventStreams
 from laddnet.services.events.webhooks import WebhookService
+from laddnet.services.handlers.accounts import AccountService
 from laddnet.services.handlers.api_keys import ApiKeyService
+from laddnet.services.handlers.audit import AuditService
+from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.logs import LogService
+from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations, add_operation_hooks
 from laddnet.services.handlers.reservations import ReservationService
 from laddnet.services.handlers.sessions import SessionService
@@ -104,6 +110,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     commands = CommandService(
         database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
     )
+    accounts, auth, mfa = build_accounts(settings, database, clock, hasher)
     return Container(
         settings=settings,
         database=database,
@@ -130,7 +137,38 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         tariffs=TariffService(database, clock),
         cdrs=cdrs,
         ledger=LedgerService(database),
+        accounts=accounts,
+        auth=auth,
+        mfa=mfa,
+        audit=AuditService(database, clock),
+        drivers=DriverService(
+            database, clock, DatabaseKeyRing(database, clock, master_key_source(settings))
+        ),
     )
+
+
+def build_accounts(
+    settings: Settings, database: SqlDatabase, clock: Clock, machine_hasher: Argon2Hasher
+) -> tuple[AccountService, AuthService, MfaService]:
+    """People's passwords get argon2id at the full OWASP cost; recovery codes (random) the
+    machine-secret cost."""
+    accounts = AccountService(
+        database,
+        clock,
+        Argon2Hasher(),
+        load_common_passwords(settings.common_passwords_file),
+        setup_ttl=timedelta(hours=settings.user_setup_hours),
+    )
+    mfa = MfaService(database, clock, machine_hasher)
+    auth = AuthService(
+        database,
+        clock,
+        accounts,
+        mfa,
+        idle_timeout=timedelta(minutes=settings.session_idle_minutes),
+        absolute_timeout=timedelta(hours=settings.session_absolute_hours),
+    )
+    return accounts, auth, mfa
 
 
 def build_events(

@@ -108,13 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--owner", help="who holds the token")
     p.set_defaults(command=cmd_token_add)
 
-    apikey = sub.add_parser("apikey", help="manage API keys").add_subparsers(
-        required=True, metavar="ACTION"
-    )
-    p = apikey.add_parser("create", help="create an API key and print it (last line)")
-    p.add_argument("--role", required=True, choices=["admin", "operator", "viewer"])
-    p.add_argument("--label")
-    p.set_defaults(command=cmd_apikey_create)
+    from laddnet import accounts_cli
+
+    accounts_cli.register(sub)  # user add|list|disable, apikey create|list|revoke, audit verify
+    from laddnet import drivers_cli
+
+    drivers_cli.register(sub)  # driver add|list|export|erase
 
     p = sub.add_parser("simulate", help="run simulated stations against a gateway")
     p.add_argument("--stations", type=int, default=1)
@@ -305,17 +304,6 @@ async def cmd_token_add(args: argparse.Namespace) -> int:
     finally:
         await container.aclose()
     print(f"token {args.tag} {'blocked' if args.blocked else 'authorized'}")
-    return 0
-
-
-async def cmd_apikey_create(args: argparse.Namespace) -> int:
-    container = await _container()
-    try:
-        key = await container.api_keys.create(args.role, args.label)
-    finally:
-        await container.aclose()
-    print(f"API key with role {args.role} created; it is shown only once:")
-    print(key)
     return 0
 
 

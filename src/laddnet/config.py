@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import socket
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from laddnet.domain.security.keys import parse_master_key
 
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
 
@@ -159,6 +161,45 @@ class Settings(BaseSettings):
         60.0, gt=0, description="Seconds between checks for sessions whose wait timed out."
     )
 
+    session_idle_minutes: float = Field(
+        30.0, gt=0, description="Minutes without a request after which a login session ends."
+    )
+    session_absolute_hours: float = Field(
+        12.0, gt=0, description="Hours after login at which a login session ends regardless."
+    )
+    user_setup_hours: float = Field(
+        72.0, gt=0, description="Hours a one-time account setup link stays valid."
+    )
+    env: str = Field(
+        "development",
+        pattern="^(development|production)$",
+        description="development or production. Production refuses to start without a real"
+        " master key (LADDNET_MASTER_KEY or LADDNET_MASTER_KEY_FILE).",
+    )
+    master_key: SecretStr | None = Field(
+        None,
+        description="The master key that wraps the keys of personal data: 32 random bytes,"
+        " base64 or hex (e.g. `openssl rand -base64 32`).",
+    )
+    master_key_file: str | None = Field(
+        None,
+        validate_default=True,
+        description="A file holding the master key instead. Unset (and no LADDNET_MASTER_KEY),"
+        " a development install creates laddnet-master.key (mode 0600) next to the SQLite"
+        " database, or in the working directory.",
+    )
+    audit_check_interval: float = Field(
+        3600.0,
+        gt=0,
+        description="Seconds between checks of the audit log's hash chain (a break is recorded"
+        " as a security event and logged as an error).",
+    )
+    common_passwords_file: str | None = Field(
+        None,
+        description="A file of common passwords (one a line) refused as people's passwords,"
+        " in addition to the list shipped with Laddnet.",
+    )
+
     @property
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.http_port}").rstrip("/")
@@ -177,6 +218,21 @@ class Settings(BaseSettings):
             return None  # LADDNET_BUS_URL= (empty) is unset too
         if not all(part.strip().startswith(("nats://", "tls://")) for part in value.split(",")):
             raise ValueError("use nats://host:port (or tls://host:port)")
+        return value
+
+    @field_validator("master_key")
+    @classmethod
+    def _real_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_master_key(value.get_secret_value())
+        return value
+
+    @field_validator("master_key_file")
+    @classmethod
+    def _key_in_production(cls, value: str | None, info: ValidationInfo) -> str | None:
+        configured = value or info.data.get("master_key") is not None
+        if info.data.get("env") == "production" and not configured:
+            raise ValueError("LADDNET_ENV=production needs LADDNET_MASTER_KEY or this file")
         return value
 
     @field_validator("database_url")

@@ -9,6 +9,7 @@ import logging
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.demo_accounts import login_and_enrol, seed_admin, seed_driver
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.pricing.records import TargetKind, TariffId
@@ -91,6 +92,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
     try:
         await migrate(container.engine)
         api_key = await seed(container, stations)
+        admin_password = await seed_admin(container, DEMO_ACTOR)
+        driver_id = await seed_driver(container, DEMO_ACTOR)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]
@@ -98,6 +101,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
 
     async def charge(_container: Container, _gateway: Gateway) -> None:
         api = f"http://{settings.host}:{settings.http_port}"
+        login = await login_and_enrol(api, admin_password)
         print(  # noqa: T201 - the demo's whole point is to tell the newcomer where to look
             f"\nLaddnet demo is running.\n"
             f"  API docs:   {api}/docs\n"
@@ -110,9 +114,13 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  Security:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/security-events"
             f"  (or: laddnet security events)\n"
+            f"  Driver:     curl -H 'Authorization: Bearer {api_key}'"
+            f" {api}/api/v1/drivers/{driver_id}\n"
+            f"              (personal data encrypted at rest: search the database file for it)\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
+            f"{login}"
             f"  Stop with Ctrl-C.\n",
             flush=True,
         )

@@ -132,6 +132,10 @@ async def serve(
                 container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
             )
             cdr_issuer = group.create_task(container.cdrs.run(settings.cdr_interval))
+            if api is not None:  # one check per API process, not per gateway worker
+                audit_checks = group.create_task(
+                    container.audit.run_checks(settings.audit_check_interval)
+                )
             if api is not None and http_socket is not None:
                 api_task = group.create_task(api.serve(sockets=[http_socket]))
                 while not api.started:
@@ -174,6 +178,8 @@ async def serve(
             await container.events.stop()  # publishes the last events (disconnections)
             expiry.cancel()
             cdr_issuer.cancel()
+            if api is not None:
+                audit_checks.cancel()
             for extra in extras:
                 extra.cancel()
     finally:

@@ -89,3 +89,22 @@ def test_the_bus_url_is_nats_or_unset() -> None:
     assert Settings(bus_url=both).bus_url == both
     with pytest.raises(ValidationError):
         Settings(bus_url="redis://127.0.0.1:6379")
+
+
+def test_production_refuses_to_start_without_a_master_key_or_with_a_placeholder() -> None:
+    import base64
+    import secrets
+
+    import pytest
+    from pydantic import ValidationError
+
+    from laddnet.config import Settings
+
+    with pytest.raises(ValidationError, match="production needs LADDNET_MASTER_KEY"):
+        Settings(env="production")
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(env="production", master_key="00" * 32)
+    with pytest.raises(ValidationError, match="32 random bytes"):
+        Settings(master_key="changeme")
+    real = base64.b64encode(secrets.token_bytes(32)).decode()
+    assert Settings(env="production", master_key=real).env == "production"

@@ -9,11 +9,16 @@ from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.input_guard import guard_input
 from laddnet.api.routers import (
+    api_keys,
+    audit,
+    auth,
     cdrs,
     commands,
+    drivers,
     events,
     ledger,
     log_uploads,
+    me,
     operations,
     security,
     sessions,
@@ -21,6 +26,7 @@ from laddnet.api.routers import (
     station_admin,
     stations,
     tariffs,
+    users,
     webhooks,
 )
 
@@ -58,7 +64,14 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(tariffs.router)
     v1.include_router(cdrs.router)
     v1.include_router(ledger.router)
+    v1.include_router(me.router)
+    v1.include_router(users.router)
+    v1.include_router(api_keys.router)
+    v1.include_router(audit.router)
+    v1.include_router(drivers.router)
+    v1.include_router(drivers.keys_router)
     app.include_router(v1)
+    app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(
         "/healthz",

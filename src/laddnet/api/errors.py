@@ -21,11 +21,14 @@ from laddnet.domain.errors import (
     Conflict,
     InvalidInput,
     LaddnetError,
+    LoginFailed,
     NotAuthorized,
     NotFound,
     StationDidNotAnswer,
     StationRejectedCall,
+    StepUpRequired,
     StorageUnavailable,
+    TooManyAttempts,
     UploadClosed,
     UploadTooLarge,
 )
@@ -39,6 +42,9 @@ STATUS_BY_ERROR: dict[type[LaddnetError], tuple[int, str]] = {
     InvalidInput: (422, "invalid_input"),
     Conflict: (409, "conflict"),
     NotAuthorized: (403, "forbidden"),
+    StepUpRequired: (403, "step_up_required"),
+    LoginFailed: (401, "unauthorized"),
+    TooManyAttempts: (429, "too_many_requests"),
     StationDidNotAnswer: (504, "station_timeout"),
     StationRejectedCall: (502, "station_error"),
     StorageUnavailable: (503, "storage_unavailable"),
@@ -101,7 +107,8 @@ async def _laddnet_error(request: Request, exc: Exception) -> JSONResponse:
     status, code = mapped
     # Our own errors carry messages written for the caller; the storage one says only "retry".
     message = "storage unavailable; retry later" if status == 503 else str(exc) or code
-    return error_response(status, code, message)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    return error_response(status, code, message, headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,10 @@ LaddnetError
  │    ├── DuplicateSite
  │    └── StationNotConnected  a command needs the station online
  ├── NotAuthorized            the caller may not do this
+ │    └── StepUpRequired       ... without a fresh second factor
+ ├── LoginFailed              wrong e-mail, password or code (never says which)
+ ├── TooManyAttempts          failed logins throttled (carries retry_after)
+ ├── WrongMasterKey           the master key does not open the stored keys (misconfigured)
  ├── StationDidNotAnswer      a command's CALL timed out (or its node went away)
  ├── StationRejectedCall      the station answered a command with a CALLERROR
  ├── StorageUnavailable       the database failed; the caller should retry
@@ -119,3 +123,23 @@ class NoResponder(BusFailed):
 
 class BusTimeout(BusFailed):
     """A request on the bus got no reply within its timeout."""
+
+
+class LoginFailed(LaddnetError):
+    """Wrong e-mail, password or code; never says which, nor whether the account exists."""
+
+
+class TooManyAttempts(LaddnetError):
+    """Too many failed logins for an account or from an address; try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed attempts; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class WrongMasterKey(LaddnetError):
+    """The configured master key does not open the keys of personal data in the database."""
+
+
+class StepUpRequired(NotAuthorized):
+    """The action needs a second factor given within the last five minutes."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
+from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, UserRepository
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.events import (
     EventBus,
@@ -19,6 +20,7 @@ from laddnet.ports.events import (
 )
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.pricing import CdrRepository, Ledger, TariffRepository
+from laddnet.ports.privacy import CryptoKeys, DriverRepository, FieldCipher, KeyRing
 from laddnet.ports.records import (
     ApiKeyRepository,
     AuditLog,
@@ -85,6 +87,18 @@ class UnitOfWork(Protocol):
     def cdrs(self) -> CdrRepository: ...
     @property
     def ledger(self) -> Ledger: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def login_sessions(self) -> LoginSessions: ...
+    @property
+    def recovery_codes(self) -> RecoveryCodes: ...
+    @property
+    def login_failures(self) -> LoginFailures: ...
+    @property
+    def crypto_keys(self) -> CryptoKeys: ...
+    @property
+    def drivers(self) -> DriverRepository: ...
 
 
 class Database(Protocol):
@@ -109,18 +123,25 @@ __all__ = [
     "Clock",
     "CommandLog",
     "ConfigurationStore",
+    "CryptoKeys",
     "Database",
+    "DriverRepository",
     "EventBus",
     "EventHistory",
     "EventLog",
+    "FieldCipher",
     "FirmwareLog",
+    "KeyRing",
     "Ledger",
     "LogUploads",
+    "LoginFailures",
+    "LoginSessions",
     "MessageBus",
     "Outbox",
     "OutboxClaims",
     "PasswordHasher",
     "PubSub",
+    "RecoveryCodes",
     "RequestReply",
     "Reservations",
     "SessionRepository",
@@ -134,6 +155,7 @@ __all__ = [
     "TariffRepository",
     "TokenRepository",
     "UnitOfWork",
+    "UserRepository",
     "WebhookRepository",
     "WebhookSender",
 ]

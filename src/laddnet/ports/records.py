@@ -61,6 +61,7 @@ class SessionRepository(Protocol):
         until: datetime | None,
         limit: int,
         offset: int,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[ChargingSession], int]: ...
 
 
@@ -74,6 +75,17 @@ class ApiKeyRepository(Protocol):
         self, key_id: str, key_hash: str, role: str, label: str | None, now: datetime
     ) -> None: ...
     def get(self, key_id: str) -> tuple[str, str, bool] | None: ...
+    def lookup(self, key_id: str) -> dict[str, Any] | None: ...
+    def set_scope(
+        self,
+        key_id: str,
+        sites: frozenset[str] | None,
+        expires_at: datetime | None,
+        created_by: str | None,
+    ) -> None: ...
+    def list(self) -> list[dict[str, Any]]: ...
+    def revoke(self, key_id: str) -> bool: ...
+    def used(self, key_id: str, now: datetime) -> None: ...
 
 
 class EventLog(Protocol):
@@ -95,7 +107,8 @@ class EventLog(Protocol):
 
 
 class AuditLog(Protocol):
-    """Who changed what: `actor` is `apikey:<id>` or `cli`; `detail` never holds a secret."""
+    """Who did what: `actor` is `user:<id>`, `apikey:<id>`, `cli` or `anonymous`; `detail`
+    never holds a secret. Entries are hash-chained (see `domain/security/audit_chain.py`)."""
 
     def record(
         self,
@@ -105,10 +118,25 @@ class AuditLog(Protocol):
         target_id: str | None,
         detail: dict[str, Any],
         now: datetime,
+        *,
+        source: str | None = None,
+        outcome: str = "ok",
     ) -> None: ...
     def entries(
         self, *, target_type: str | None = None, target_id: str | None = None, limit: int = 100
     ) -> list[dict[str, Any]]: ...
+    def search(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        actor: str | None,
+        action: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]: ...
+    def chain(self) -> tuple[str, int]: ...
+    def in_order(self, after_id: int, limit: int) -> list[dict[str, Any]]: ...
 
 
 class Outbox(Protocol):

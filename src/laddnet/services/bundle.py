@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from laddnet.config import Settings
 from laddnet.ports import Clock, StationLink
 from laddnet.services.events.service import EventService
+from laddnet.services.handlers.accounts import AccountService
 from laddnet.services.handlers.api_keys import ApiKeyService
+from laddnet.services.handlers.audit import AuditService
+from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
+from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
@@ -39,3 +44,8 @@ class Services:
     tariffs: TariffService
     cdrs: CdrService
     ledger: LedgerService
+    accounts: AccountService  # operator accounts
+    auth: AuthService  # logins and login sessions
+    mfa: MfaService  # two-factor authentication
+    audit: AuditService  # the audit log: search, verify the hash chain
+    drivers: DriverService  # drivers' personal data, encrypted at rest

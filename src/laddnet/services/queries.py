@@ -21,19 +21,33 @@ class Queries:
         return await self._db.read(lambda uow: uow.stations.get(station_id))
 
     async def stations(
-        self, *, limit: int = 100, offset: int = 0, include_decommissioned: bool = False
+        self,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        include_decommissioned: bool = False,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[Station], int]:
+        """`sites`: only stations on these sites (a site scope); None: all."""
         return await self._db.read(
             lambda uow: uow.stations.list(
-                limit=limit, offset=offset, include_decommissioned=include_decommissioned
+                limit=limit,
+                offset=offset,
+                include_decommissioned=include_decommissioned,
+                sites=sites,
             )
         )
 
     async def site(self, site_id: SiteId) -> Site | None:
         return await self._db.read(lambda uow: uow.sites.get(site_id))
 
-    async def sites(self, *, limit: int = 100, offset: int = 0) -> tuple[list[Site], int]:
-        return await self._db.read(lambda uow: uow.sites.list(limit=limit, offset=offset))
+    async def sites(
+        self, *, limit: int = 100, offset: int = 0, only: frozenset[str] | None = None
+    ) -> tuple[list[Site], int]:
+        """`only`: these sites (a site scope); None: all."""
+        return await self._db.read(
+            lambda uow: uow.sites.list(limit=limit, offset=offset, only=only)
+        )
 
     async def status_history(
         self,
@@ -66,10 +80,16 @@ class Queries:
         until: datetime | None = None,
         limit: int = 100,
         offset: int = 0,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[ChargingSession], int]:
         return await self._db.read(
             lambda uow: uow.sessions.list(
-                station_id=station_id, since=since, until=until, limit=limit, offset=offset
+                station_id=station_id,
+                since=since,
+                until=until,
+                limit=limit,
+                offset=offset,
+                sites=sites,
             )
         )
 

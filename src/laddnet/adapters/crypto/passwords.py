@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -29,3 +33,21 @@ class Argon2Hasher:
             return self._hasher.verify(hashed, secret)
         except (VerificationError, InvalidHashError):
             return False
+
+
+@cache
+def _shipped_common_passwords() -> frozenset[str]:
+    text = files("laddnet.adapters.crypto").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(_entries(text))
+
+
+def load_common_passwords(extra_file: str | None = None) -> frozenset[str]:
+    """The shipped list of common passwords, plus `extra_file`'s (one a line), lower-case."""
+    shipped = _shipped_common_passwords()
+    if extra_file is None:
+        return shipped
+    return shipped | frozenset(_entries(Path(extra_file).read_text("utf-8", errors="replace")))
+
+
+def _entries(text: str) -> list[str]:
+    return [line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"]

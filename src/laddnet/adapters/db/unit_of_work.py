@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from laddnet.adapters.db.repositories.accounts import (
+    SqlLoginFailures,
+    SqlLoginSessions,
+    SqlRecoveryCodes,
+    SqlUserRepository,
+)
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.cdrs import SqlCdrRepository
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
@@ -17,6 +23,7 @@ from laddnet.adapters.db.repositories.misc import (
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.privacy import SqlCryptoKeys, SqlDriverRepository
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
@@ -50,3 +57,9 @@ class SqlUnitOfWork:
         self.tariffs = SqlTariffRepository(conn)
         self.cdrs = SqlCdrRepository(conn)
         self.ledger = SqlLedger(conn)
+        self.users = SqlUserRepository(conn)
+        self.login_sessions = SqlLoginSessions(conn)
+        self.recovery_codes = SqlRecoveryCodes(conn)
+        self.login_failures = SqlLoginFailures(conn)
+        self.crypto_keys = SqlCryptoKeys(conn)
+        self.drivers = SqlDriverRepository(conn)

@@ -29,7 +29,7 @@ from laddnet.api.schemas.commands import (
     CommandRecordOut,
 )
 from laddnet.domain.commands.model import CommandName
-from laddnet.domain.errors import InvalidInput, NotFound
+from laddnet.domain.errors import InvalidInput, NotFound, UnknownStation
 from laddnet.domain.ids import StationId
 
 router = APIRouter(tags=["commands"])
@@ -136,6 +136,11 @@ async def bulk_command(
         body = model.model_validate(request.body)
     except ValidationError as exc:
         raise InvalidInput(describe_validation_errors(_nested(exc))) from None
+    if principal.sites is not None:  # a site scope: stations elsewhere do not exist for it
+        for station_id in request.station_ids:
+            station = await container.queries.station(StationId(station_id))
+            if station is None or not principal.sees_site(station.site_id):
+                raise UnknownStation(f"station {station_id!r} not found")
     results = await container.commands.send_many(
         [StationId(s) for s in request.station_ids], request.command, _wire(body), principal.actor
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from laddnet.api.deps import ContainerDep
+from laddnet.api.deps import ContainerDep, PrincipalDep
 from laddnet.api.params import INT64_MAX
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.events import ALL_EVENTS, Event
@@ -60,6 +60,7 @@ def _parse_last_id(header: str | None, query: int | None) -> int | None:
 )
 async def stream_events(
     container: ContainerDep,
+    principal: PrincipalDep,
     types: Annotated[
         str | None, Query(description="Comma-separated event types, e.g. session.started.")
     ] = None,
@@ -73,9 +74,15 @@ async def stream_events(
     wanted = _parse_types(types)
     resume = _parse_last_id(last_event_id_header, last_event_id)
     events = container.events
+    allowed = None
+    if principal.sites is not None:  # a site scope sees its sites' stations' events only
+        scoped, _total = await container.queries.stations(
+            limit=1_000_000, include_decommissioned=True, sites=principal.sites
+        )
+        allowed = frozenset(s.id for s in scoped)
 
     async def body() -> AsyncIterator[bytes]:
-        async with events.streams.open(wanted, station_id, resume) as stream:
+        async with events.streams.open(wanted, station_id, resume, allowed) as stream:
             yield b": connected\nretry: 3000\n\n"
             async for event in stream.items(events.keepalive):
                 yield b": keepalive\n\n" if event is None else _frame(event)

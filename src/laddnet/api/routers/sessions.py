@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
 from laddnet.api.params import Instant, RowId
 from laddnet.api.schemas.sessions import CostSoFar, MeterSampleOut, SessionOut, SessionPage
@@ -20,6 +20,7 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 async def list_sessions(
     container: ContainerDep,
     page: PageDep,
+    principal: PrincipalDep,
     station_id: Annotated[str | None, Query(description="Only this station's sessions.")] = None,
     since: Annotated[
         Instant | None,
@@ -33,7 +34,12 @@ async def list_sessions(
     if since is not None and until is not None and until < since:
         raise InvalidInput("query parameter 'until' is before 'since'")
     sessions, total = await container.queries.sessions(
-        station_id=station_id, since=since, until=until, limit=page.limit, offset=page.offset
+        station_id=station_id,
+        since=since,
+        until=until,
+        limit=page.limit,
+        offset=page.offset,
+        sites=principal.sites,
     )
     return SessionPage(
         items=[SessionOut.from_domain(s) for s in sessions],

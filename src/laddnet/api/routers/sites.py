@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from laddnet.api.deps import ContainerDep, PageDep, WriterDep
+from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES, ErrorBody
 from laddnet.api.schemas.sites import SiteCreate, SiteOut, SitePage, SiteUpdate
 from laddnet.domain.errors import UnknownSite
@@ -23,8 +23,10 @@ _HAS_STATIONS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("", summary="List sites, ordered by id")
-async def list_sites(container: ContainerDep, page: PageDep) -> SitePage:
-    sites, total = await container.queries.sites(limit=page.limit, offset=page.offset)
+async def list_sites(container: ContainerDep, page: PageDep, principal: PrincipalDep) -> SitePage:
+    sites, total = await container.queries.sites(
+        limit=page.limit, offset=page.offset, only=principal.sites
+    )
     return SitePage(
         items=[SiteOut.from_domain(s) for s in sites],
         total=total,

@@ -16,7 +16,7 @@ from laddnet.api.schemas.station_admin import (
     StatusHistoryPage,
 )
 from laddnet.api.schemas.stations import StationOut
-from laddnet.domain.errors import InvalidInput, UnknownStation
+from laddnet.domain.errors import InvalidInput, NotAuthorized, UnknownStation
 from laddnet.domain.ids import EvseId, SiteId, StationId
 from laddnet.services.handlers.station_admin import UNCHANGED
 
@@ -36,6 +36,7 @@ _CONNECTED: dict[int | str, dict[str, Any]] = {
 async def create_station(
     body: StationCreate, container: ContainerDep, writer: WriterDep
 ) -> StationOut:
+    _in_scope(writer.sites, body.site_id)
     station = await container.station_admin.register_station(
         StationId(body.id),
         body.password,
@@ -56,6 +57,8 @@ async def update_station(
 ) -> StationOut:
     sent = body.model_fields_set
     site_id = SiteId(body.site_id) if body.site_id is not None else None
+    if "site_id" in sent:
+        _in_scope(writer.sites, body.site_id)
     station = await container.station_admin.update_station(
         StationId(station_id),
         actor=writer.actor,
@@ -121,3 +124,9 @@ async def status_history(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+def _in_scope(scope: frozenset[str] | None, site_id: str | None) -> None:
+    """A caller limited to some sites places stations on those sites only."""
+    if scope is not None and (site_id is None or site_id not in scope):
+        raise NotAuthorized("site_id: stations go on a site of your site scope")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
 from laddnet.api.schemas.stations import StationOut, StationPage
 from laddnet.domain.errors import UnknownStation
@@ -19,12 +19,16 @@ router = APIRouter(prefix="/stations", tags=["stations"])
 async def list_stations(
     container: ContainerDep,
     page: PageDep,
+    principal: PrincipalDep,
     include_decommissioned: Annotated[
         bool, Query(description="Also list decommissioned stations.")
     ] = False,
 ) -> StationPage:
     stations, total = await container.queries.stations(
-        limit=page.limit, offset=page.offset, include_decommissioned=include_decommissioned
+        limit=page.limit,
+        offset=page.offset,
+        include_decommissioned=include_decommissioned,
+        sites=principal.sites,
     )
     reserved = await container.operations.reservations.active_for([s.id for s in stations])
     return StationPage(

@@ -17,3 +17,4 @@ class SecurityEventKind(StrEnum):
     STRAY_RESPONSE = "stray_response"
     IMPLAUSIBLE_TIME = "implausible_time"
     TRANSACTION_ID_COLLISION = "transaction_id_collision"
+    AUDIT_CHAIN_BROKEN = "audit_chain_broken"  # the periodic check found a changed entry

@@ -29,8 +29,10 @@ class EventStream:
         station_id: str | None,
         last_event_id: int | None,
         max_queue: int,
+        allowed_stations: frozenset[str] | None = None,
     ) -> None:
         self._streams = streams
+        self._allowed = allowed_stations  # a site scope's stations; None: every event
         self._types = None if types is None else frozenset(types)
         self._station_id = station_id
         self._last_event_id = last_event_id
@@ -43,11 +45,16 @@ class EventStream:
         """The bus listener: never blocks, never waits."""
         if self._closed or not matches(event, self._types, self._station_id):
             return
+        if not self._visible(event):
+            return
         if self._queue.qsize() >= self._max_queue:
             self.lagged = True
             self.close()
             return
         self._queue.put_nowait(event)
+
+    def _visible(self, event: Event) -> bool:
+        return self._allowed is None or event.station_id in self._allowed
 
     def close(self) -> None:
         if not self._closed:
@@ -60,6 +67,8 @@ class EventStream:
             for event in await self._streams.missed(
                 self._last_event_id, self._types, self._station_id
             ):
+                if not self._visible(event):
+                    continue
                 sent.add(event.id)
                 yield event
         while True:
@@ -96,10 +105,13 @@ class EventStreams:
         types: Sequence[str] | None = None,
         station_id: str | None = None,
         last_event_id: int | None = None,
+        allowed_stations: frozenset[str] | None = None,
     ) -> AsyncIterator[EventStream]:
         """A stream subscribed to the bus before anything missed is read, so nothing falls
-        between the two."""
-        stream = EventStream(self, types, station_id, last_event_id, self._max_queue)
+        between the two. `allowed_stations`: only these stations' events (a site scope)."""
+        stream = EventStream(
+            self, types, station_id, last_event_id, self._max_queue, allowed_stations
+        )
         unsubscribe = self._bus.subscribe(stream.offer)
         self._open.add(stream)
         if self._closing:

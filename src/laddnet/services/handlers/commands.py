@@ -107,8 +107,9 @@ class CommandService:
         request = self._link.translate(station.ocpp_version, name, wire_body)
         hidden = {str(wire_body[k]) for k in self._hooks.secret.get(name, ()) if wire_body.get(k)}
         now = self.clock.now()
-        command_id = await self.db.write(
-            lambda uow: uow.commands.add(
+
+        def log_command(uow: UnitOfWork) -> int:
+            command_id = uow.commands.add(
                 station_id,
                 name.value,
                 body,
@@ -117,7 +118,12 @@ class CommandService:
                 ocpp_action=request.action,
                 request=_redacted(request.payload, hidden),
             )
-        )
+            # The audit log names the command only: a body may hold a secret.
+            detail = {"command": name.value, "command_id": command_id}
+            uow.audit.record(actor, "command.sent", "station", station_id, detail, now)
+            return command_id
+
+        command_id = await self.db.write(log_command)
         try:
             response = await self._link.call(station_id, request, self._call_timeout)
         except StationNotConnected:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from laddnet.adapters.db.hot_sql import HotSql
-from laddnet.adapters.db.tables import audit_log, outbox_events
+from laddnet.adapters.db.tables import audit_chain, audit_log, outbox_events
+from laddnet.domain.security.audit_chain import GENESIS, entry_hash
 
 
 class SqlAuditLog:
+    """The audit log; each entry is chained to the one before it under a lock on the chain's
+    head row, so concurrent writers (other processes too) never fork the chain."""
+
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
@@ -23,16 +27,34 @@ class SqlAuditLog:
         target_id: str | None,
         detail: dict[str, Any],
         now: datetime,
+        *,
+        source: str | None = None,
+        outcome: str = "ok",
     ) -> None:
+        head = self._conn.execute(
+            select(audit_chain).where(audit_chain.c.id == 1).with_for_update()
+        ).first()
+        if head is None:  # a database migrated before the chain existed has the row; defensive
+            self._conn.execute(insert(audit_chain).values(id=1, last_hash=GENESIS, entries=0))
+            prev, count = GENESIS, 0
+        else:
+            prev, count = head.last_hash, head.entries
+        values: dict[str, Any] = {
+            "actor": actor[:64],
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "detail": detail,
+            "occurred_at": now,
+            "source": source[:64] if source else None,
+            "outcome": outcome,
+        }
+        digest = entry_hash(prev, values)
+        self._conn.execute(insert(audit_log).values(prev_hash=prev, hash=digest, **values))
         self._conn.execute(
-            insert(audit_log).values(
-                actor=actor,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                detail=detail,
-                occurred_at=now,
-            )
+            update(audit_chain)
+            .where(audit_chain.c.id == 1)
+            .values(last_hash=digest, entries=count + 1)
         )
 
     def entries(
@@ -44,6 +66,48 @@ class SqlAuditLog:
         if target_id is not None:
             stmt = stmt.where(audit_log.c.target_id == target_id)
         return [dict(r._mapping) for r in self._conn.execute(stmt)]
+
+    def search(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        actor: str | None,
+        action: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        conditions = []
+        if since is not None:
+            conditions.append(audit_log.c.occurred_at >= since)
+        if until is not None:
+            conditions.append(audit_log.c.occurred_at < until)
+        if actor is not None:
+            conditions.append(audit_log.c.actor == actor)
+        if action is not None:
+            conditions.append(audit_log.c.action == action)
+        total = self._conn.execute(
+            select(func.count()).select_from(audit_log).where(*conditions)
+        ).scalar_one()
+        rows = self._conn.execute(
+            select(audit_log)
+            .where(*conditions)
+            .order_by(audit_log.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [dict(r._mapping) for r in rows], total
+
+    def chain(self) -> tuple[str, int]:
+        """The head: the newest entry's hash and how many entries the chain holds."""
+        head = self._conn.execute(select(audit_chain).where(audit_chain.c.id == 1)).first()
+        return (head.last_hash, head.entries) if head else (GENESIS, 0)
+
+    def in_order(self, after_id: int, limit: int) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            select(audit_log).where(audit_log.c.id > after_id).order_by(audit_log.c.id).limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]
 
 
 class SqlOutbox:

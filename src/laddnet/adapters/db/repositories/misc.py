@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select, true
+from sqlalchemy import ColumnElement, Connection, func, insert, select, true, update
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
@@ -61,6 +61,40 @@ class SqlApiKeyRepository:
     def get(self, key_id: str) -> tuple[str, str, bool] | None:
         row = (self._conn.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
         return (row.key_hash, row.role, bool(row.revoked)) if row else None
+
+    def lookup(self, key_id: str) -> dict[str, Any] | None:
+        row = (self._conn.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
+        return dict(row._mapping) if row else None
+
+    def set_scope(
+        self,
+        key_id: str,
+        sites: frozenset[str] | None,
+        expires_at: datetime | None,
+        created_by: str | None,
+    ) -> None:
+        self._conn.execute(
+            update(api_keys)
+            .where(api_keys.c.id == key_id)
+            .values(
+                sites=None if sites is None else sorted(sites),
+                expires_at=expires_at,
+                created_by=created_by,
+            )
+        )
+
+    def list(self) -> list[dict[str, Any]]:
+        rows = self._conn.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id))
+        return [dict(r._mapping) for r in rows]
+
+    def revoke(self, key_id: str) -> bool:
+        result = self._conn.execute(
+            update(api_keys).where(api_keys.c.id == key_id).values(revoked=True)
+        )
+        return result.rowcount == 1
+
+    def used(self, key_id: str, now: datetime) -> None:
+        self._conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=now))
 
 
 class SqlEventLog:

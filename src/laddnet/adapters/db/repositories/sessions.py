@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from laddnet.adapters.db import meter_codec
 from laddnet.adapters.db.hot_sql import HotSql, insert_sql, update_sql
 from laddnet.adapters.db.session_cache import SessionCache
-from laddnet.adapters.db.tables import meter_values, sessions, transaction_events
+from laddnet.adapters.db.tables import meter_values, sessions, stations, transaction_events
 from laddnet.adapters.db.types import milliwatt_hours, time_param
 from laddnet.domain.sessions.model import (
     ChargingSession,
@@ -232,8 +232,12 @@ class SqlSessionRepository:
         until: datetime | None,
         limit: int,
         offset: int,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[ChargingSession], int]:
         cond: ColumnElement[bool] = sessions.c.id.is_not(None)
+        if sites is not None:  # a site scope: only sessions at its sites' stations
+            scoped = select(stations.c.id).where(stations.c.site_id.in_(sorted(sites)))
+            cond = cond & sessions.c.station_id.in_(scoped)
         if station_id is not None:
             cond = cond & (sessions.c.station_id == station_id)
         if since is not None:

@@ -51,10 +51,15 @@ class SqlSiteRepository:
             return None
         return _site(row._mapping, _station_ids(self._conn, [site_id])[site_id])
 
-    def list(self, *, limit: int, offset: int) -> tuple[list[Site], int]:
-        total = self._conn.execute(select(func.count()).select_from(sites)).scalar_one()
+    def list(
+        self, *, limit: int, offset: int, only: frozenset[str] | None = None
+    ) -> tuple[list[Site], int]:
+        scope = sites.c.id.in_(sorted(only)) if only is not None else sites.c.id.is_not(None)
+        total = self._conn.execute(
+            select(func.count()).select_from(sites).where(scope)
+        ).scalar_one()
         rows = self._conn.execute(
-            select(sites).order_by(sites.c.id).limit(limit).offset(offset)
+            select(sites).where(scope).order_by(sites.c.id).limit(limit).offset(offset)
         ).all()
         ids = _station_ids(self._conn, [r.id for r in rows])
         return [_site(r._mapping, ids[r.id]) for r in rows], int(total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, func, select, update
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
@@ -187,11 +187,18 @@ class SqlStationRepository:
         return _station(row._mapping, *parts[station_id])
 
     def list(
-        self, *, limit: int, offset: int, include_decommissioned: bool = False
+        self,
+        *,
+        limit: int,
+        offset: int,
+        include_decommissioned: bool = False,
+        sites: frozenset[str] | None = None,
     ) -> tuple[list[Station], int]:
-        cond = stations.c.id.is_not(None)
+        cond: ColumnElement[bool] = stations.c.id.is_not(None)
         if not include_decommissioned:
             cond = stations.c.decommissioned_at.is_(None)
+        if sites is not None:  # a site scope: only its sites' stations
+            cond = cond & stations.c.site_id.in_(sorted(sites))
         total = self._conn.execute(
             select(func.count()).select_from(stations).where(cond)
         ).scalar_one()

@@ -179,6 +179,11 @@ api_keys = Table(
     Column("label", String(100), nullable=True),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Migration 0009: site scope (JSON list, NULL for every site), expiry, last use, creator.
+    Column("sites", JSON, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("created_by", String(64), nullable=True),
 )
 
 # --- Network management and remote operations (migration 0005) ---------------------------
@@ -232,7 +237,13 @@ audit_log = Table(
     Column("target_id", String(64), nullable=True),
     Column("detail", JSON, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
+    # Migration 0009: where the request came from, how it ended, and the hash chain.
+    Column("source", String(64), nullable=True),
+    Column("outcome", String(16), nullable=False, default="ok"),
+    Column("prev_hash", String(64), nullable=True),
+    Column("hash", String(64), nullable=True),
     Index("ix_audit_log_target", "target_type", "target_id", "occurred_at"),
+    Index("ix_audit_log_time", "occurred_at"),
 )
 
 # Each command sent to a station, what it became on the wire and how the station answered.
@@ -400,6 +411,7 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
 
+from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
     cdr_queue,
@@ -412,3 +424,4 @@ from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
     tariff_versions,
     tariffs,
 )
+from laddnet.adapters.db.tables.privacy import *  # noqa: F403,E402

@@ -1,0 +1,134 @@
+"""The one table of what each role may do. The API checks it on every route
+(`laddnet.api.permissions`), `docs/security.md` prints it, and a test is generated from it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from laddnet.domain.commands.model import CommandName
+
+
+class Role(StrEnum):
+    """Roles of operator accounts and API keys (admin, operator and viewer as API keys had)."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    TECHNICIAN = "technician"
+    FINANCE = "finance"
+    SUPPORT = "support"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    STATIONS_READ = "stations:read"  # stations, their history, configuration, logs, commands
+    STATIONS_MANAGE = "stations:manage"  # register, change (password too), decommission
+    COMMANDS_MAINTENANCE = "commands:maintenance"  # reset, firmware, configuration, logs, ...
+    COMMANDS_CUSTOMER = "commands:customer"  # remote start/stop, unlock, reservations
+    COMMANDS_BULK = "commands:bulk"  # one command to many stations
+    SESSIONS_READ = "sessions:read"
+    SITES_READ = "sites:read"
+    SITES_MANAGE = "sites:manage"
+    EVENTS_READ = "events:read"  # the live event stream
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    USERS_MANAGE = "users:manage"  # accounts, roles, scopes, anyone's login sessions
+    API_KEYS_MANAGE = "api-keys:manage"
+    AUDIT_READ = "audit:read"
+    SELF = "self"  # one's own account: password, two-factor, login sessions
+    DRIVERS_READ = "drivers:read"  # drivers' personal data
+    DRIVERS_MANAGE = "drivers:manage"  # add, change, erase drivers
+    DRIVERS_EXPORT = "drivers:export"  # a driver's data as JSON (GDPR)
+    KEYS_ROTATE = "keys:rotate"  # a new data key for personal data
+
+
+P = Permission
+_READ = frozenset(
+    {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.EVENTS_READ, P.WEBHOOKS_READ, P.SELF}
+)
+_COMMANDS = frozenset({P.COMMANDS_MAINTENANCE, P.COMMANDS_CUSTOMER})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.OPERATOR: _READ
+    | _COMMANDS
+    | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE}
+    | {P.DRIVERS_READ, P.DRIVERS_MANAGE},
+    Role.TECHNICIAN: _READ - {P.WEBHOOKS_READ} | _COMMANDS,
+    Role.FINANCE: frozenset(
+        {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.SELF, P.DRIVERS_READ}
+    ),
+    Role.SUPPORT: _READ - {P.WEBHOOKS_READ}
+    | {P.COMMANDS_CUSTOMER, P.DRIVERS_READ, P.DRIVERS_MANAGE},
+    Role.VIEWER: _READ,
+}
+
+# Which permission sending each command needs: the ones a support desk uses for a driver at
+# a station, and the ones that change how a station works.
+COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
+    CommandName.RESET: P.COMMANDS_MAINTENANCE,
+    CommandName.UNLOCK_CONNECTOR: P.COMMANDS_CUSTOMER,
+    CommandName.CHANGE_AVAILABILITY: P.COMMANDS_MAINTENANCE,
+    CommandName.REMOTE_START: P.COMMANDS_CUSTOMER,
+    CommandName.REMOTE_STOP: P.COMMANDS_CUSTOMER,
+    CommandName.TRIGGER_MESSAGE: P.COMMANDS_MAINTENANCE,
+    CommandName.CLEAR_CACHE: P.COMMANDS_MAINTENANCE,
+    CommandName.GET_CONFIGURATION: P.COMMANDS_MAINTENANCE,
+    CommandName.SET_CONFIGURATION: P.COMMANDS_MAINTENANCE,
+    CommandName.UPDATE_FIRMWARE: P.COMMANDS_MAINTENANCE,
+    CommandName.GET_LOG: P.COMMANDS_MAINTENANCE,
+    CommandName.SEND_LOCAL_LIST: P.COMMANDS_MAINTENANCE,
+    CommandName.RESERVE_NOW: P.COMMANDS_CUSTOMER,
+    CommandName.CANCEL_RESERVATION: P.COMMANDS_CUSTOMER,
+    CommandName.DATA_TRANSFER: P.COMMANDS_MAINTENANCE,
+}
+
+
+PERMISSION_DOCS: dict[Permission, str] = {
+    P.STATIONS_READ: "see stations, their status history, configuration, firmware, logs,"
+    " reservations and command log",
+    P.STATIONS_MANAGE: "register, change (password too) and decommission stations",
+    P.COMMANDS_MAINTENANCE: "reset, change-availability, trigger-message, clear-cache,"
+    " get/set-configuration, data-transfer, update-firmware, get-log, send-local-list",
+    P.COMMANDS_CUSTOMER: "remote-start, remote-stop, unlock-connector, reserve-now,"
+    " cancel-reservation",
+    P.COMMANDS_BULK: "one command to many stations (`POST /api/v1/commands`; step-up)",
+    P.SESSIONS_READ: "see charging sessions and their meter values",
+    P.SITES_READ: "see sites",
+    P.SITES_MANAGE: "create, change and delete sites",
+    P.EVENTS_READ: "the live event stream",
+    P.WEBHOOKS_READ: "see webhook subscriptions and deliveries",
+    P.WEBHOOKS_MANAGE: "subscribe and unsubscribe webhooks",
+    P.USERS_MANAGE: "accounts, roles, site scopes (step-up), anyone's login sessions",
+    P.API_KEYS_MANAGE: "create (step-up), list and revoke API keys",
+    P.AUDIT_READ: "read and export the audit log",
+    P.SELF: "one's own account: password, two-factor, login sessions",
+    P.DRIVERS_READ: "see drivers' personal data (stored encrypted)",
+    P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure)",
+    P.DRIVERS_EXPORT: "export a driver's data as JSON (GDPR; step-up)",
+    P.KEYS_ROTATE: "rotate the data key of personal data (step-up)",
+}
+
+
+def role_table_markdown() -> str:
+    """The role table as docs/security.md prints it (a test keeps the two the same)."""
+    head = "| permission | what it allows | " + " | ".join(r.value for r in Role) + " |"
+    rule = "|---|---|" + "---|" * len(Role)
+    rows = [
+        f"| `{p.value}` | {PERMISSION_DOCS[p]} | "
+        + " | ".join("✓" if allows(r, p) else "" for r in Role)
+        + " |"
+        for p in Permission
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def parse_role(value: str) -> Role:
+    """The role named `value`; ValueError naming the roles otherwise."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValueError(f"unknown role {value!r}; one of {', '.join(Role)}") from None

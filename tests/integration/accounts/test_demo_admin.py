@@ -1,0 +1,47 @@
+"""The demo's administrator: a fresh password each run, logged in and enrolled in two-factor
+through the API; the printed secret logs in again."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+
+from laddnet.bootstrap import Container
+from laddnet.demo_accounts import DEMO_ADMIN, login_and_enrol, seed_admin, seed_driver
+from tests.integration.accounts.conftest import People
+
+
+async def test_the_demo_admin_logs_in_with_two_factor_each_run(
+    container: Container, base_url: str, people: People
+) -> None:
+    first = await seed_admin(container, "demo")
+    shown = await login_and_enrol(base_url, first)
+    assert DEMO_ADMIN in shown and first in shown and "role admin" in shown
+    secret = re.search(r"secret ([A-Z2-7]+)", shown)
+    assert secret is not None
+    account = await container.accounts.find(DEMO_ADMIN)
+    assert account.totp_enabled
+
+    second = await seed_admin(container, "demo")  # the next run
+    assert second != first
+    _, old = await people.login(DEMO_ADMIN, first)
+    assert old.status_code == 401
+    shown = await login_and_enrol(base_url, second)
+    secret = re.search(r"secret ([A-Z2-7]+)", shown)
+    assert secret is not None
+    person, response = await people.login(DEMO_ADMIN, second)
+    assert response.json()["status"] == "mfa_required"
+    people.clock.advance(seconds=30)
+    code = pyotp.TOTP(secret.group(1)).at(people.clock.now())
+    done = await person.http.post(
+        "/api/v1/auth/mfa", json={"challenge": response.json()["challenge"], "code": code}
+    )
+    assert done.status_code == 200, done.text
+
+
+async def test_the_demo_driver_is_seeded_once(container: Container) -> None:
+    first = await seed_driver(container, "demo")
+    assert await seed_driver(container, "demo") == first
+    driver = await container.drivers.get(first)
+    assert driver.details.email == "driver@demo.laddnet.local"
