@@ -37,6 +37,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 
@@ -54,6 +55,7 @@ class Container(Services):
         return self.database.engine
 
     async def aclose(self) -> None:
+        await self.maintenance.stop()
         await self.events.stop()
         await self.webhook_sender.aclose()
         await self.operations.aclose()
@@ -113,6 +115,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             firmware=FirmwareService(database, clock),
             logs=logs,
             reservations=ReservationService(database, clock),
+        ),
+        maintenance=MaintenanceService(
+            database, clock, event_bus, commands, interval=settings.alert_interval
         ),
     )
 

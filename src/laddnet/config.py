@@ -136,6 +136,12 @@ class Settings(BaseSettings):
     reservation_expiry_interval: float = Field(
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
     )
+    alert_interval: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds between evaluations of the timed alert rules (offline, faulted,"
+        " boot loop, heartbeat missing) and of maintenance windows that ended.",
+    )
 
     @property
     def public_base_url(self) -> str:

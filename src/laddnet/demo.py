@@ -9,6 +9,7 @@ import logging
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.demo_faults import run_faulty, seed_faulty
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.sites.model import SiteDetails
@@ -55,10 +56,12 @@ async def seed(container: Container, stations: int) -> str:
             )
     for tag in DEMO_TAGS:
         await container.authorization.add_token(tag, owner="Demo driver")
+    await seed_faulty(container, DEMO_SITE, DEMO_PASSWORD, DEMO_ACTOR)
     return await container.api_keys.create("admin", "demo")
 
 
 async def run_demo(settings: Settings, stations: int) -> None:
+    settings = settings.model_copy(update={"alert_interval": 10.0})  # alerts show up quickly
     container = build(settings)
     try:
         await migrate(container.engine)
@@ -78,6 +81,9 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Sessions:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/sessions\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
+            f"  Alerts:     DEMO-FAULTY faults every few minutes: laddnet alert list, or\n"
+            f"              curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/alerts\n"
+            f"  Maintenance: LADDNET_API_KEY={api_key} laddnet station maintenance DEMO-001 --on\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"  Stop with Ctrl-C.\n",
@@ -85,6 +91,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         )
         half = len(ids) // 2 or 1
         async with asyncio.TaskGroup() as group:
+            group.create_task(run_faulty(base, DEMO_PASSWORD))
             for version, group_ids in (("1.6", ids[:half]), ("2.0.1", ids[half:])):
                 if group_ids:
                     group.create_task(

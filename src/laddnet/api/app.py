@@ -11,6 +11,7 @@ from laddnet.api.routers import (
     commands,
     events,
     log_uploads,
+    maintenance,
     operations,
     sessions,
     sites,
@@ -48,6 +49,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(maintenance.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

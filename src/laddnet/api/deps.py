@@ -15,6 +15,7 @@ from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -54,6 +55,9 @@ class ApiContainer(Protocol):
 
     @property
     def operations(self) -> Operations: ...
+
+    @property
+    def maintenance(self) -> MaintenanceService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -26,6 +26,10 @@ class EventType(StrEnum):
     FIRMWARE_STATUS_CHANGED = "firmware.status_changed"
     LOG_UPLOADED = "log.uploaded"
     RESERVATION_ENDED = "reservation.ended"
+    SERVICE_STATUS_CHANGED = "service_status.changed"
+    ALERT_OPENED = "alert.opened"
+    ALERT_CLOSED = "alert.closed"
+    MAINTENANCE_CHANGED = "maintenance.changed"
 
 
 ALL_EVENTS = "*"

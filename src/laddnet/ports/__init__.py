@@ -17,6 +17,7 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
+from laddnet.ports.maintenance import MaintenanceStore
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.records import (
     ApiKeyRepository,
@@ -78,6 +79,8 @@ class UnitOfWork(Protocol):
     def logs(self) -> LogUploads: ...
     @property
     def reservations(self) -> Reservations: ...
+    @property
+    def maintenance(self) -> MaintenanceStore: ...
 
 
 class Database(Protocol):
@@ -107,6 +110,7 @@ __all__ = [
     "EventLog",
     "FirmwareLog",
     "LogUploads",
+    "MaintenanceStore",
     "MessageBus",
     "Outbox",
     "OutboxClaims",

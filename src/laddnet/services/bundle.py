@@ -15,6 +15,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 
@@ -33,3 +34,4 @@ class Services:
     station_admin: StationAdminService
     events: EventService
     operations: Operations  # configuration, firmware, logs, reservations
+    maintenance: MaintenanceService  # service statuses, alerts, maintenance mode

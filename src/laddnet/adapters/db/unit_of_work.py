@@ -10,6 +10,7 @@ from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
 from laddnet.adapters.db.repositories.logs import SqlLogUploads
+from laddnet.adapters.db.repositories.maintenance import SqlMaintenanceStore
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
@@ -44,3 +45,4 @@ class SqlUnitOfWork:
         self.firmware = SqlFirmwareLog(conn)
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
+        self.maintenance = SqlMaintenanceStore(conn)

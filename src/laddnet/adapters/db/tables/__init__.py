@@ -398,3 +398,4 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+from laddnet.adapters.db.tables.maintenance import *  # noqa: F403,E402

@@ -1,0 +1,91 @@
+"""Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-06 02:00:00
+
+Every table is new; a downgrade drops them.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import laddnet.adapters.db.types
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_UTC = laddnet.adapters.db.types.UtcDateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "service_statuses",
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("evse_id", sa.Integer(), nullable=False),
+        sa.Column("connector_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=120), nullable=False),
+        sa.Column("since", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("station_id", "evse_id", "connector_id"),
+    )
+    op.create_index("ix_service_statuses_status", "service_statuses", ["status"], unique=False)
+    op.create_table(
+        "alerts",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("evse_id", sa.Integer(), nullable=False),
+        sa.Column("connector_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("severity", sa.String(length=16), nullable=False),
+        sa.Column("site_id", sa.String(length=48), nullable=True),
+        sa.Column("opened_at", _UTC, nullable=False),
+        sa.Column("closed_at", _UTC, nullable=True),
+        sa.Column("close_reason", sa.String(length=64), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("open_marker", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "station_id", "evse_id", "connector_id", "kind", "open_marker", name="uq_alerts_open"
+        ),
+    )
+    op.create_index("ix_alerts_open", "alerts", ["open_marker", "station_id"], unique=False)
+    op.create_index("ix_alerts_opened", "alerts", ["opened_at"], unique=False)
+    op.create_table(
+        "alert_rules",
+        sa.Column("scope", sa.String(length=64), nullable=False),
+        sa.Column("overrides", sa.JSON(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("scope"),
+    )
+    op.create_table(
+        "station_monitoring",
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("maintenance", sa.Boolean(), nullable=False),
+        sa.Column("maintenance_reason", sa.String(length=255), nullable=True),
+        sa.Column("maintenance_since", _UTC, nullable=True),
+        sa.Column("maintenance_until", _UTC, nullable=True),
+        sa.Column("maintenance_by", sa.String(length=64), nullable=True),
+        sa.Column("recent_boots", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("station_id"),
+    )
+    op.create_index(
+        "ix_station_monitoring_maintenance", "station_monitoring", ["maintenance"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("station_monitoring")
+    op.drop_table("alert_rules")
+    op.drop_table("alerts")
+    op.drop_table("service_statuses")

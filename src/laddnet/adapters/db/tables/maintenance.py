@@ -1,0 +1,73 @@
+"""Fault detection and maintenance (migration 0007): service statuses, alerts, alert rules and
+each station's maintenance mode and recent boots."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, UniqueConstraint
+
+from laddnet.adapters.db.tables.base import BigId, metadata
+from laddnet.adapters.db.types import UtcDateTime
+
+# The last service status computed for each connector and station (evse_id 0, connector_id 0),
+# and since when it holds: what `service_status.changed` compares against.
+service_statuses = Table(
+    "service_statuses",
+    metadata,
+    Column("station_id", String(48), primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("connector_id", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("reason", String(120), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Index("ix_service_statuses_status", "status"),
+)
+
+# Alerts. `open_marker` is 1 while the alert is open and NULL once closed: the unique key then
+# allows one open alert per station, EVSE, connector and kind (NULLs are distinct) and any
+# number of closed ones, on SQLite and PostgreSQL alike.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("connector_id", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("site_id", String(48), nullable=True),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("close_reason", String(64), nullable=True),
+    Column("details", JSON, nullable=False),
+    Column("open_marker", Integer, nullable=True),
+    UniqueConstraint(
+        "station_id", "evse_id", "connector_id", "kind", "open_marker", name="uq_alerts_open"
+    ),
+    Index("ix_alerts_open", "open_marker", "station_id"),
+    Index("ix_alerts_opened", "opened_at"),
+)
+
+# Overrides of the default alert rules: scope "network" or "site:<site id>".
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("overrides", JSON, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Per station: maintenance mode (set through the API) and the recent boots the boot-loop rule
+# counts (kept here, so that a restart forgets none).
+station_monitoring = Table(
+    "station_monitoring",
+    metadata,
+    Column("station_id", String(48), primary_key=True),
+    Column("maintenance", Boolean, nullable=False, default=False),
+    Column("maintenance_reason", String(255), nullable=True),
+    Column("maintenance_since", UtcDateTime, nullable=True),
+    Column("maintenance_until", UtcDateTime, nullable=True),
+    Column("maintenance_by", String(64), nullable=True),
+    Column("recent_boots", JSON, nullable=False),
+    Index("ix_station_monitoring_maintenance", "maintenance"),
+)

@@ -1,0 +1,76 @@
+"""Ports: service statuses, maintenance mode, alerts and alert rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from laddnet.domain.maintenance.alerts import Alert, AlertKind, Condition, RuleSet, StationFacts
+from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
+from laddnet.domain.maintenance.service_status import ServiceStatus
+
+StatusKey = tuple[int, int]  # (evse_id, connector_id); (0, 0) the station itself
+
+
+class MaintenanceStore(Protocol):
+    # service statuses
+    def service_statuses(
+        self, station_ids: Sequence[str]
+    ) -> dict[str, dict[StatusKey, StoredStatus]]: ...
+    def save_service_status(
+        self, station_id: str, key: StatusKey, status: ServiceStatus, reason: str, since: datetime
+    ) -> None: ...
+    def drifted_stations(self, limit: int) -> list[str]:
+        """Stations whose stored station-level status contradicts their connection (a node
+        restarted and cleared its stations' presence) or that have none yet."""
+        ...
+
+    # maintenance mode and boots
+    def maintenance_of(self, station_ids: Sequence[str]) -> dict[str, MaintenanceMode]: ...
+    def set_maintenance(self, station_id: str, mode: MaintenanceMode | None) -> None: ...
+    def maintenance_over(self, now: datetime) -> list[str]: ...
+    def boots(self, station_id: str) -> tuple[datetime, ...]: ...
+    def save_boots(self, station_id: str, boots: Sequence[datetime]) -> None: ...
+
+    # alerts
+    def open_alerts(
+        self, *, station_id: str | None = None, kinds: Sequence[AlertKind] | None = None
+    ) -> list[Alert]: ...
+    def open_alert(self, condition: Condition, site_id: str | None, now: datetime) -> Alert | None:
+        """Open an alert for the condition; None if one is open for its key already."""
+        ...
+
+    def close_alert(self, alert_id: int, now: datetime, reason: str) -> Alert | None:
+        """Close an open alert; None if it was closed already."""
+        ...
+
+    def list_alerts(
+        self,
+        *,
+        status: str | None,
+        station_id: str | None,
+        kind: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Alert], int]: ...
+
+    # rules
+    def rule_set(self) -> RuleSet: ...
+    def save_rules(
+        self, scope: str, overrides: Mapping[str, Any], by: str, now: datetime
+    ) -> None: ...
+
+    # facts for the timer
+    def timed_facts(self, *, silent_before: datetime, booted_after: datetime) -> list[StationFacts]:
+        """Stations (not decommissioned, not in maintenance) that are offline, silent since
+        `silent_before`, booted after `booted_after`, or have something needing maintenance."""
+        ...
+
+    def last_session_energies(
+        self, station_id: str, session_id: int, limit: int
+    ) -> tuple[int, list[Decimal]] | None:
+        """The EVSE of a session and the energy (Wh) of the newest
+        `limit` completed sessions on it, newest first."""
+        ...

@@ -1,0 +1,167 @@
+"""What the monitor does inside one unit of work: recompute service statuses, evaluate the
+timed alert rules, and react to the events that open or close the other alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from laddnet.domain.events import Event, EventType
+from laddnet.domain.ids import StationId
+from laddnet.domain.maintenance.alerts import (
+    FIRMWARE_FAILURES,
+    FIRMWARE_SUCCESS,
+    TIMED_KINDS,
+    Alert,
+    AlertKey,
+    AlertKind,
+    AlertRules,
+    Condition,
+    failed_run,
+    reconcile,
+    remember_boot,
+    timed_conditions,
+)
+from laddnet.domain.maintenance.service_status import assess
+from laddnet.ports import UnitOfWork
+
+MAINTENANCE_REASON = "maintenance mode"
+_LONG_AGO = timedelta(days=36_500)
+
+
+def alert_data(alert: Alert) -> dict[str, Any]:
+    """An alert as events and the API show it."""
+    return {
+        "id": alert.id,
+        "kind": alert.key.kind.value,
+        "severity": alert.severity.value,
+        "station_id": alert.key.station_id,
+        "evse_id": alert.key.evse_id,
+        "connector_id": alert.key.connector_id,
+        "site_id": alert.site_id,
+        "opened_at": alert.opened_at.isoformat(),
+        "closed_at": alert.closed_at.isoformat() if alert.closed_at else None,
+        "close_reason": alert.close_reason,
+        "details": alert.details,
+    }
+
+
+def refresh_service_statuses(uow: UnitOfWork, station_ids: Sequence[str], now: datetime) -> int:
+    """Recompute the stations' service statuses; store and announce those that changed."""
+    stored = uow.maintenance.service_statuses(station_ids)
+    modes = uow.maintenance.maintenance_of(station_ids)
+    changed = 0
+    for sid in station_ids:
+        station = uow.stations.get(StationId(sid))
+        if station is None or station.decommissioned_at is not None:
+            continue
+        for key, found in assess(station, in_maintenance=sid in modes).items():
+            old = stored[sid].get(key)
+            if old is not None and old.status is found.status:
+                continue
+            uow.maintenance.save_service_status(sid, key, found.status, found.reason, now)
+            data = {
+                "evse_id": key[0],
+                "connector_id": key[1],
+                "status": found.status.value,
+                "previous": old.status.value if old else None,
+                "reason": found.reason,
+            }
+            uow.outbox.add(EventType.SERVICE_STATUS_CHANGED.value, sid, data, now)
+            changed += 1
+    return changed
+
+
+def _open(uow: UnitOfWork, condition: Condition, site_id: str | None, now: datetime) -> None:
+    alert = uow.maintenance.open_alert(condition, site_id, now)
+    if alert is not None:
+        uow.outbox.add(EventType.ALERT_OPENED.value, alert.key.station_id, alert_data(alert), now)
+
+
+def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) -> None:
+    for a in alerts:
+        closed = uow.maintenance.close_alert(a.id, now, reason)
+        if closed is not None:
+            data = alert_data(closed)
+            uow.outbox.add(EventType.ALERT_CLOSED.value, closed.key.station_id, data, now)
+
+
+def evaluate_timed(uow: UnitOfWork, now: datetime) -> None:
+    """Open the alerts of the timed rules whose conditions hold, close those that cleared."""
+    rules = uow.maintenance.rule_set()
+    every = rules.all_rules()
+    silent = [r.heartbeat_missing_minutes for r in every if r.heartbeat_missing_minutes]
+    silent_before = now - timedelta(minutes=min(silent)) if silent else now - _LONG_AGO
+    booted_after = now - timedelta(minutes=max(r.boot_loop_minutes for r in every))
+    facts = uow.maintenance.timed_facts(silent_before=silent_before, booted_after=booted_after)
+    decision = reconcile(
+        uow.maintenance.open_alerts(kinds=sorted(TIMED_KINDS)),
+        timed_conditions(facts, rules, now),
+    )
+    sites = {f.station_id: f.site_id for f in facts}
+    for condition in decision.open:
+        _open(uow, condition, sites.get(condition.key.station_id), now)
+    resting = uow.maintenance.maintenance_of(sorted({a.key.station_id for a in decision.close}))
+    for alert in decision.close:
+        reason = MAINTENANCE_REASON if alert.key.station_id in resting else "cleared"
+        close(uow, [alert], now, reason)
+
+
+def on_events(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
+    """Boots are remembered for the boot-loop rule; ended sessions and firmware statuses open
+    and close their alerts. Nothing opens for a station in maintenance mode."""
+    if not events:
+        return
+    rules = uow.maintenance.rule_set()
+    resting = uow.maintenance.maintenance_of(sorted({e.station_id for e in events if e.station_id}))
+    for e in events:
+        sid = e.station_id
+        if sid is None:
+            continue
+        if e.type == EventType.STATION_BOOTED.value:
+            uow.maintenance.save_boots(
+                sid, remember_boot(uow.maintenance.boots(sid), e.time, rules)
+            )
+        elif e.type == EventType.SESSION_ENDED.value and sid not in resting:
+            _session_ended(uow, e, rules.for_site(_site(uow, sid)), now)
+        elif e.type == EventType.FIRMWARE_STATUS_CHANGED.value and sid not in resting:
+            _firmware(uow, e, now)
+
+
+def _site(uow: UnitOfWork, station_id: str) -> str | None:
+    station = uow.stations.get(StationId(station_id))
+    return station.site_id if station else None
+
+
+def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) -> None:
+    sid = str(e.station_id)
+    session_id = e.data.get("session_id")
+    k = rules.failed_sessions_in_a_row
+    if not isinstance(session_id, int) or k == 0:
+        return
+    found = uow.maintenance.last_session_energies(sid, session_id, k)
+    if found is None:
+        return
+    evse, energies = found
+    key = AlertKey(sid, evse, 0, AlertKind.FAILED_SESSIONS)
+    open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+    if failed_run(energies, rules):
+        details = {"sessions_in_a_row": k, "last_session_id": session_id}
+        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+    elif open_now:
+        close(uow, open_now, now, "a session delivered energy")
+
+
+def _firmware(uow: UnitOfWork, e: Event, now: datetime) -> None:
+    sid = str(e.station_id)
+    status = str(e.data.get("status"))
+    key = AlertKey(sid, 0, 0, AlertKind.FIRMWARE_FAILED)
+    if status in FIRMWARE_FAILURES:
+        if not uow.maintenance.rule_set().for_site(_site(uow, sid)).firmware_failed:
+            return
+        details = {"status": status, "request_id": e.data.get("request_id")}
+        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+    elif status in FIRMWARE_SUCCESS:
+        open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+        close(uow, open_now, now, f"firmware {status}")

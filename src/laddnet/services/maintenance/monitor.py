@@ -1,0 +1,139 @@
+"""The monitor: one task per process that keeps service statuses and alerts current.
+
+It hangs off the commit, not the hot path: a listener on the event bus notes which stations
+changed (a set, no I/O), and the task handles them in one unit of work per burst. A timer
+re-evaluates the timed alert rules from stored state and finds stations whose presence changed
+without an event (a node restarted), so a restart neither loses nor doubles an alert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
+
+from laddnet.domain.errors import StorageUnavailable
+from laddnet.domain.events import Event, EventType
+from laddnet.ports import Clock, Database, EventBus, UnitOfWork
+from laddnet.services.maintenance.evaluation import (
+    evaluate_timed,
+    on_events,
+    refresh_service_statuses,
+)
+
+log = logging.getLogger(__name__)
+
+# Events after which a station's service status may have changed.
+_STATUS_EVENTS = frozenset(
+    {
+        EventType.STATION_CONNECTED.value,
+        EventType.STATION_DISCONNECTED.value,
+        EventType.STATION_BOOTED.value,
+        EventType.CONNECTOR_STATUS_CHANGED.value,
+        EventType.MAINTENANCE_CHANGED.value,
+    }
+)
+# Events the alert rules react to.
+_ALERT_EVENTS = frozenset(
+    {
+        EventType.STATION_BOOTED.value,
+        EventType.SESSION_ENDED.value,
+        EventType.FIRMWARE_STATUS_CHANGED.value,
+    }
+)
+BATCH = 500
+
+
+class Monitor:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bus: EventBus,
+        *,
+        interval: float,
+        on_tick: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._bus = bus
+        self._interval = interval
+        self._on_tick = on_tick  # maintenance windows that ended, run by the service
+        self._dirty: set[str] = set()
+        self._events: list[Event] = []
+        self._wake = asyncio.Event()
+        self._unsubscribe: Callable[[], None] | None = None
+        self._tick_soon = False
+        self.ticks = 0  # read by tests
+
+    def listen(self, event: Event) -> None:
+        """An event bus listener: notes, never blocks."""
+        if event.station_id is None:
+            return
+        if event.type in _STATUS_EVENTS:
+            self._dirty.add(event.station_id)
+            self._wake.set()
+        if event.type in _ALERT_EVENTS:
+            self._events.append(event)
+            self._wake.set()
+
+    def mark(self, station_id: str) -> None:
+        self._dirty.add(station_id)
+        self._wake.set()
+
+    def mark_tick(self) -> None:
+        """Evaluate the timed rules soon (the rules changed)."""
+        self._tick_soon = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        self._unsubscribe = self._bus.subscribe(self.listen)
+        try:
+            loop = asyncio.get_running_loop()
+            next_tick = loop.time()
+            while True:
+                timeout = max(0.0, next_tick - loop.time())
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await self._wake.wait()
+                self._wake.clear()
+                try:
+                    await self.process_pending()
+                    if self._tick_soon or loop.time() >= next_tick:
+                        self._tick_soon = False
+                        await self.tick()
+                        next_tick = loop.time() + self._interval
+                except StorageUnavailable:
+                    log.warning("maintenance monitor: database unavailable; retrying")
+                    await asyncio.sleep(min(self._interval, 5.0))
+        finally:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+
+    async def process_pending(self) -> None:
+        while self._dirty or self._events:
+            dirty = sorted(self._dirty)[:BATCH]
+            self._dirty.difference_update(dirty)
+            events, self._events = self._events[:BATCH], self._events[BATCH:]
+            await self._db.write(
+                partial(_handle, events=events, dirty=dirty, now=self._clock.now())
+            )
+
+    async def tick(self) -> None:
+        """Stations whose presence changed unseen, then the timed rules."""
+        if self._on_tick is not None:
+            await self._on_tick()
+        drifted = await self._db.read(lambda uow: uow.maintenance.drifted_stations(BATCH))
+        self._dirty.update(drifted)
+        await self.process_pending()
+        now = self._clock.now()
+        await self._db.write(lambda uow: evaluate_timed(uow, now))
+        self.ticks += 1
+
+
+def _handle(uow: UnitOfWork, *, events: list[Event], dirty: list[str], now: datetime) -> None:
+    on_events(uow, events, now)
+    refresh_service_statuses(uow, dirty, now)

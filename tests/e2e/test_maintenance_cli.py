@@ -1,0 +1,61 @@
+"""`laddnet station maintenance`, `laddnet alert list` and the SERVICE column of `laddnet station
+list`, against a running `laddnet serve` and a real (simulated) station."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.e2e.conftest import PASSWORD, Laddnet, Servers, Stations
+
+
+def _row(listing: str, station_id: str) -> list[str]:
+    rows = [line.split() for line in listing.splitlines() if line.split()[:1] == [station_id]]
+    assert len(rows) == 1, listing
+    return rows[0]
+
+
+async def _until(laddnet: Laddnet, want: str, *args: str) -> str:
+    """The output of a CLI command once it contains `want` (the monitor works after commit)."""
+    async with asyncio.timeout(20):
+        while True:
+            out = await laddnet.aok(*args)
+            if want in out:
+                return out
+            await asyncio.sleep(0.2)
+
+
+async def test_maintenance_and_alerts_from_the_command_line(
+    laddnet: Laddnet, servers: Servers, stations: Stations
+) -> None:
+    key = (await laddnet.aok("apikey", "create", "--role", "operator")).strip().splitlines()[-1]
+    await laddnet.aok("station", "add", "CP-1", "--password", PASSWORD)
+    await servers.start(laddnet)
+    sim = stations("CP-1", "1.6")
+    await sim.connect()
+    await sim.boot()
+    await sim.status(1, "Available")
+    listing = await laddnet.aok("station", "list")
+    assert listing.splitlines()[0].split()[4] == "SERVICE"
+    assert _row(listing, "CP-1")[4] == "available"
+
+    # A failed firmware update opens an alert as soon as the station reports it.
+    await sim.call("FirmwareStatusNotification", {"status": "InstallationFailed"}, 10)
+    alerts = await _until(laddnet, "firmware_failed", "alert", "list", "--status", "open")
+    row = alerts.splitlines()[1].split()
+    assert row[1:6] == ["firmware_failed", "warning", "CP-1", "0/0", row[5]]
+    assert alerts.splitlines()[-1] == "1 alerts"
+
+    out = await laddnet.aok(
+        "station", "maintenance", "CP-1", "--on", "--reason", "new cable", "--api-key", key
+    )
+    assert out.strip() == "CP-1 maintenance on; ChangeAvailability: Accepted"
+    assert ("ChangeAvailability", {"connectorId": 0, "type": "Inoperative"}) in sim.received_calls
+    assert _row(await laddnet.aok("station", "list"), "CP-1")[4] == "in_maintenance"
+    closed = await laddnet.aok("alert", "list", "--status", "closed")
+    assert "firmware_failed" in closed and "0 alerts" not in closed
+    assert (await laddnet.aok("alert", "list", "--status", "open")).splitlines()[-1] == "0 alerts"
+
+    out = await laddnet.aok("station", "maintenance", "CP-1", "--off", "--api-key", key)
+    assert out.strip() == "CP-1 maintenance off; ChangeAvailability: Accepted"
+    await sim.status(1, "Available")
+    await _until(laddnet, " available ", "station", "list")
