@@ -120,3 +120,35 @@ async def test_a_failed_firmware_update_is_alerted_until_one_installs(
     closed = await watched.alerts(status="closed", kind="firmware_failed")
     assert closed[0]["close_reason"] == "firmware Installed"
     await station.close()
+
+
+@VERSIONS
+async def test_sessions_that_deliver_nothing_are_alerted_until_one_does(
+    watched: Watched, version: str
+) -> None:
+    await watched.container.authorization.add_token("TAG-1")
+    station = await watched.live.station("CP-2", version)
+    t0 = station.now() - timedelta(hours=1)
+    for n in range(3):
+        start = t0 + timedelta(minutes=10 * n)
+        await station.start_session(1, "TAG-1", meter_start_wh=5000, timestamp=start)
+        await station.stop_session(1, 5000, timestamp=start + timedelta(minutes=2))
+        if n < 2:
+            await watched.tick()
+            assert await watched.alerts(kind="failed_sessions") == []
+
+    async def alerted() -> list[dict[str, object]] | None:
+        return await watched.alerts(status="open", kind="failed_sessions") or None
+
+    [alert] = await eventually(alerted)
+    assert (alert["station_id"], alert["evse_id"], alert["connector_id"]) == ("CP-2", 1, 0)
+    start = t0 + timedelta(minutes=40)
+    await station.start_session(1, "TAG-1", meter_start_wh=5000, timestamp=start)
+    await station.stop_session(1, 9000, timestamp=start + timedelta(minutes=20))
+
+    async def cleared() -> list[dict[str, object]] | None:
+        return await watched.alerts(status="closed", kind="failed_sessions") or None
+
+    [closed] = await eventually(cleared)
+    assert closed["close_reason"] == "a session delivered energy"
+    await station.close()
