@@ -45,6 +45,18 @@ async def test_maintenance_and_alerts_from_the_command_line(
     assert row[1:6] == ["firmware_failed", "warning", "CP-1", "0/0", row[5]]
     assert alerts.splitlines()[-1] == "1 alerts"
 
+    # ... and a ticket for it, which a technician takes and resolves.
+    tickets = await laddnet.aok("ticket", "list", "--status", "open")
+    ticket_id, status, priority, station = tickets.splitlines()[1].split()[:4]
+    assert (status, priority, station) == ("open", "normal", "CP-1")
+    out = await laddnet.aok("ticket", "assign", ticket_id, "tech-anna", "--note", "on site at 9")
+    assert out.strip() == f"ticket {ticket_id}: acknowledged, assignee tech-anna"
+    shown = await laddnet.aok("ticket", "show", ticket_id)
+    assert "cause firmware_failed, from alert" in shown
+    assert "on site at 9" in shown and "open -> acknowledged" in shown
+    out = await laddnet.aok("ticket", "resolve", ticket_id, "--note", "reflashed")
+    assert out.strip() == f"ticket {ticket_id}: resolved, assignee tech-anna"
+
     out = await laddnet.aok(
         "station", "maintenance", "CP-1", "--on", "--reason", "new cable", "--api-key", key
     )

@@ -13,10 +13,12 @@ from laddnet.api.routers import (
     log_uploads,
     maintenance,
     operations,
+    problem_reports,
     sessions,
     sites,
     station_admin,
     stations,
+    tickets,
     webhooks,
 )
 
@@ -50,8 +52,10 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
     v1.include_router(maintenance.router)
+    v1.include_router(tickets.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
+    app.include_router(problem_reports.router)  # drivers, without a key; rate-limited
     app.add_api_route(
         "/healthz",
         healthz,

@@ -30,6 +30,7 @@ class EventType(StrEnum):
     ALERT_OPENED = "alert.opened"
     ALERT_CLOSED = "alert.closed"
     MAINTENANCE_CHANGED = "maintenance.changed"
+    TICKET_CHANGED = "ticket.changed"
 
 
 ALL_EVENTS = "*"

@@ -17,7 +17,7 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
-from laddnet.ports.maintenance import MaintenanceStore
+from laddnet.ports.maintenance import MaintenanceStore, TicketStore
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.records import (
     ApiKeyRepository,
@@ -81,6 +81,8 @@ class UnitOfWork(Protocol):
     def reservations(self) -> Reservations: ...
     @property
     def maintenance(self) -> MaintenanceStore: ...
+    @property
+    def tickets(self) -> TicketStore: ...
 
 
 class Database(Protocol):
@@ -126,6 +128,7 @@ __all__ = [
     "Subscription",
     "SystemClock",
     "T",
+    "TicketStore",
     "TokenRepository",
     "UnitOfWork",
     "WebhookRepository",

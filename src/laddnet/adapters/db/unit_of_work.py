@@ -21,6 +21,7 @@ from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
+from laddnet.adapters.db.repositories.tickets import SqlTickets
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -46,3 +47,4 @@ class SqlUnitOfWork:
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
         self.maintenance = SqlMaintenanceStore(conn)
+        self.tickets = SqlTickets(conn)

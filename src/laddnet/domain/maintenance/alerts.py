@@ -81,12 +81,14 @@ class AlertRules:
     heartbeat_missing_minutes: int = 60
     failed_sessions_in_a_row: int = 3
     firmware_failed: bool = True
+    open_tickets: bool = True  # every alert goes to a ticket (one per station and cause)
 
     def apply(self, overrides: Mapping[str, Any]) -> AlertRules:
         return replace(self, **check_overrides(overrides))
 
 
 DEFAULT_RULES = AlertRules()
+_SWITCHES = frozenset({"firmware_failed", "open_tickets"})
 _LIMITS: dict[str, tuple[int, int]] = {
     "station_offline_minutes": (0, 10_080),
     "connector_faulted_minutes": (0, 10_080),
@@ -104,9 +106,9 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in overrides.items():
         if name not in known:
             raise InvalidInput(f"alert rule {name!r} does not exist; known: {sorted(known)}")
-        if name == "firmware_failed":
+        if name in _SWITCHES:
             if not isinstance(value, bool):
-                raise InvalidInput("alert rule 'firmware_failed' must be true or false")
+                raise InvalidInput(f"alert rule {name!r} must be true or false")
         else:
             low, high = _LIMITS[name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

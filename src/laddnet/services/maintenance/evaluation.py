@@ -25,6 +25,7 @@ from laddnet.domain.maintenance.alerts import (
 )
 from laddnet.domain.maintenance.service_status import assess
 from laddnet.ports import UnitOfWork
+from laddnet.services.maintenance.tickets import after_alert_closed, ticket_for_alert
 
 MAINTENANCE_REASON = "maintenance mode"
 _LONG_AGO = timedelta(days=36_500)
@@ -77,6 +78,8 @@ def _open(uow: UnitOfWork, condition: Condition, site_id: str | None, now: datet
     alert = uow.maintenance.open_alert(condition, site_id, now)
     if alert is not None:
         uow.outbox.add(EventType.ALERT_OPENED.value, alert.key.station_id, alert_data(alert), now)
+        if uow.maintenance.rule_set().for_site(site_id).open_tickets:
+            ticket_for_alert(uow, alert, now)
 
 
 def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) -> None:
@@ -85,6 +88,7 @@ def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) 
         if closed is not None:
             data = alert_data(closed)
             uow.outbox.add(EventType.ALERT_CLOSED.value, closed.key.station_id, data, now)
+            after_alert_closed(uow, closed, reason, now, resolve=reason != MAINTENANCE_REASON)
 
 
 def evaluate_timed(uow: UnitOfWork, now: datetime) -> None:

@@ -26,6 +26,7 @@ from laddnet.ports import Clock, Database, EventBus, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
 from laddnet.services.maintenance.monitor import Monitor
+from laddnet.services.maintenance.tickets import TicketService
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class MaintenanceService:
         self._clock = clock
         self._commands = commands
         self.monitor = Monitor(db, clock, bus, interval=interval, on_tick=self.end_due)
+        self.tickets = TicketService(db, clock)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -1,9 +1,20 @@
-"""Fault detection and maintenance (migration 0007): service statuses, alerts, alert rules and
-each station's maintenance mode and recent boots."""
+"""Fault detection and maintenance (migration 0007): service statuses, alerts, alert rules,
+each station's maintenance mode and recent boots, and maintenance tickets."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from laddnet.adapters.db.tables.base import BigId, metadata
 from laddnet.adapters.db.types import UtcDateTime
@@ -70,4 +81,52 @@ station_monitoring = Table(
     Column("maintenance_by", String(64), nullable=True),
     Column("recent_boots", JSON, nullable=False),
     Index("ix_station_monitoring_maintenance", "maintenance"),
+)
+
+# Maintenance tickets. `open_marker` is 1 while a ticket opened from alerts or drivers' reports
+# is active (open, acknowledged, in progress): one such ticket per station and cause.
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("site_id", String(48), nullable=True),
+    Column("cause", String(32), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("assignee", String(100), nullable=True),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("acknowledged_at", UtcDateTime, nullable=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("open_marker", Integer, nullable=True),
+    UniqueConstraint("station_id", "cause", "open_marker", name="uq_tickets_active"),
+    Index("ix_tickets_status", "status", "created_at"),
+    Index("ix_tickets_station", "station_id", "created_at"),
+)
+
+ticket_alerts = Table(
+    "ticket_alerts",
+    metadata,
+    Column("ticket_id", BigInteger, primary_key=True),
+    Column("alert_id", BigInteger, primary_key=True),
+    Index("ix_ticket_alerts_alert", "alert_id"),
+)
+
+# Each ticket's notes and changes (status, assignee, priority, linked alerts), oldest first.
+ticket_history = Table(
+    "ticket_history",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("ticket_id", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_ticket_history_ticket", "ticket_id", "id"),
 )

@@ -1,4 +1,5 @@
-"""Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring
+"""Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring,
+tickets
 
 Revision ID: 0007
 Revises: 0005
@@ -83,8 +84,64 @@ def upgrade() -> None:
         "ix_station_monitoring_maintenance", "station_monitoring", ["maintenance"], unique=False
     )
 
+    op.create_table(
+        "tickets",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("site_id", sa.String(length=48), nullable=True),
+        sa.Column("cause", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("priority", sa.String(length=8), nullable=False),
+        sa.Column("assignee", sa.String(length=100), nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.Column("updated_at", _UTC, nullable=False),
+        sa.Column("acknowledged_at", _UTC, nullable=True),
+        sa.Column("resolved_at", _UTC, nullable=True),
+        sa.Column("closed_at", _UTC, nullable=True),
+        sa.Column("open_marker", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("station_id", "cause", "open_marker", name="uq_tickets_active"),
+    )
+    op.create_index("ix_tickets_status", "tickets", ["status", "created_at"], unique=False)
+    op.create_index("ix_tickets_station", "tickets", ["station_id", "created_at"], unique=False)
+    op.create_table(
+        "ticket_alerts",
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("alert_id", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("ticket_id", "alert_id"),
+    )
+    op.create_index("ix_ticket_alerts_alert", "ticket_alerts", ["alert_id"], unique=False)
+    op.create_table(
+        "ticket_history",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_ticket_history_ticket", "ticket_history", ["ticket_id", "id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("ticket_history")
+    op.drop_table("ticket_alerts")
+    op.drop_table("tickets")
     op.drop_table("station_monitoring")
     op.drop_table("alert_rules")
     op.drop_table("alerts")
