@@ -83,6 +83,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"  Alerts:     DEMO-FAULTY faults every few minutes: laddnet alert list, or\n"
             f"              curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/alerts\n"
+            f"  Uptime:     laddnet report uptime --from <today> --to <tomorrow> --site demo\n"
             f"  Tickets:    laddnet ticket list (each alert opens one; drivers report problems at\n"
             f"              POST {api}/api/v1/stations/DEMO-001/problem-reports, no key)\n"
             f"  Maintenance: LADDNET_API_KEY={api_key} laddnet station maintenance DEMO-001 --on\n"

@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any, station: Any) -> None:
-    from laddnet import tickets_cli
+    from laddnet import reports_cli, tickets_cli
 
     tickets_cli.register(sub)
+    reports_cli.register(sub)
     alert = sub.add_parser("alert", help="alerts about stations").add_subparsers(
         required=True, metavar="ACTION"
     )

@@ -58,6 +58,8 @@ COMMANDS = [
     ["ticket", "show"],
     ["ticket", "assign"],
     ["ticket", "resolve"],
+    ["report"],
+    ["report", "uptime"],
     ["token"],
     ["token", "add"],
     ["apikey"],

@@ -4,6 +4,7 @@ list`, against a running `laddnet serve` and a real (simulated) station."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from tests.e2e.conftest import PASSWORD, Laddnet, Servers, Stations
 
@@ -71,3 +72,16 @@ async def test_maintenance_and_alerts_from_the_command_line(
     assert out.strip() == "CP-1 maintenance off; ChangeAvailability: Accepted"
     await sim.status(1, "Available")
     await _until(laddnet, " available ", "station", "list")
+
+    # Uptime of today and tomorrow (UTC: the station is on no site): its one connector, the
+    # station, the (no) site and the total; the maintenance window is excluded time.
+    today = datetime.now(UTC).date()
+    period = ["--from", today.isoformat(), "--to", (today + timedelta(days=2)).isoformat()]
+    table = (await laddnet.aok("report", "uptime", *period)).splitlines()
+    assert table[0].split()[:3] == ["CONNECTOR", "/", "STATION"]
+    assert [row.split()[0] for row in table[-3:]] == ["station", "site", "total"]
+    assert table[1].split()[:2] == ["CP-1", "1/1"]  # and 2/1, which maintenance mode reported
+    lines = (await laddnet.aok("report", "uptime", *period, "--csv")).splitlines()
+    assert lines[0].startswith("station_id,site_id,evse_id,connector_id,start,end,minutes_up")
+    row = lines[1].split(",")
+    assert row[:4] == ["CP-1", "", "1", "1"] and float(row[8]) > 0  # minutes excluded

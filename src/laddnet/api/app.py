@@ -14,6 +14,7 @@ from laddnet.api.routers import (
     maintenance,
     operations,
     problem_reports,
+    reports,
     sessions,
     sites,
     station_admin,
@@ -53,6 +54,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(operations.router)
     v1.include_router(maintenance.router)
     v1.include_router(tickets.router)
+    v1.include_router(reports.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.include_router(problem_reports.router)  # drivers, without a key; rate-limited

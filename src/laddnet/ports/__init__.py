@@ -17,7 +17,7 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
-from laddnet.ports.maintenance import MaintenanceStore, TicketStore
+from laddnet.ports.maintenance import MaintenanceStore, TicketStore, UptimeStore
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.records import (
     ApiKeyRepository,
@@ -83,6 +83,8 @@ class UnitOfWork(Protocol):
     def maintenance(self) -> MaintenanceStore: ...
     @property
     def tickets(self) -> TicketStore: ...
+    @property
+    def uptime(self) -> UptimeStore: ...
 
 
 class Database(Protocol):
@@ -131,6 +133,7 @@ __all__ = [
     "TicketStore",
     "TokenRepository",
     "UnitOfWork",
+    "UptimeStore",
     "WebhookRepository",
     "WebhookSender",
 ]

@@ -22,6 +22,7 @@ from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
 from laddnet.adapters.db.repositories.tickets import SqlTickets
+from laddnet.adapters.db.repositories.uptime import SqlUptime
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -48,3 +49,4 @@ class SqlUnitOfWork:
         self.reservations = SqlReservations(conn)
         self.maintenance = SqlMaintenanceStore(conn)
         self.tickets = SqlTickets(conn)
+        self.uptime = SqlUptime(conn)

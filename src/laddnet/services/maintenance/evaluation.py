@@ -28,6 +28,7 @@ from laddnet.ports import UnitOfWork
 from laddnet.services.maintenance.tickets import after_alert_closed, ticket_for_alert
 
 MAINTENANCE_REASON = "maintenance mode"
+_PRESENCE = frozenset({EventType.STATION_CONNECTED.value, EventType.STATION_DISCONNECTED.value})
 _LONG_AGO = timedelta(days=36_500)
 
 
@@ -57,6 +58,10 @@ def refresh_service_statuses(uow: UnitOfWork, station_ids: Sequence[str], now: d
         station = uow.stations.get(StationId(sid))
         if station is None or station.decommissioned_at is not None:
             continue
+        known = uow.uptime.last_presence(sid)  # None: connected, as far as uptime knows
+        if station.connected is not (known is not False):
+            # A change no event told of (a node restarted and cleared its stations' presence).
+            uow.uptime.add_presence(sid, station.connected, now)
         for key, found in assess(station, in_maintenance=sid in modes).items():
             old = stored[sid].get(key)
             if old is not None and old.status is found.status:
@@ -123,7 +128,9 @@ def on_events(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
         sid = e.station_id
         if sid is None:
             continue
-        if e.type == EventType.STATION_BOOTED.value:
+        if e.type in _PRESENCE:
+            uow.uptime.add_presence(sid, e.type == EventType.STATION_CONNECTED.value, e.time)
+        elif e.type == EventType.STATION_BOOTED.value:
             uow.maintenance.save_boots(
                 sid, remember_boot(uow.maintenance.boots(sid), e.time, rules)
             )

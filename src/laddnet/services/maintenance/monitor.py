@@ -42,6 +42,8 @@ _ALERT_EVENTS = frozenset(
         EventType.STATION_BOOTED.value,
         EventType.SESSION_ENDED.value,
         EventType.FIRMWARE_STATUS_CHANGED.value,
+        EventType.STATION_CONNECTED.value,  # presence history, for uptime
+        EventType.STATION_DISCONNECTED.value,
     }
 )
 BATCH = 500

@@ -27,6 +27,7 @@ from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
 from laddnet.services.maintenance.monitor import Monitor
 from laddnet.services.maintenance.tickets import TicketService
+from laddnet.services.maintenance.uptime import UptimeService
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class MaintenanceService:
         self._commands = commands
         self.monitor = Monitor(db, clock, bus, interval=interval, on_tick=self.end_due)
         self.tickets = TicketService(db, clock)
+        self.uptime = UptimeService(db, clock)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -139,6 +141,10 @@ class MaintenanceService:
             if uow.stations.get(station_id) is None:
                 raise UnknownStation(f"station {station_id!r} not found")
             uow.maintenance.set_maintenance(station_id, mode)
+            if on:
+                uow.uptime.open_window(station_id, now, reason, actor)
+            else:
+                uow.uptime.close_window(station_id, now)
             if on:
                 close(
                     uow, uow.maintenance.open_alerts(station_id=station_id), now, MAINTENANCE_REASON

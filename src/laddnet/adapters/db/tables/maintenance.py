@@ -130,3 +130,40 @@ ticket_history = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_ticket_history_ticket", "ticket_id", "id"),
 )
+
+# For uptime: when each station connected and disconnected (Laddnet's time), its maintenance
+# windows, and outages outside the operator's control that uptime leaves out.
+presence_history = Table(
+    "presence_history",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("connected", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    UniqueConstraint("station_id", "at", "connected", name="uq_presence_history_change"),
+)
+
+maintenance_windows = Table(
+    "maintenance_windows",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Column("reason", String(255), nullable=False),
+    Column("started_by", String(64), nullable=False),
+    Index("ix_maintenance_windows_station", "station_id", "started_at"),
+)
+
+uptime_exclusions = Table(
+    "uptime_exclusions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("station_id", String(48), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("reason", String(255), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_uptime_exclusions_station", "station_id", "starts_at"),
+)

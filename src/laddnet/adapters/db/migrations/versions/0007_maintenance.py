@@ -1,5 +1,5 @@
 """Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring,
-tickets
+tickets, presence history, maintenance windows, uptime exclusions
 
 Revision ID: 0007
 Revises: 0005
@@ -21,6 +21,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _UTC = laddnet.adapters.db.types.UtcDateTime(timezone=True)
+
+
+def _id_column() -> sa.Column[int]:
+    return sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        autoincrement=True,
+        nullable=False,
+    )
 
 
 def upgrade() -> None:
@@ -137,8 +146,54 @@ def upgrade() -> None:
     )
     op.create_index("ix_ticket_history_ticket", "ticket_history", ["ticket_id", "id"], unique=False)
 
+    op.create_table(
+        "presence_history",
+        _id_column(),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("connected", sa.Boolean(), nullable=False),
+        sa.Column("at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("station_id", "at", "connected", name="uq_presence_history_change"),
+    )
+    op.create_table(
+        "maintenance_windows",
+        _id_column(),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("started_at", _UTC, nullable=False),
+        sa.Column("ended_at", _UTC, nullable=True),
+        sa.Column("reason", sa.String(length=255), nullable=False),
+        sa.Column("started_by", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_maintenance_windows_station",
+        "maintenance_windows",
+        ["station_id", "started_at"],
+        unique=False,
+    )
+    op.create_table(
+        "uptime_exclusions",
+        _id_column(),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("starts_at", _UTC, nullable=False),
+        sa.Column("ends_at", _UTC, nullable=False),
+        sa.Column("reason", sa.String(length=255), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_uptime_exclusions_station",
+        "uptime_exclusions",
+        ["station_id", "starts_at"],
+        unique=False,
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("uptime_exclusions")
+    op.drop_table("maintenance_windows")
+    op.drop_table("presence_history")
     op.drop_table("ticket_history")
     op.drop_table("ticket_alerts")
     op.drop_table("tickets")
