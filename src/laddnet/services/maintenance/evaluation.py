@@ -1,9 +1,12 @@
-"""What the monitor does inside one unit of work: recompute service statuses, evaluate the
-timed alert rules, and react to the events that open or close the other alerts."""
+"""What the monitor does with the database: service statuses and the timed alert rules are
+planned on a reader (`plan_*`) and only their changes written (`apply_*`), so the writer the
+stations' messages wait for does no searching; the events that open or close the other alerts
+are handled in one small unit of work."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,12 +21,13 @@ from laddnet.domain.maintenance.alerts import (
     AlertKind,
     AlertRules,
     Condition,
+    Decision,
     failed_run,
     reconcile,
     remember_boot,
     timed_conditions,
 )
-from laddnet.domain.maintenance.service_status import assess
+from laddnet.domain.maintenance.service_status import Assessed, ServiceStatus, assess
 from laddnet.ports import UnitOfWork
 from laddnet.services.maintenance.tickets import after_alert_closed, ticket_for_alert
 
@@ -49,11 +53,23 @@ def alert_data(alert: Alert) -> dict[str, Any]:
     }
 
 
-def refresh_service_statuses(uow: UnitOfWork, station_ids: Sequence[str], now: datetime) -> int:
-    """Recompute the stations' service statuses; store and announce those that changed."""
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A service status that changed, or a connection change no event told of."""
+
+    station_id: str
+    key: tuple[int, int] = (0, 0)
+    found: Assessed | None = None
+    previous: ServiceStatus | None = None
+    connected: bool | None = None  # set: a presence row to add
+
+
+def plan_service_statuses(uow: UnitOfWork, station_ids: Sequence[str]) -> list[StatusUpdate]:
+    """Read-only: what changed in the stations' service statuses (run it on a reader, so the
+    writer, which the stations' messages wait for, only gets the changes)."""
     stored = uow.maintenance.service_statuses(station_ids)
     modes = uow.maintenance.maintenance_of(station_ids)
-    changed = 0
+    updates: list[StatusUpdate] = []
     for sid in station_ids:
         station = uow.stations.get(StationId(sid))
         if station is None or station.decommissioned_at is not None:
@@ -61,22 +77,32 @@ def refresh_service_statuses(uow: UnitOfWork, station_ids: Sequence[str], now: d
         known = uow.uptime.last_presence(sid)  # None: connected, as far as uptime knows
         if station.connected is not (known is not False):
             # A change no event told of (a node restarted and cleared its stations' presence).
-            uow.uptime.add_presence(sid, station.connected, now)
+            updates.append(StatusUpdate(sid, connected=station.connected))
         for key, found in assess(station, in_maintenance=sid in modes).items():
             old = stored[sid].get(key)
-            if old is not None and old.status is found.status:
-                continue
-            uow.maintenance.save_service_status(sid, key, found.status, found.reason, now)
-            data = {
-                "evse_id": key[0],
-                "connector_id": key[1],
-                "status": found.status.value,
-                "previous": old.status.value if old else None,
-                "reason": found.reason,
-            }
-            uow.outbox.add(EventType.SERVICE_STATUS_CHANGED.value, sid, data, now)
-            changed += 1
-    return changed
+            if old is None or old.status is not found.status:
+                previous = old.status if old else None
+                updates.append(StatusUpdate(sid, key, found, previous))
+    return updates
+
+
+def apply_service_statuses(uow: UnitOfWork, updates: Sequence[StatusUpdate], now: datetime) -> None:
+    """Store and announce what `plan_service_statuses` found."""
+    for u in updates:
+        if u.connected is not None:
+            uow.uptime.add_presence(u.station_id, u.connected, now)
+        if u.found is None:
+            continue
+        sid, key, found = u.station_id, u.key, u.found
+        uow.maintenance.save_service_status(sid, key, found.status, found.reason, now)
+        data = {
+            "evse_id": key[0],
+            "connector_id": key[1],
+            "status": found.status.value,
+            "previous": u.previous.value if u.previous else None,
+            "reason": found.reason,
+        }
+        uow.outbox.add(EventType.SERVICE_STATUS_CHANGED.value, sid, data, now)
 
 
 def _open(uow: UnitOfWork, condition: Condition, site_id: str | None, now: datetime) -> None:
@@ -96,8 +122,15 @@ def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) 
             after_alert_closed(uow, closed, reason, now, resolve=reason != MAINTENANCE_REASON)
 
 
-def evaluate_timed(uow: UnitOfWork, now: datetime) -> None:
-    """Open the alerts of the timed rules whose conditions hold, close those that cleared."""
+@dataclass(frozen=True, slots=True)
+class TimedPlan:
+    decision: Decision
+    sites: dict[str, str | None]
+    resting: frozenset[str]  # stations in maintenance mode among those whose alerts close
+
+
+def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
+    """Read-only: which alerts of the timed rules to open and which to close."""
     rules = uow.maintenance.rule_set()
     every = rules.all_rules()
     silent = [r.heartbeat_missing_minutes for r in every if r.heartbeat_missing_minutes]
@@ -109,11 +142,17 @@ def evaluate_timed(uow: UnitOfWork, now: datetime) -> None:
         timed_conditions(facts, rules, now),
     )
     sites = {f.station_id: f.site_id for f in facts}
-    for condition in decision.open:
-        _open(uow, condition, sites.get(condition.key.station_id), now)
     resting = uow.maintenance.maintenance_of(sorted({a.key.station_id for a in decision.close}))
-    for alert in decision.close:
-        reason = MAINTENANCE_REASON if alert.key.station_id in resting else "cleared"
+    return TimedPlan(decision, sites, frozenset(resting))
+
+
+def apply_timed(uow: UnitOfWork, plan: TimedPlan, now: datetime) -> None:
+    """Open and close what `plan_timed` found (idempotent: a unique key and conditional
+    closes make a second process's or a stale plan's writes no-ops)."""
+    for condition in plan.decision.open:
+        _open(uow, condition, plan.sites.get(condition.key.station_id), now)
+    for alert in plan.decision.close:
+        reason = MAINTENANCE_REASON if alert.key.station_id in plan.resting else "cleared"
         close(uow, [alert], now, reason)
 
 

@@ -12,16 +12,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from functools import partial
 
 from laddnet.domain.errors import StorageUnavailable
 from laddnet.domain.events import Event, EventType
-from laddnet.ports import Clock, Database, EventBus, UnitOfWork
+from laddnet.ports import Clock, Database, EventBus
 from laddnet.services.maintenance.evaluation import (
-    evaluate_timed,
+    apply_service_statuses,
+    apply_timed,
     on_events,
-    refresh_service_statuses,
+    plan_service_statuses,
+    plan_timed,
 )
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,14 @@ class Monitor:
             dirty = sorted(self._dirty)[:BATCH]
             self._dirty.difference_update(dirty)
             events, self._events = self._events[:BATCH], self._events[BATCH:]
-            await self._db.write(
-                partial(_handle, events=events, dirty=dirty, now=self._clock.now())
-            )
+            # The writer is shared with the stations' messages: it gets the event handling and
+            # the changes only; the service statuses are worked out on a reader.
+            if events:
+                await self._db.write(partial(on_events, events=events, now=self._clock.now()))
+            updates = await self._db.read(partial(plan_service_statuses, station_ids=dirty))
+            if updates:
+                now = self._clock.now()
+                await self._db.write(partial(apply_service_statuses, updates=updates, now=now))
 
     async def tick(self) -> None:
         """Stations whose presence changed unseen, then the timed rules."""
@@ -132,10 +138,7 @@ class Monitor:
         self._dirty.update(drifted)
         await self.process_pending()
         now = self._clock.now()
-        await self._db.write(lambda uow: evaluate_timed(uow, now))
+        plan = await self._db.read(partial(plan_timed, now=now))
+        if plan.decision.open or plan.decision.close:
+            await self._db.write(partial(apply_timed, plan=plan, now=now))
         self.ticks += 1
-
-
-def _handle(uow: UnitOfWork, *, events: list[Event], dirty: list[str], now: datetime) -> None:
-    on_events(uow, events, now)
-    refresh_service_statuses(uow, dirty, now)
