@@ -12,6 +12,7 @@ from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.service_status import ServiceStatus
 from laddnet.domain.maintenance.tickets import Ticket
 from laddnet.domain.maintenance.uptime import Interval, Reading
+from laddnet.domain.stations.model import Station
 
 StatusKey = tuple[int, int]  # (evse_id, connector_id); (0, 0) the station itself
 
@@ -24,6 +25,7 @@ class MaintenanceStore(Protocol):
     def save_service_status(
         self, station_id: str, key: StatusKey, status: ServiceStatus, reason: str, since: datetime
     ) -> None: ...
+    def stations_by_id(self, station_ids: Sequence[str]) -> dict[str, Station]: ...
     def drifted_stations(self, limit: int) -> list[str]:
         """Stations whose stored station-level status contradicts their connection (a node
         restarted and cleared its stations' presence) or that have none yet."""
@@ -103,6 +105,7 @@ class TicketStore(Protocol):
 class UptimeStore(Protocol):
     def add_presence(self, station_id: str, connected: bool, at: datetime) -> None: ...
     def last_presence(self, station_id: str) -> bool | None: ...
+    def last_presences(self, station_ids: Sequence[str]) -> dict[str, bool]: ...
     def open_window(self, station_id: str, at: datetime, reason: str, by: str) -> None: ...
     def close_window(self, station_id: str, at: datetime) -> None: ...
     def add_exclusion(

@@ -6,7 +6,7 @@ are handled in one small unit of work."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from laddnet.domain.maintenance.alerts import (
     AlertRules,
     Condition,
     Decision,
+    RuleSet,
     failed_run,
     reconcile,
     remember_boot,
@@ -69,12 +70,14 @@ def plan_service_statuses(uow: UnitOfWork, station_ids: Sequence[str]) -> list[S
     writer, which the stations' messages wait for, only gets the changes)."""
     stored = uow.maintenance.service_statuses(station_ids)
     modes = uow.maintenance.maintenance_of(station_ids)
+    found_stations = uow.maintenance.stations_by_id(station_ids)
+    presences = uow.uptime.last_presences(station_ids)
     updates: list[StatusUpdate] = []
     for sid in station_ids:
-        station = uow.stations.get(StationId(sid))
+        station = found_stations.get(sid)
         if station is None or station.decommissioned_at is not None:
             continue
-        known = uow.uptime.last_presence(sid)  # None: connected, as far as uptime knows
+        known = presences.get(sid)  # None: connected, as far as uptime knows
         if station.connected is not (known is not False):
             # A change no event told of (a node restarted and cleared its stations' presence).
             updates.append(StatusUpdate(sid, connected=station.connected))
@@ -105,11 +108,17 @@ def apply_service_statuses(uow: UnitOfWork, updates: Sequence[StatusUpdate], now
         uow.outbox.add(EventType.SERVICE_STATUS_CHANGED.value, sid, data, now)
 
 
-def _open(uow: UnitOfWork, condition: Condition, site_id: str | None, now: datetime) -> None:
+def _open(
+    uow: UnitOfWork,
+    condition: Condition,
+    site_id: str | None,
+    now: datetime,
+    rules: RuleSet | None = None,
+) -> None:
     alert = uow.maintenance.open_alert(condition, site_id, now)
     if alert is not None:
         uow.outbox.add(EventType.ALERT_OPENED.value, alert.key.station_id, alert_data(alert), now)
-        if uow.maintenance.rule_set().for_site(site_id).open_tickets:
+        if (rules or uow.maintenance.rule_set()).for_site(site_id).open_tickets:
             ticket_for_alert(uow, alert, now)
 
 
@@ -124,9 +133,25 @@ def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) 
 
 @dataclass(frozen=True, slots=True)
 class TimedPlan:
+    rules: RuleSet
     decision: Decision
     sites: dict[str, str | None]
     resting: frozenset[str]  # stations in maintenance mode among those whose alerts close
+
+    def parts(self, size: int) -> list[TimedPlan]:
+        """The plan cut into plans of at most `size` openings and closings each."""
+        steps = [
+            *((c, None) for c in self.decision.open),
+            *((None, a) for a in self.decision.close),
+        ]
+        out = []
+        for i in range(0, len(steps), size):
+            chunk = steps[i : i + size]
+            decision = Decision(
+                [c for c, _ in chunk if c is not None], [a for _, a in chunk if a is not None]
+            )
+            out.append(replace(self, decision=decision))
+        return out
 
 
 def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
@@ -143,14 +168,14 @@ def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
     )
     sites = {f.station_id: f.site_id for f in facts}
     resting = uow.maintenance.maintenance_of(sorted({a.key.station_id for a in decision.close}))
-    return TimedPlan(decision, sites, frozenset(resting))
+    return TimedPlan(rules, decision, sites, frozenset(resting))
 
 
 def apply_timed(uow: UnitOfWork, plan: TimedPlan, now: datetime) -> None:
     """Open and close what `plan_timed` found (idempotent: a unique key and conditional
     closes make a second process's or a stale plan's writes no-ops)."""
     for condition in plan.decision.open:
-        _open(uow, condition, plan.sites.get(condition.key.station_id), now)
+        _open(uow, condition, plan.sites.get(condition.key.station_id), now, plan.rules)
     for alert in plan.decision.close:
         reason = MAINTENANCE_REASON if alert.key.station_id in plan.resting else "cleared"
         close(uow, [alert], now, reason)

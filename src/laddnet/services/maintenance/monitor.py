@@ -48,6 +48,7 @@ _ALERT_EVENTS = frozenset(
     }
 )
 BATCH = 500
+APPLY_BATCH = 10
 
 
 class Monitor:
@@ -139,6 +140,8 @@ class Monitor:
         await self.process_pending()
         now = self._clock.now()
         plan = await self._db.read(partial(plan_timed, now=now))
-        if plan.decision.open or plan.decision.close:
-            await self._db.write(partial(apply_timed, plan=plan, now=now))
+        # Many alerts at once (a site loses power) go in small units of work: the writer is
+        # shared with the stations' messages.
+        for part in plan.parts(APPLY_BATCH):
+            await self._db.write(partial(apply_timed, plan=part, now=now))
         self.ticks += 1

@@ -11,11 +11,13 @@ from sqlalchemy import Connection, and_, or_, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
 from laddnet.adapters.db.repositories.alerts import SqlAlerts
+from laddnet.adapters.db.repositories.stations import _station, _station_parts
 from laddnet.adapters.db.tables import sessions, stations
 from laddnet.adapters.db.tables.maintenance import service_statuses, station_monitoring
 from laddnet.domain.maintenance.alerts import StationFacts
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.service_status import ServiceStatus
+from laddnet.domain.stations.model import Station
 
 StatusKey = tuple[int, int]
 _NEEDS = ServiceStatus.NEEDS_MAINTENANCE.value
@@ -56,6 +58,14 @@ class SqlMonitoring:
         }
         keys = ["station_id", "evse_id", "connector_id"]
         self._conn.execute(upsert(self._conn, service_statuses, keys, values))
+
+    def stations_by_id(self, station_ids: Sequence[str]) -> dict[str, Station]:
+        """Many stations with their connectors and availabilities, in three queries."""
+        if not station_ids:
+            return {}
+        rows = self._conn.execute(select(stations).where(stations.c.id.in_(station_ids))).all()
+        parts = _station_parts(self._conn, [r.id for r in rows])
+        return {r.id: _station(r._mapping, *parts[r.id]) for r in rows}
 
     def drifted_stations(self, limit: int) -> list[str]:
         ss = service_statuses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,24 @@ class SqlUptime:
             .limit(1)
         ).first()
         return None if row is None else bool(row.connected)
+
+    def last_presences(self, station_ids: Sequence[str]) -> dict[str, bool]:
+        """Each station's last recorded connection state (absent: none recorded)."""
+        if not station_ids:
+            return {}
+        p = presence_history
+        newest = (
+            select(p.c.station_id, func.max(p.c.at).label("at"))
+            .where(p.c.station_id.in_(station_ids))
+            .group_by(p.c.station_id)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            select(p.c.station_id, p.c.connected, p.c.id)
+            .join(newest, and_(newest.c.station_id == p.c.station_id, newest.c.at == p.c.at))
+            .order_by(p.c.id)
+        )
+        return {r.station_id: bool(r.connected) for r in rows}  # the last row of a tie wins
 
     def open_window(self, station_id: str, at: datetime, reason: str, by: str) -> None:
         self.close_window(station_id, at)
