@@ -17,7 +17,7 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
-from laddnet.ports.maintenance import MaintenanceStore, TicketStore, UptimeStore
+from laddnet.ports.maintenance import MaintenanceStore, RecoveryLog, TicketStore, UptimeStore
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.records import (
     ApiKeyRepository,
@@ -85,6 +85,8 @@ class UnitOfWork(Protocol):
     def tickets(self) -> TicketStore: ...
     @property
     def uptime(self) -> UptimeStore: ...
+    @property
+    def recovery(self) -> RecoveryLog: ...
 
 
 class Database(Protocol):
@@ -120,6 +122,7 @@ __all__ = [
     "OutboxClaims",
     "PasswordHasher",
     "PubSub",
+    "RecoveryLog",
     "RequestReply",
     "Reservations",
     "SessionRepository",

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, Condition, RuleSet, StationFacts
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
+from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.domain.maintenance.service_status import ServiceStatus
 from laddnet.domain.maintenance.tickets import Ticket
 from laddnet.domain.maintenance.uptime import Interval, Reading
@@ -120,3 +121,19 @@ class UptimeStore(Protocol):
         self, station_id: str, start: datetime, end: datetime
     ) -> list[tuple[datetime, bool]]: ...
     def excluded(self, station_id: str, start: datetime, end: datetime) -> list[Interval]: ...
+
+
+class RecoveryLog(Protocol):
+    def attempts_for(self, alert_ids: Sequence[int]) -> dict[int, list[Attempt]]: ...
+    def attempts_since(self, station_ids: Sequence[str], since: datetime) -> dict[str, int]: ...
+    def charging(self, station_ids: Sequence[str]) -> set[str]: ...
+    def claim(self, station_id: str, attempt: Attempt) -> bool: ...
+    def answered(
+        self,
+        alert_id: int,
+        step: int,
+        command_id: int | None,
+        status: str | None,
+        error: str | None,
+    ) -> None: ...
+    def cleared(self, alert_id: int) -> None: ...

@@ -99,6 +99,9 @@ async def watched(database_url: str) -> AsyncIterator[Watched]:
         async with live_gateway(container, configuration_read=True) as live:
             await container.events.start()
             await container.maintenance.start()
+            # Automatic resets would reboot the stations under the other tests' feet: only
+            # the recovery tests turn them on.
+            await container.maintenance.set_rules(None, {"recovery_soft_reset": False}, "test")
             yield Watched(live, clock)
     finally:
         await container.aclose()

@@ -16,6 +16,7 @@ from laddnet.adapters.db.repositories.misc import (
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.recovery import SqlRecovery
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
@@ -50,3 +51,4 @@ class SqlUnitOfWork:
         self.maintenance = SqlMaintenanceStore(conn)
         self.tickets = SqlTickets(conn)
         self.uptime = SqlUptime(conn)
+        self.recovery = SqlRecovery(conn)

@@ -35,7 +35,8 @@ async def list_alerts(
     found, total = await container.maintenance.alerts(
         status=status, station_id=station_id, kind=kind, limit=page.limit, offset=page.offset
     )
-    items = [AlertOut.from_domain(a) for a in found]
+    attempts = await container.maintenance.attempts([a.id for a in found])
+    items = [AlertOut.from_domain(a, attempts.get(a.id, ())) for a in found]
     return AlertPage(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

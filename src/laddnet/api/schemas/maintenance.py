@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -10,7 +11,32 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from laddnet.api.schemas import UtcDateTime
 from laddnet.api.schemas.stations import MaintenanceOut
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, Severity
+from laddnet.domain.maintenance.recovery import Attempt, RecoveryAction
 from laddnet.services.maintenance.service import MaintenanceChange
+
+
+class RecoveryOut(BaseModel):
+    step: int
+    action: RecoveryAction
+    at: UtcDateTime
+    command_id: int | None = Field(description="In the station's command log")
+    status: str | None = Field(description="The station's answer (Accepted, Rejected, ...)")
+    error: str | None = Field(description="Why no answer came (offline, timeout, ...)")
+    cleared: bool | None = Field(
+        description="Whether the fault cleared after it; null: not yet known"
+    )
+
+    @classmethod
+    def from_domain(cls, a: Attempt) -> RecoveryOut:
+        return cls(
+            step=a.step,
+            action=a.action,
+            at=a.at,
+            command_id=a.command_id,
+            status=a.status,
+            error=a.error,
+            cleared=a.cleared,
+        )
 
 
 class AlertOut(BaseModel):
@@ -25,9 +51,12 @@ class AlertOut(BaseModel):
     closed_at: UtcDateTime | None
     close_reason: str | None = Field(description="cleared, maintenance mode, ...")
     details: dict[str, Any] = Field(description="What the rule found (since when, why).")
+    recovery: list[RecoveryOut] = Field(
+        default_factory=list, description="Automatic recovery steps taken, oldest first"
+    )
 
     @classmethod
-    def from_domain(cls, a: Alert) -> AlertOut:
+    def from_domain(cls, a: Alert, attempts: Sequence[Attempt] = ()) -> AlertOut:
         return cls(
             id=a.id,
             kind=a.key.kind,
@@ -40,6 +69,7 @@ class AlertOut(BaseModel):
             closed_at=a.closed_at,
             close_reason=a.close_reason,
             details=a.details,
+            recovery=[RecoveryOut.from_domain(x) for x in attempts],
         )
 
 

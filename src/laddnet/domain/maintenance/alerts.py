@@ -82,13 +82,19 @@ class AlertRules:
     failed_sessions_in_a_row: int = 3
     firmware_failed: bool = True
     open_tickets: bool = True  # every alert goes to a ticket (one per station and cause)
+    recovery_soft_reset: bool = True  # a faulted connector's station gets a soft reset
+    recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
+    recovery_hard_reset_after_minutes: int = 10
+    recovery_attempts_per_day: int = 3  # per station, in any 24 hours
 
     def apply(self, overrides: Mapping[str, Any]) -> AlertRules:
         return replace(self, **check_overrides(overrides))
 
 
 DEFAULT_RULES = AlertRules()
-_SWITCHES = frozenset({"firmware_failed", "open_tickets"})
+_SWITCHES = frozenset(
+    {"firmware_failed", "open_tickets", "recovery_soft_reset", "recovery_hard_reset"}
+)
 _LIMITS: dict[str, tuple[int, int]] = {
     "station_offline_minutes": (0, 10_080),
     "connector_faulted_minutes": (0, 10_080),
@@ -96,6 +102,8 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "boot_loop_minutes": (1, 1_440),
     "heartbeat_missing_minutes": (0, 10_080),
     "failed_sessions_in_a_row": (0, 100),
+    "recovery_hard_reset_after_minutes": (1, 1_440),
+    "recovery_attempts_per_day": (0, 50),
 }
 
 
@@ -234,6 +242,17 @@ def _station_conditions(f: StationFacts, r: AlertRules, now: datetime) -> list[C
     return out
 
 
+def still_holding(facts: Iterable[StationFacts]) -> frozenset[AlertKey]:
+    """The fault alerts to keep open although their condition is not (or no longer) due: the
+    fault is still there, only younger than the threshold (it came back after a reboot), or
+    its station is offline, so nobody knows (a reset's reboot must not close it)."""
+    out: set[AlertKey] = set()
+    for f in facts:
+        for evse, connector in f.faults:
+            out.add(AlertKey(f.station_id, evse, connector, AlertKind.CONNECTOR_FAULTED))
+    return frozenset(out)
+
+
 def boots_in_window(
     boots: Sequence[datetime], rules: AlertRules, now: datetime
 ) -> tuple[datetime, ...]:
@@ -273,13 +292,23 @@ def reconcile(
     conditions: Iterable[Condition],
     *,
     kinds: frozenset[AlertKind] = TIMED_KINDS,
+    keep: frozenset[AlertKey] = frozenset(),
+    offline: frozenset[str] = frozenset(),
 ) -> Decision:
     """Open an alert for every condition with none open for its key; close every open alert of
-    `kinds` whose condition no longer holds."""
+    `kinds` whose condition no longer holds, except those in `keep` and the fault alerts of
+    `offline` stations (see `still_holding`)."""
     current = {a.key: a for a in open_alerts if a.is_open}
     holding = {c.key: c for c in conditions}
     to_open = [c for k, c in holding.items() if k not in current]
-    to_close = [a for k, a in current.items() if k.kind in kinds and k not in holding]
+    to_close = [
+        a
+        for k, a in current.items()
+        if k.kind in kinds
+        and k not in holding
+        and k not in keep
+        and not (k.kind is AlertKind.CONNECTOR_FAULTED and k.station_id in offline)
+    ]
     return Decision(to_open, to_close)
 
 

@@ -26,6 +26,7 @@ from laddnet.domain.maintenance.alerts import (
     failed_run,
     reconcile,
     remember_boot,
+    still_holding,
     timed_conditions,
 )
 from laddnet.domain.maintenance.service_status import Assessed, ServiceStatus, assess
@@ -129,6 +130,8 @@ def close(uow: UnitOfWork, alerts: Iterable[Alert], now: datetime, reason: str) 
             data = alert_data(closed)
             uow.outbox.add(EventType.ALERT_CLOSED.value, closed.key.station_id, data, now)
             after_alert_closed(uow, closed, reason, now, resolve=reason != MAINTENANCE_REASON)
+            if reason != MAINTENANCE_REASON:
+                uow.recovery.cleared(closed.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,8 @@ def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
     decision = reconcile(
         uow.maintenance.open_alerts(kinds=sorted(TIMED_KINDS)),
         timed_conditions(facts, rules, now),
+        keep=still_holding(facts),
+        offline=frozenset(f.station_id for f in facts if not f.connected),
     )
     sites = {f.station_id: f.site_id for f in facts}
     resting = uow.maintenance.maintenance_of(sorted({a.key.station_id for a in decision.close}))

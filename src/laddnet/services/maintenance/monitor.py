@@ -60,12 +60,14 @@ class Monitor:
         *,
         interval: float,
         on_tick: Callable[[], Awaitable[None]] | None = None,
+        after_tick: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._bus = bus
         self._interval = interval
         self._on_tick = on_tick  # maintenance windows that ended, run by the service
+        self._after_tick = after_tick  # automatic recovery steps that are due
         self._dirty: set[str] = set()
         self._events: list[Event] = []
         self._wake = asyncio.Event()
@@ -144,4 +146,6 @@ class Monitor:
         # shared with the stations' messages.
         for part in plan.parts(APPLY_BATCH):
             await self._db.write(partial(apply_timed, plan=part, now=now))
+        if self._after_tick is not None:
+            await self._after_tick()
         self.ticks += 1

@@ -22,10 +22,12 @@ from laddnet.domain.events import EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
 from laddnet.domain.maintenance.model import MaintenanceMode
+from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.ports import Clock, Database, EventBus, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
 from laddnet.services.maintenance.monitor import Monitor
+from laddnet.services.maintenance.recovery import RecoveryRunner
 from laddnet.services.maintenance.tickets import TicketService
 from laddnet.services.maintenance.uptime import UptimeService
 
@@ -58,7 +60,15 @@ class MaintenanceService:
         self._db = db
         self._clock = clock
         self._commands = commands
-        self.monitor = Monitor(db, clock, bus, interval=interval, on_tick=self.end_due)
+        self.recovery = RecoveryRunner(db, clock, commands)
+        self.monitor = Monitor(
+            db,
+            clock,
+            bus,
+            interval=interval,
+            on_tick=self.end_due,
+            after_tick=self.recovery.run_due,
+        )
         self.tickets = TicketService(db, clock)
         self.uptime = UptimeService(db, clock)
         self._task: asyncio.Task[None] | None = None
@@ -95,6 +105,10 @@ class MaintenanceService:
                 status=status, station_id=station_id, kind=kind, limit=limit, offset=offset
             )
         )
+
+    async def attempts(self, alert_ids: Sequence[int]) -> dict[int, list[Attempt]]:
+        """The automatic recovery steps taken for these alerts."""
+        return await self._db.read(lambda uow: uow.recovery.attempts_for(alert_ids))
 
     async def rules(self) -> RuleSet:
         return await self._db.read(lambda uow: uow.maintenance.rule_set())

@@ -21,6 +21,7 @@ from laddnet.domain.maintenance.alerts import (
     failed_run,
     reconcile,
     remember_boot,
+    still_holding,
     timed_conditions,
 )
 
@@ -155,3 +156,16 @@ def test_reconcile_opens_new_causes_once_and_closes_cleared_ones() -> None:
 def test_reconcile_leaves_event_driven_alerts_alone() -> None:
     firmware = an_alert(K.FIRMWARE_FAILED)
     assert reconcile([firmware], []).close == []
+
+
+def test_a_fault_alert_stays_open_while_the_fault_is_young_again_or_its_station_offline() -> None:
+    faulted = Alert(1, AlertKey("CS-1", 1, 1, K.CONNECTOR_FAULTED), Severity.CRITICAL, T0, None, {})
+    # The fault came back after a reset's reboot: younger than the threshold, still there.
+    again = [facts(faults={(1, 1): (T0 + minutes(20), "Faulted")})]
+    conditions = timed_conditions(again, RuleSet(), T0 + minutes(21))
+    assert conditions == []
+    assert reconcile([faulted], conditions, keep=still_holding(again)).close == []
+    # Rebooting: offline, nobody knows.
+    assert reconcile([faulted], [], offline=frozenset({"CS-1"})).close == []
+    # Cleared.
+    assert reconcile([faulted], [], keep=still_holding([facts()])).close == [faulted]

@@ -167,3 +167,22 @@ uptime_exclusions = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_uptime_exclusions_station", "station_id", "starts_at"),
 )
+
+# Automatic recovery: each step taken for an alert (one per alert and step, whichever process
+# takes it), the command sent, the answer, and whether the fault cleared after it.
+recovery_attempts = Table(
+    "recovery_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("alert_id", BigInteger, nullable=False),
+    Column("station_id", String(48), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("command_id", BigInteger, nullable=True),
+    Column("status", String(40), nullable=True),
+    Column("error", String(255), nullable=True),
+    Column("cleared", Boolean, nullable=True),
+    UniqueConstraint("alert_id", "step", name="uq_recovery_attempts_step"),
+    Index("ix_recovery_attempts_station", "station_id", "at"),
+)

@@ -1,5 +1,5 @@
 """Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring,
-tickets, presence history, maintenance windows, uptime exclusions
+tickets, presence history, maintenance windows, uptime exclusions, recovery attempts
 
 Revision ID: 0007
 Revises: 0005
@@ -188,9 +188,28 @@ def upgrade() -> None:
         ["station_id", "starts_at"],
         unique=False,
     )
+    op.create_table(
+        "recovery_attempts",
+        _id_column(),
+        sa.Column("alert_id", sa.BigInteger(), nullable=False),
+        sa.Column("station_id", sa.String(length=48), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("at", _UTC, nullable=False),
+        sa.Column("command_id", sa.BigInteger(), nullable=True),
+        sa.Column("status", sa.String(length=40), nullable=True),
+        sa.Column("error", sa.String(length=255), nullable=True),
+        sa.Column("cleared", sa.Boolean(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("alert_id", "step", name="uq_recovery_attempts_step"),
+    )
+    op.create_index(
+        "ix_recovery_attempts_station", "recovery_attempts", ["station_id", "at"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("recovery_attempts")
     op.drop_table("uptime_exclusions")
     op.drop_table("maintenance_windows")
     op.drop_table("presence_history")
