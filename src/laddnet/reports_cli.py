@@ -19,6 +19,33 @@ def register(sub: Any) -> None:
     p.add_argument("--site", help="one site's stations")
     p.add_argument("--csv", action="store_true", help="CSV, one line per connector")
     p.set_defaults(command=cmd_report_uptime)
+    p = report.add_parser(
+        "repair-times", help="mean time to acknowledge and to repair, per site and month"
+    )
+    p.add_argument("--from", dest="start", required=True, help="a date or a time")
+    p.add_argument("--to", dest="end", required=True, help="exclusive")
+    p.add_argument("--site", help="one site's tickets (dates in its time zone)")
+    p.set_defaults(command=cmd_report_repair_times)
+
+
+async def cmd_report_repair_times(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+    from laddnet.domain.maintenance.uptime import minutes
+
+    container = await _container()
+    try:
+        months = await container.maintenance.uptime.repair_times(args.start, args.end, args.site)
+    finally:
+        await container.aclose()
+    print(f"{'SITE':<20} {'MONTH':<8} {'TICKETS':>7} {'MTTA MIN':>10} {'MTTR MIN':>10}")
+    for m in months:
+        ack, fix = m.mean_to_acknowledge, m.mean_to_repair
+        print(
+            f"{m.site_id or '(none)':<20} {m.month:<8} {m.opened:>7} "
+            f"{minutes(ack) if ack is not None else '-':>10} "
+            f"{minutes(fix) if fix is not None else '-':>10}"
+        )
+    return 0
 
 
 async def cmd_report_uptime(args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ COMMANDS = [
     ["ticket", "resolve"],
     ["report"],
     ["report", "uptime"],
+    ["report", "repair-times"],
     ["token"],
     ["token", "add"],
     ["apikey"],

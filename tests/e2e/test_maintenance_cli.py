@@ -85,3 +85,8 @@ async def test_maintenance_and_alerts_from_the_command_line(
     assert lines[0].startswith("station_id,site_id,evse_id,connector_id,start,end,minutes_up")
     row = lines[1].split(",")
     assert row[:4] == ["CP-1", "", "1", "1"] and float(row[8]) > 0  # minutes excluded
+
+    # The firmware ticket, acknowledged and resolved above: mean times per site and month.
+    times = (await laddnet.aok("report", "repair-times", *period)).splitlines()
+    assert times[0].split() == ["SITE", "MONTH", "TICKETS", "MTTA", "MIN", "MTTR", "MIN"]
+    assert times[1].split()[:3] == ["(none)", today.strftime("%Y-%m"), "1"]

@@ -139,3 +139,38 @@ async def test_no_ticket_when_the_rules_say_so(watched: Watched) -> None:
 
     await eventually(alerted)
     assert await _tickets(watched) == []
+
+
+async def test_mean_time_to_acknowledge_and_repair_per_site_and_month(watched: Watched) -> None:
+    api = watched.live.api
+    site = (await api.post("/api/v1/sites", json={"name": "Depot", "time_zone": "UTC"})).json()
+    assert (
+        await api.patch("/api/v1/stations/CP-2", json={"site_id": site["id"]})
+    ).status_code == 200
+    opened = watched.clock.now()
+    for minutes_to_ack, minutes_to_fix in ((30, 150), (10, 50)):
+        ticket = (
+            await api.post("/api/v1/tickets", json={"station_id": "CP-2", "title": "x"})
+        ).json()
+        watched.clock.shift += timedelta(minutes=minutes_to_ack)
+        await api.patch(f"/api/v1/tickets/{ticket['id']}", json={"status": "in_progress"})
+        watched.clock.shift += timedelta(minutes=minutes_to_fix - minutes_to_ack)
+        await api.patch(f"/api/v1/tickets/{ticket['id']}", json={"status": "resolved"})
+        watched.clock.shift -= timedelta(minutes=minutes_to_fix)  # both opened "now"
+    period = {
+        "from": (opened - timedelta(days=1)).date().isoformat(),
+        "to": (opened + timedelta(days=2)).date().isoformat(),
+        "site_id": site["id"],
+    }
+    answer = await watched.live.viewer.get("/api/v1/reports/repair-times", params=period)
+    assert answer.status_code == 200, answer.text
+    [month] = answer.json()
+    assert (month["site_id"], month["month"], month["tickets"]) == (
+        site["id"],
+        opened.strftime("%Y-%m"),
+        2,
+    )
+    assert 19.9 <= month["mean_minutes_to_acknowledge"] <= 20.1
+    assert 99.9 <= month["mean_minutes_to_repair"] <= 100.1
+    missing = await api.get("/api/v1/reports/repair-times", params={**period, "site_id": "nope"})
+    assert missing.status_code == 404

@@ -13,6 +13,7 @@ from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
 from laddnet.api.schemas.reports import (
     ExclusionCreate,
     ExclusionOut,
+    RepairTimesOut,
     UptimeReportOut,
     uptime_csv,
 )
@@ -42,6 +43,21 @@ async def uptime_report(
     if format == "csv":
         return PlainTextResponse(uptime_csv(report), media_type="text/csv")
     return UptimeReportOut.from_domain(report)
+
+
+@router.get(
+    "/reports/repair-times",
+    summary="Mean time to acknowledge and to repair, per site and month",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def repair_times_report(
+    container: ContainerDep,
+    from_: Annotated[str, Query(alias="from", description="A date or a time with an offset")],
+    to: Annotated[str, Query(description="Exclusive")],
+    site_id: Annotated[str | None, Query()] = None,
+) -> list[RepairTimesOut]:
+    months = await container.maintenance.uptime.repair_times(from_, to, site_id)
+    return [RepairTimesOut.from_domain(m) for m in months]
 
 
 @router.post(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.schemas import ExactNumber, UtcDateTime
+from laddnet.domain.maintenance.repair_times import MonthFigures
 from laddnet.domain.maintenance.uptime import Figures, minutes
 from laddnet.services.maintenance.uptime import ConnectorUptime, UptimeReport
 
@@ -135,3 +136,26 @@ class ExclusionOut(BaseModel):
     reason: str
     created_by: str
     created_at: UtcDateTime
+
+
+class RepairTimesOut(BaseModel):
+    site_id: str | None
+    month: str = Field(description="YYYY-MM, the site's local month the tickets were opened in")
+    tickets: int = Field(description="Opened in that month")
+    acknowledged: int
+    resolved: int
+    mean_minutes_to_acknowledge: ExactNumber | None
+    mean_minutes_to_repair: ExactNumber | None
+
+    @classmethod
+    def from_domain(cls, m: MonthFigures) -> RepairTimesOut:
+        ack, fix = m.mean_to_acknowledge, m.mean_to_repair
+        return cls(
+            site_id=m.site_id,
+            month=m.month,
+            tickets=m.opened,
+            acknowledged=len(m.to_acknowledge),
+            resolved=len(m.to_repair),
+            mean_minutes_to_acknowledge=minutes(ack) if ack is not None else None,
+            mean_minutes_to_repair=minutes(fix) if fix is not None else None,
+        )

@@ -147,6 +147,8 @@ def _move(
     values: dict[str, Any] = {"status": target.value, "updated_at": now}
     if target in _STAMP:
         values[_STAMP[target]] = now
+    if ticket.acknowledged_at is None and actor != SYSTEM and target is not TicketStatus.OPEN:
+        values["acknowledged_at"] = now  # the first step a person took: its response time
     uow.tickets.update(ticket.id, values)
     text = f"{ticket.status.value} -> {target.value}" + (f": {why}" if why else "")
     uow.tickets.add_entry(ticket.id, "status", text, actor, now)

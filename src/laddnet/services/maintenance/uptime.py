@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from laddnet.domain.errors import InvalidInput, UnknownSite, UnknownStation
 from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.maintenance.repair_times import MonthFigures, repair_times
 from laddnet.domain.maintenance.tickets import check_text
 from laddnet.domain.maintenance.uptime import (
     ConnectorTimelines,
@@ -112,6 +113,26 @@ class UptimeService:
             return exclusion
 
         return await self._db.write(add)
+
+    async def repair_times(
+        self, from_text: str, to_text: str, site_id: str | None
+    ) -> list[MonthFigures]:
+        """Mean time to acknowledge and to repair of the tickets opened in the period, per site
+        and local month (dates are the site's local days if a site is given, else UTC)."""
+        _period(from_text, to_text, "UTC")
+
+        def read(uow: UnitOfWork) -> list[MonthFigures]:
+            zone = "UTC"
+            if site_id is not None:
+                site = uow.sites.get(SiteId(site_id))
+                if site is None:
+                    raise UnknownSite(f"site {site_id!r} not found")
+                zone = site.details.time_zone
+            start, end = _period(from_text, to_text, zone)
+            found, zones = uow.tickets.opened_between(start, end, site_id)
+            return repair_times(found, zones)
+
+        return await self._db.read(read)
 
     async def exclusions(self, station_id: str | None) -> list[dict[str, object]]:
         rows = await self._db.read(lambda uow: uow.uptime.exclusions(station_id, 500))

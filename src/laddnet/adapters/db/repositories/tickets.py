@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.tables import sites
 from laddnet.adapters.db.tables.maintenance import alerts, ticket_alerts, ticket_history, tickets
 from laddnet.domain.maintenance.tickets import (
     Priority,
@@ -107,6 +108,19 @@ class SqlTickets:
             select(tickets).where(cond).order_by(tickets.c.id.desc()).limit(limit).offset(offset)
         )
         return [_ticket(r) for r in rows], int(total.scalar_one())
+
+    def opened_between(
+        self, start: datetime, end: datetime, site_id: str | None
+    ) -> tuple[list[Ticket], dict[str | None, str]]:
+        """Tickets opened in [start, end) (of one site), and each site's time zone."""
+        stmt = select(tickets).where(tickets.c.created_at >= start, tickets.c.created_at < end)
+        if site_id is not None:
+            stmt = stmt.where(tickets.c.site_id == site_id)
+        found = [_ticket(r) for r in self._conn.execute(stmt.order_by(tickets.c.id))]
+        zones: dict[str | None, str] = {
+            r.id: r.time_zone for r in self._conn.execute(select(sites.c.id, sites.c.time_zone))
+        }
+        return found, zones
 
     def update(self, ticket_id: int, values: dict[str, Any]) -> None:
         self._conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(values))
