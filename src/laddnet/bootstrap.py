@@ -14,6 +14,7 @@ from laddnet.adapters.crypto.passwords import Argon2Hasher
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
+from laddnet.adapters.notify.smtp import SmtpMailer
 from laddnet.adapters.notify.webhook import HttpxWebhookSender
 from laddnet.config import Settings
 from laddnet.ocpp.link import GatewayLink
@@ -117,7 +118,17 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             reservations=ReservationService(database, clock),
         ),
         maintenance=MaintenanceService(
-            database, clock, event_bus, commands, interval=settings.alert_interval
+            database,
+            clock,
+            event_bus,
+            commands,
+            interval=settings.alert_interval,
+            mailer=(
+                SmtpMailer(settings.smtp_url.get_secret_value(), settings.smtp_from)
+                if settings.smtp_url
+                else None
+            ),
+            notify_window=settings.notify_digest_seconds,
         ),
     )
 

@@ -136,6 +136,15 @@ class Settings(BaseSettings):
     reservation_expiry_interval: float = Field(
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
     )
+    smtp_url: SecretStr | None = Field(
+        None,
+        description="smtp://[user:password@]host[:port][?starttls=true] (or smtps://): alerts"
+        " and ticket changes go to the notification recipients by e-mail; unset: no e-mail.",
+    )
+    smtp_from: str = Field("laddnet@localhost", description="The sender of notification e-mails.")
+    notify_digest_seconds: float = Field(
+        60.0, gt=0, description="Seconds of alerts and ticket changes one e-mail gathers."
+    )
     alert_interval: float = Field(
         30.0,
         gt=0,

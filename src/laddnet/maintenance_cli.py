@@ -27,6 +27,17 @@ def register(sub: Any, station: Any) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(command=cmd_alert_list)
 
+    notify = sub.add_parser(
+        "notify", help="who gets alerts and ticket changes by e-mail (LADDNET_SMTP_URL)"
+    ).add_subparsers(required=True, metavar="ACTION")
+    p = notify.add_parser("add", help="mail a site's (or every site's) alerts to an address")
+    p.add_argument("email")
+    p.add_argument("--site", help="only this site's (default: every site)")
+    p.add_argument("--min-severity", choices=["info", "warning", "critical"], default="warning")
+    p.set_defaults(command=cmd_notify_add)
+    p = notify.add_parser("list", help="the recipients")
+    p.set_defaults(command=cmd_notify_list)
+
     p = station.add_parser(
         "maintenance",
         help="switch maintenance mode on or off (through the running server)",
@@ -90,4 +101,34 @@ async def cmd_station_maintenance(args: argparse.Namespace) -> int:
     state = "on" if answer["maintenance"] else "off"
     told = answer["command_status"] or f"not applied now ({answer['command_error']})"
     print(f"{args.station_id} maintenance {state}; ChangeAvailability: {told}")
+    return 0
+
+
+async def cmd_notify_add(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+    from laddnet.domain.maintenance.alerts import Severity
+
+    container = await _container()
+    try:
+        found = await container.maintenance.recipients.add(
+            args.email, args.site, Severity(args.min_severity), "cli"
+        )
+    finally:
+        await container.aclose()
+    where = found.site_id or "every site"
+    print(f"recipient {found.id}: {found.email}, {where}, from {found.min_severity.value}")
+    return 0
+
+
+async def cmd_notify_list(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        found = await container.maintenance.recipients.list()
+    finally:
+        await container.aclose()
+    for r in found:
+        print(f"{r.id:>4} {r.email:<40} {r.site_id or 'every site':<20} {r.min_severity.value}")
+    print(f"{len(found)} recipients")
     return 0

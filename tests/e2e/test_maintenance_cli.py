@@ -90,3 +90,7 @@ async def test_maintenance_and_alerts_from_the_command_line(
     times = (await laddnet.aok("report", "repair-times", *period)).splitlines()
     assert times[0].split() == ["SITE", "MONTH", "TICKETS", "MTTA", "MIN", "MTTR", "MIN"]
     assert times[1].split()[:3] == ["(none)", today.strftime("%Y-%m"), "1"]
+
+    added = await laddnet.aok("notify", "add", "ops@example.com", "--min-severity", "critical")
+    assert added.strip().endswith("ops@example.com, every site, from critical")
+    assert (await laddnet.aok("notify", "list")).splitlines()[-1] == "1 recipients"

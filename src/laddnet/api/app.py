@@ -12,6 +12,7 @@ from laddnet.api.routers import (
     events,
     log_uploads,
     maintenance,
+    notifications,
     operations,
     problem_reports,
     reports,
@@ -55,6 +56,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(maintenance.router)
     v1.include_router(tickets.router)
     v1.include_router(reports.router)
+    v1.include_router(notifications.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.include_router(problem_reports.router)  # drivers, without a key; rate-limited

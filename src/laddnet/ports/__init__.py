@@ -17,7 +17,14 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
-from laddnet.ports.maintenance import MaintenanceStore, RecoveryLog, TicketStore, UptimeStore
+from laddnet.ports.maintenance import (
+    Mailer,
+    MaintenanceStore,
+    NotificationStore,
+    RecoveryLog,
+    TicketStore,
+    UptimeStore,
+)
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.records import (
     ApiKeyRepository,
@@ -87,6 +94,8 @@ class UnitOfWork(Protocol):
     def uptime(self) -> UptimeStore: ...
     @property
     def recovery(self) -> RecoveryLog: ...
+    @property
+    def notifications(self) -> NotificationStore: ...
 
 
 class Database(Protocol):
@@ -116,8 +125,10 @@ __all__ = [
     "EventLog",
     "FirmwareLog",
     "LogUploads",
+    "Mailer",
     "MaintenanceStore",
     "MessageBus",
+    "NotificationStore",
     "Outbox",
     "OutboxClaims",
     "PasswordHasher",

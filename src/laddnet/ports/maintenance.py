@@ -7,8 +7,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from laddnet.domain.maintenance.alerts import Alert, AlertKind, Condition, RuleSet, StationFacts
+from laddnet.domain.maintenance.alerts import (
+    Alert,
+    AlertKind,
+    Condition,
+    RuleSet,
+    Severity,
+    StationFacts,
+)
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
+from laddnet.domain.maintenance.notify import Recipient
 from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.domain.maintenance.service_status import ServiceStatus
 from laddnet.domain.maintenance.tickets import Ticket
@@ -140,3 +148,18 @@ class RecoveryLog(Protocol):
         error: str | None,
     ) -> None: ...
     def cleared(self, alert_id: int) -> None: ...
+
+
+class NotificationStore(Protocol):
+    def add_recipient(
+        self, email: str, site_id: str | None, min_severity: Severity, by: str, now: datetime
+    ) -> int: ...
+    def recipients(self) -> list[Recipient]: ...
+    def delete_recipient(self, recipient_id: int) -> bool: ...
+    def claim(self, event_ids: list[int], email: str, now: datetime) -> list[int]: ...
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, subject: str, body: str) -> None:
+        """Send one e-mail; OSError or smtplib.SMTPException if it could not."""
+        ...

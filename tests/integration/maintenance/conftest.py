@@ -86,15 +86,21 @@ class Watched:
         )
 
 
-def watched_container(database_url: str, clock: MovableClock) -> Container:
+def watched_container(database_url: str, clock: MovableClock, **settings: Any) -> Container:
     # The timer is left to the test (tick()); events are handled as they come.
-    return build(Settings(database_url=database_url, alert_interval=3600), clock)
+    return build(Settings(database_url=database_url, alert_interval=3600, **settings), clock)
 
 
 @pytest.fixture
-async def watched(database_url: str) -> AsyncIterator[Watched]:
+def watched_settings() -> dict[str, Any]:
+    """Extra settings of the `watched` container (a test module may override it)."""
+    return {}
+
+
+@pytest.fixture
+async def watched(database_url: str, watched_settings: dict[str, Any]) -> AsyncIterator[Watched]:
     clock = MovableClock()
-    container = watched_container(database_url, clock)
+    container = watched_container(database_url, clock, **watched_settings)
     try:
         async with live_gateway(container, configuration_read=True) as live:
             await container.events.start()

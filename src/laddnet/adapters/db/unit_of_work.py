@@ -16,6 +16,7 @@ from laddnet.adapters.db.repositories.misc import (
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.notifications import SqlNotifications
 from laddnet.adapters.db.repositories.recovery import SqlRecovery
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
@@ -52,3 +53,4 @@ class SqlUnitOfWork:
         self.tickets = SqlTickets(conn)
         self.uptime = SqlUptime(conn)
         self.recovery = SqlRecovery(conn)
+        self.notifications = SqlNotifications(conn)

@@ -23,10 +23,11 @@ from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
 from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
-from laddnet.ports import Clock, Database, EventBus, UnitOfWork
+from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
 from laddnet.services.maintenance.monitor import Monitor
+from laddnet.services.maintenance.notifications import Notifier, RecipientService
 from laddnet.services.maintenance.recovery import RecoveryRunner
 from laddnet.services.maintenance.tickets import TicketService
 from laddnet.services.maintenance.uptime import UptimeService
@@ -56,6 +57,8 @@ class MaintenanceService:
         commands: CommandService,
         *,
         interval: float,
+        mailer: Mailer | None = None,
+        notify_window: float = 60.0,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -71,15 +74,20 @@ class MaintenanceService:
         )
         self.tickets = TicketService(db, clock)
         self.uptime = UptimeService(db, clock)
+        self.notifier = Notifier(db, clock, bus, mailer, window=notify_window)
+        self.recipients = RecipientService(db, clock)
         self._task: asyncio.Task[None] | None = None
+        self._notify_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self.monitor.run(), name="laddnet-maintenance")
+            self._notify_task = asyncio.create_task(self.notifier.run(), name="laddnet-notify")
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
+        tasks = [t for t in (self._task, self._notify_task) if t is not None]
+        self._task = self._notify_task = None
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

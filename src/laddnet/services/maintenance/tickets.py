@@ -54,6 +54,7 @@ def _published(uow: UnitOfWork, ticket_id: int, change: str, now: datetime) -> N
         "assignee": ticket.assignee,
         "cause": ticket.cause,
         "source": ticket.source.value,
+        "site_id": ticket.site_id,
     }
     uow.outbox.add(EventType.TICKET_CHANGED.value, ticket.station_id, data, now)
 

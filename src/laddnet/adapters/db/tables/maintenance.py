@@ -186,3 +186,24 @@ recovery_attempts = Table(
     UniqueConstraint("alert_id", "step", name="uq_recovery_attempts_step"),
     Index("ix_recovery_attempts_station", "station_id", "at"),
 )
+
+# E-mail notifications: who gets which alerts and ticket changes, and which event went to whom
+# (one process sends each: the key is claimed before the message leaves).
+notification_recipients = Table(
+    "notification_recipients",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False),
+    Column("site_id", String(48), nullable=True),
+    Column("min_severity", String(16), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+notifications_sent = Table(
+    "notifications_sent",
+    metadata,
+    Column("event_id", BigInteger, primary_key=True),
+    Column("email", String(254), primary_key=True),
+    Column("sent_at", UtcDateTime, nullable=False),
+)

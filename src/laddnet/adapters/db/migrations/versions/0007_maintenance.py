@@ -1,5 +1,6 @@
 """Fault detection and maintenance: service statuses, alerts, alert rules, station monitoring,
-tickets, presence history, maintenance windows, uptime exclusions, recovery attempts
+tickets, presence history, maintenance windows, uptime exclusions, recovery attempts,
+notification recipients
 
 Revision ID: 0007
 Revises: 0005
@@ -206,9 +207,28 @@ def upgrade() -> None:
     op.create_index(
         "ix_recovery_attempts_station", "recovery_attempts", ["station_id", "at"], unique=False
     )
+    op.create_table(
+        "notification_recipients",
+        _id_column(),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("site_id", sa.String(length=48), nullable=True),
+        sa.Column("min_severity", sa.String(length=16), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "notifications_sent",
+        sa.Column("event_id", sa.BigInteger(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("sent_at", _UTC, nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "email"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("notifications_sent")
+    op.drop_table("notification_recipients")
     op.drop_table("recovery_attempts")
     op.drop_table("uptime_exclusions")
     op.drop_table("maintenance_windows")
