@@ -152,3 +152,32 @@ async def test_sessions_that_deliver_nothing_are_alerted_until_one_does(
     [closed] = await eventually(cleared)
     assert closed["close_reason"] == "a session delivered energy"
     await station.close()
+
+
+@VERSIONS
+async def test_a_session_with_flagged_meter_readings_is_alerted(
+    watched: Watched, version: str
+) -> None:
+    await watched.container.authorization.add_token("TAG-1")
+    station = await watched.live.station("CP-3", version)
+    t0 = station.now() - timedelta(hours=1)
+    await station.start_session(1, "TAG-1", meter_start_wh=5000, timestamp=t0)
+    await station.meter(1, 6000, 11000, t0 + timedelta(minutes=5))
+    await station.meter(1, 5500, 11000, t0 + timedelta(minutes=10))  # the register went back
+    await station.stop_session(1, 7000, timestamp=t0 + timedelta(minutes=15))
+
+    async def alerted() -> list[dict[str, object]] | None:
+        return await watched.alerts(status="open", kind="meter_anomaly") or None
+
+    [alert] = await eventually(alerted)
+    assert (alert["evse_id"], alert["details"]["anomalies"]) == (1, ["register_decreased"])
+    start = t0 + timedelta(minutes=20)
+    await station.start_session(1, "TAG-1", meter_start_wh=7000, timestamp=start)
+    await station.stop_session(1, 9000, timestamp=start + timedelta(minutes=10))
+
+    async def closed() -> list[dict[str, object]] | None:
+        return await watched.alerts(status="closed", kind="meter_anomaly") or None
+
+    [done] = await eventually(closed)
+    assert done["close_reason"] == "a session without anomalies"
+    await station.close()

@@ -26,6 +26,7 @@ class AlertKind(StrEnum):
     HEARTBEAT_MISSING = "heartbeat_missing"
     FAILED_SESSIONS = "failed_sessions"
     FIRMWARE_FAILED = "firmware_failed"
+    METER_ANOMALY = "meter_anomaly"
 
 
 class Severity(StrEnum):
@@ -41,6 +42,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     AlertKind.HEARTBEAT_MISSING: Severity.WARNING,
     AlertKind.FAILED_SESSIONS: Severity.WARNING,
     AlertKind.FIRMWARE_FAILED: Severity.WARNING,
+    AlertKind.METER_ANOMALY: Severity.WARNING,
 }
 
 # Kinds whose condition the timer re-evaluates from stored state (and closes when it clears);
@@ -81,6 +83,7 @@ class AlertRules:
     heartbeat_missing_minutes: int = 60
     failed_sessions_in_a_row: int = 3
     firmware_failed: bool = True
+    meter_anomaly: bool = True  # a session's meter readings flagged for review
     open_tickets: bool = True  # every alert goes to a ticket (one per station and cause)
     recovery_soft_reset: bool = True  # a faulted connector's station gets a soft reset
     recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
@@ -93,7 +96,13 @@ class AlertRules:
 
 DEFAULT_RULES = AlertRules()
 _SWITCHES = frozenset(
-    {"firmware_failed", "open_tickets", "recovery_soft_reset", "recovery_hard_reset"}
+    {
+        "firmware_failed",
+        "meter_anomaly",
+        "open_tickets",
+        "recovery_soft_reset",
+        "recovery_hard_reset",
+    }
 )
 _LIMITS: dict[str, tuple[int, int]] = {
     "station_offline_minutes": (0, 10_080),

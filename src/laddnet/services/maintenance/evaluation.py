@@ -217,6 +217,8 @@ def _site(uow: UnitOfWork, station_id: str) -> str | None:
 def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) -> None:
     sid = str(e.station_id)
     session_id = e.data.get("session_id")
+    if isinstance(session_id, int) and rules.meter_anomaly:
+        _meter_anomaly(uow, e, session_id, now)
     k = rules.failed_sessions_in_a_row
     if not isinstance(session_id, int) or k == 0:
         return
@@ -231,6 +233,22 @@ def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) 
         _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
     elif open_now:
         close(uow, open_now, now, "a session delivered energy")
+
+
+def _meter_anomaly(uow: UnitOfWork, e: Event, session_id: int, now: datetime) -> None:
+    """A session whose meter readings were flagged (kept out of the bill) opens an alert on
+    its EVSE; the next session there without any closes it."""
+    session = uow.sessions.get(session_id)
+    if session is None or session.evse_id is None:
+        return
+    sid = str(e.station_id)
+    key = AlertKey(sid, session.evse_id, 0, AlertKind.METER_ANOMALY)
+    if session.review_required:
+        details = {"session_id": session_id, "anomalies": list(session.anomalies)}
+        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+        return
+    open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+    close(uow, open_now, now, "a session without anomalies")
 
 
 def _firmware(uow: UnitOfWork, e: Event, now: datetime) -> None:
