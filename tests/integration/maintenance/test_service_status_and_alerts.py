@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -166,7 +167,7 @@ async def test_a_session_with_flagged_meter_readings_is_alerted(
     await station.meter(1, 5500, 11000, t0 + timedelta(minutes=10))  # the register went back
     await station.stop_session(1, 7000, timestamp=t0 + timedelta(minutes=15))
 
-    async def alerted() -> list[dict[str, object]] | None:
+    async def alerted() -> list[dict[str, Any]] | None:
         return await watched.alerts(status="open", kind="meter_anomaly") or None
 
     [alert] = await eventually(alerted)
@@ -175,7 +176,7 @@ async def test_a_session_with_flagged_meter_readings_is_alerted(
     await station.start_session(1, "TAG-1", meter_start_wh=7000, timestamp=start)
     await station.stop_session(1, 9000, timestamp=start + timedelta(minutes=10))
 
-    async def closed() -> list[dict[str, object]] | None:
+    async def closed() -> list[dict[str, Any]] | None:
         return await watched.alerts(status="closed", kind="meter_anomaly") or None
 
     [done] = await eventually(closed)
