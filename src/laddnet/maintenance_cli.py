@@ -38,6 +38,10 @@ def register(sub: Any, station: Any) -> None:
     p = notify.add_parser("list", help="the recipients")
     p.set_defaults(command=cmd_notify_list)
 
+    p = station.add_parser("health", help="a station's health score and its reasons")
+    p.add_argument("station_id", metavar="ID")
+    p.set_defaults(command=cmd_station_health)
+
     p = station.add_parser(
         "maintenance",
         help="switch maintenance mode on or off (through the running server)",
@@ -131,4 +135,19 @@ async def cmd_notify_list(args: argparse.Namespace) -> int:
     for r in found:
         print(f"{r.id:>4} {r.email:<40} {r.site_id or 'every site':<20} {r.min_severity.value}")
     print(f"{len(found)} recipients")
+    return 0
+
+
+async def cmd_station_health(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+    from laddnet.domain.ids import StationId
+
+    container = await _container()
+    try:
+        health = await container.maintenance.health(StationId(args.station_id))
+    finally:
+        await container.aclose()
+    print(f"{args.station_id} health {health.score}/100")
+    for reason in health.reasons:
+        print(f"  - {reason}")
     return 0

@@ -64,6 +64,7 @@ COMMANDS = [
     ["notify"],
     ["notify", "add"],
     ["notify", "list"],
+    ["station", "health"],
     ["token"],
     ["token", "add"],
     ["apikey"],

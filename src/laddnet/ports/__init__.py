@@ -18,6 +18,7 @@ from laddnet.ports.events import (
     WebhookSender,
 )
 from laddnet.ports.maintenance import (
+    HealthStore,
     Mailer,
     MaintenanceStore,
     NotificationStore,
@@ -96,6 +97,8 @@ class UnitOfWork(Protocol):
     def recovery(self) -> RecoveryLog: ...
     @property
     def notifications(self) -> NotificationStore: ...
+    @property
+    def health(self) -> HealthStore: ...
 
 
 class Database(Protocol):
@@ -124,6 +127,7 @@ __all__ = [
     "EventHistory",
     "EventLog",
     "FirmwareLog",
+    "HealthStore",
     "LogUploads",
     "Mailer",
     "MaintenanceStore",

@@ -15,6 +15,7 @@ from laddnet.domain.maintenance.alerts import (
     Severity,
     StationFacts,
 )
+from laddnet.domain.maintenance.health import HealthSignals
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.notify import Recipient
 from laddnet.domain.maintenance.recovery import Attempt
@@ -163,3 +164,7 @@ class Mailer(Protocol):
     async def send(self, to: str, subject: str, body: str) -> None:
         """Send one e-mail; OSError or smtplib.SMTPException if it could not."""
         ...
+
+
+class HealthStore(Protocol):
+    def signals(self, station_id: str, since: datetime) -> HealthSignals: ...

@@ -9,6 +9,7 @@ from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.health import SqlHealth
 from laddnet.adapters.db.repositories.logs import SqlLogUploads
 from laddnet.adapters.db.repositories.maintenance import SqlMaintenanceStore
 from laddnet.adapters.db.repositories.misc import (
@@ -54,3 +55,4 @@ class SqlUnitOfWork:
         self.uptime = SqlUptime(conn)
         self.recovery = SqlRecovery(conn)
         self.notifications = SqlNotifications(conn)
+        self.health = SqlHealth(conn)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
@@ -18,6 +19,7 @@ from laddnet.api.schemas.maintenance import (
     MaintenanceResult,
 )
 from laddnet.domain.ids import StationId
+from laddnet.domain.maintenance.health import WINDOW
 
 router = APIRouter(tags=["maintenance"])
 
@@ -78,3 +80,25 @@ async def set_maintenance(
         actor=writer.actor,
     )
     return MaintenanceResult.from_domain(change)
+
+
+class HealthOut(BaseModel):
+    station_id: str
+    score: int = Field(description="0 (broken) to 100 (healthy)")
+    reasons: list[str] = Field(description="What cost it points, worst first")
+    window_days: int = Field(description="The signals' period, up to now")
+
+
+@router.get(
+    "/stations/{station_id}/health",
+    summary="A station's health score from the last week, with its reasons",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def station_health(station_id: str, container: ContainerDep) -> HealthOut:
+    health = await container.maintenance.health(StationId(station_id))
+    return HealthOut(
+        station_id=station_id,
+        score=health.score,
+        reasons=list(health.reasons),
+        window_days=WINDOW.days,
+    )

@@ -272,10 +272,11 @@ def boots_in_window(
 def remember_boot(
     boots: Sequence[datetime], boot: datetime, rules: RuleSet
 ) -> tuple[datetime, ...]:
-    """The boots worth keeping after `boot`: those inside the longest window any rule has."""
-    longest = max(r.boot_loop_minutes for r in rules.all_rules())
+    """The boots worth keeping after `boot`: those inside the longest window any rule has, and
+    a week's for the health score (at most the last 200)."""
+    longest = max(*(r.boot_loop_minutes for r in rules.all_rules()), 7 * 24 * 60)
     start = boot - timedelta(minutes=longest)
-    return tuple(sorted({b for b in (*boots, boot) if b > start}))[-101:]
+    return tuple(sorted({b for b in (*boots, boot) if b > start}))[-200:]
 
 
 def failed_run(energies: Sequence[Decimal], rules: AlertRules) -> bool:

@@ -21,6 +21,7 @@ from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownSite, Unkno
 from laddnet.domain.events import EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
+from laddnet.domain.maintenance.health import WINDOW, Health, score
 from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
@@ -139,6 +140,17 @@ class MaintenanceService:
         rules = await self._db.write(save)
         self.monitor.mark_tick()
         return rules
+
+    async def health(self, station_id: StationId) -> Health:
+        """The station's health score over the last week, with its reasons."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> Health:
+            if uow.stations.get(station_id) is None:
+                raise UnknownStation(f"station {station_id!r} not found")
+            return score(uow.health.signals(station_id, now - WINDOW), now)
+
+        return await self._db.read(read)
 
     # -- maintenance mode ---------------------------------------------------------------
 

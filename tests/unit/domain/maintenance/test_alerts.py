@@ -122,10 +122,11 @@ def test_boot_loop_counts_boots_inside_the_window() -> None:
     assert timed_conditions([facts(boots=boots)], RuleSet(), T0 + minutes(31)) == []
 
 
-def test_remember_boot_keeps_the_longest_window_any_rule_needs() -> None:
+def test_remember_boot_keeps_a_week_of_boots() -> None:
     rules = RuleSet({"boot_loop_minutes": 10}, {"S1": {"boot_loop_minutes": 60}})
-    kept = remember_boot((T0, T0 + minutes(30)), T0 + minutes(61), rules)
-    assert kept == (T0 + minutes(30), T0 + minutes(61))
+    week = timedelta(days=7)
+    kept = remember_boot((T0 - week, T0, T0 + minutes(30)), T0 + minutes(61), rules)
+    assert kept == (T0, T0 + minutes(30), T0 + minutes(61))
 
 
 def test_failed_run_needs_k_empty_sessions_in_a_row() -> None:
