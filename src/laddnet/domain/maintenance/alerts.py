@@ -27,6 +27,7 @@ class AlertKind(StrEnum):
     FAILED_SESSIONS = "failed_sessions"
     FIRMWARE_FAILED = "firmware_failed"
     METER_ANOMALY = "meter_anomaly"
+    HEALTH_LOW = "health_low"
 
 
 class Severity(StrEnum):
@@ -43,6 +44,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     AlertKind.FAILED_SESSIONS: Severity.WARNING,
     AlertKind.FIRMWARE_FAILED: Severity.WARNING,
     AlertKind.METER_ANOMALY: Severity.WARNING,
+    AlertKind.HEALTH_LOW: Severity.WARNING,
 }
 
 # Kinds whose condition the timer re-evaluates from stored state (and closes when it clears);
@@ -84,6 +86,7 @@ class AlertRules:
     failed_sessions_in_a_row: int = 3
     firmware_failed: bool = True
     meter_anomaly: bool = True  # a session's meter readings flagged for review
+    health_min_score: int = 50  # a station scoring below it is alerted (and gets a ticket)
     open_tickets: bool = True  # every alert goes to a ticket (one per station and cause)
     recovery_soft_reset: bool = True  # a faulted connector's station gets a soft reset
     recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
@@ -113,6 +116,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "failed_sessions_in_a_row": (0, 100),
     "recovery_hard_reset_after_minutes": (1, 1_440),
     "recovery_attempts_per_day": (0, 50),
+    "health_min_score": (0, 100),
 }
 
 

@@ -109,7 +109,7 @@ def apply_service_statuses(uow: UnitOfWork, updates: Sequence[StatusUpdate], now
         uow.outbox.add(EventType.SERVICE_STATUS_CHANGED.value, sid, data, now)
 
 
-def _open(
+def open_alert(
     uow: UnitOfWork,
     condition: Condition,
     site_id: str | None,
@@ -180,7 +180,7 @@ def apply_timed(uow: UnitOfWork, plan: TimedPlan, now: datetime) -> None:
     """Open and close what `plan_timed` found (idempotent: a unique key and conditional
     closes make a second process's or a stale plan's writes no-ops)."""
     for condition in plan.decision.open:
-        _open(uow, condition, plan.sites.get(condition.key.station_id), now, plan.rules)
+        open_alert(uow, condition, plan.sites.get(condition.key.station_id), now, plan.rules)
     for alert in plan.decision.close:
         reason = MAINTENANCE_REASON if alert.key.station_id in plan.resting else "cleared"
         close(uow, [alert], now, reason)
@@ -230,7 +230,7 @@ def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) 
     open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
     if failed_run(energies, rules):
         details = {"sessions_in_a_row": k, "last_session_id": session_id}
-        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+        open_alert(uow, Condition(key, e.time, details), _site(uow, sid), now)
     elif open_now:
         close(uow, open_now, now, "a session delivered energy")
 
@@ -245,7 +245,7 @@ def _meter_anomaly(uow: UnitOfWork, e: Event, session_id: int, now: datetime) ->
     key = AlertKey(sid, session.evse_id, 0, AlertKind.METER_ANOMALY)
     if session.review_required:
         details = {"session_id": session_id, "anomalies": list(session.anomalies)}
-        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+        open_alert(uow, Condition(key, e.time, details), _site(uow, sid), now)
         return
     open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
     close(uow, open_now, now, "a session without anomalies")
@@ -259,7 +259,7 @@ def _firmware(uow: UnitOfWork, e: Event, now: datetime) -> None:
         if not uow.maintenance.rule_set().for_site(_site(uow, sid)).firmware_failed:
             return
         details = {"status": status, "request_id": e.data.get("request_id")}
-        _open(uow, Condition(key, e.time, details), _site(uow, sid), now)
+        open_alert(uow, Condition(key, e.time, details), _site(uow, sid), now)
     elif status in FIRMWARE_SUCCESS:
         open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
         close(uow, open_now, now, f"firmware {status}")

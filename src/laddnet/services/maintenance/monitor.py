@@ -24,6 +24,12 @@ from laddnet.services.maintenance.evaluation import (
     plan_service_statuses,
     plan_timed,
 )
+from laddnet.services.maintenance.health_alerts import (
+    HEALTH_EVENTS,
+    alerted_stations,
+    apply_health,
+    plan_health,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +76,7 @@ class Monitor:
         self._after_tick = after_tick  # automatic recovery steps that are due
         self._dirty: set[str] = set()
         self._events: list[Event] = []
+        self._health: set[str] = set()  # stations to score again
         self._wake = asyncio.Event()
         self._unsubscribe: Callable[[], None] | None = None
         self._tick_soon = False
@@ -84,6 +91,9 @@ class Monitor:
             self._wake.set()
         if event.type in _ALERT_EVENTS:
             self._events.append(event)
+            self._wake.set()
+        if event.type in HEALTH_EVENTS:
+            self._health.add(event.station_id)
             self._wake.set()
 
     def mark(self, station_id: str) -> None:
@@ -120,7 +130,10 @@ class Monitor:
                 self._unsubscribe()
 
     async def process_pending(self) -> None:
-        while self._dirty or self._events:
+        while self._dirty or self._events or self._health:
+            if not (self._dirty or self._events):
+                await self._score_health()  # after every pending event is stored
+                continue
             dirty = sorted(self._dirty)[:BATCH]
             self._dirty.difference_update(dirty)
             events, self._events = self._events[:BATCH], self._events[BATCH:]
@@ -133,12 +146,21 @@ class Monitor:
                 now = self._clock.now()
                 await self._db.write(partial(apply_service_statuses, updates=updates, now=now))
 
+    async def _score_health(self) -> None:
+        scored = sorted(self._health)[:BATCH]
+        self._health.difference_update(scored)
+        now = self._clock.now()
+        health = await self._db.read(partial(plan_health, station_ids=scored, now=now))
+        if health.open or health.close:
+            await self._db.write(partial(apply_health, plan=health, now=now))
+
     async def tick(self) -> None:
         """Stations whose presence changed unseen, then the timed rules."""
         if self._on_tick is not None:
             await self._on_tick()
         drifted = await self._db.read(lambda uow: uow.maintenance.drifted_stations(BATCH))
         self._dirty.update(drifted)
+        self._health.update(await self._db.read(alerted_stations))
         await self.process_pending()
         now = self._clock.now()
         plan = await self._db.read(partial(plan_timed, now=now))
