@@ -105,9 +105,10 @@ async def watched(database_url: str, watched_settings: dict[str, Any]) -> AsyncI
         async with live_gateway(container, configuration_read=True) as live:
             await container.events.start()
             await container.maintenance.start()
-            # Automatic resets would reboot the stations under the other tests' feet: only
-            # the recovery tests turn them on.
-            await container.maintenance.set_rules(None, {"recovery_soft_reset": False}, "test")
+            # Automatic resets would reboot the stations under the other tests' feet, and their
+            # faults would lower their health: only the tests of those turn them on.
+            quiet = {"recovery_soft_reset": False, "health_min_score": 0}
+            await container.maintenance.set_rules(None, quiet, "test")
             yield Watched(live, clock)
     finally:
         await container.aclose()

@@ -108,7 +108,7 @@ async def test_alert_rules_are_overridden_per_network_and_site(watched: Watched)
     api, viewer = watched.live.api, watched.live.viewer
     rules = (await viewer.get("/api/v1/alert-rules")).json()
     assert rules["effective"]["station_offline_minutes"] == 10
-    assert rules["network"] == {"recovery_soft_reset": False}  # the fixture's
+    assert rules["network"] == {"recovery_soft_reset": False, "health_min_score": 0}  # fixture
     assert rules["sites"] == {}
     site = await api.post(
         "/api/v1/sites", json={"name": "Harbour", "time_zone": "Europe/Stockholm"}

@@ -86,7 +86,7 @@ class AlertRules:
     failed_sessions_in_a_row: int = 3
     firmware_failed: bool = True
     meter_anomaly: bool = True  # a session's meter readings flagged for review
-    health_min_score: int = 50  # a station scoring below it is alerted (and gets a ticket)
+    health_min_score: int = 85  # below it a station is alerted and ticketed (bench/health.py)
     open_tickets: bool = True  # every alert goes to a ticket (one per station and cause)
     recovery_soft_reset: bool = True  # a faulted connector's station gets a soft reset
     recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
