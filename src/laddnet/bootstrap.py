@@ -15,6 +15,7 @@ from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_password
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
+from laddnet.adapters.notify.smtp import SmtpMailer
 from laddnet.adapters.notify.webhook import HttpxWebhookSender
 from laddnet.config import Settings
 from laddnet.ocpp.link import GatewayLink
@@ -46,6 +47,7 @@ from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 
@@ -63,6 +65,7 @@ class Container(Services):
         return self.database.engine
 
     async def aclose(self) -> None:
+        await self.maintenance.stop()
         await self.events.stop()
         await self.webhook_sender.aclose()
         await self.operations.aclose()
@@ -143,6 +146,19 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         audit=AuditService(database, clock),
         drivers=DriverService(
             database, clock, DatabaseKeyRing(database, clock, master_key_source(settings))
+        ),
+        maintenance=MaintenanceService(
+            database,
+            clock,
+            event_bus,
+            commands,
+            interval=settings.alert_interval,
+            mailer=(
+                SmtpMailer(settings.smtp_url.get_secret_value(), settings.smtp_from)
+                if settings.smtp_url
+                else None
+            ),
+            notify_window=settings.notify_digest_seconds,
         ),
     )
 

@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     from laddnet.commands_cli import register
 
     register(station)  # reset, remote-start, ... and the command log, via the running server
+    from laddnet import maintenance_cli
+
+    maintenance_cli.register(sub, station)  # alert list, station maintenance
 
     token = sub.add_parser("token", help="manage id tokens (RFID cards)").add_subparsers(
         required=True, metavar="ACTION"
@@ -276,9 +279,10 @@ async def cmd_station_list(args: argparse.Namespace) -> int:
     container = await _container()
     try:
         stations, total = await container.queries.stations(limit=10_000)
+        resting = await container.maintenance.modes([s.id for s in stations])
     finally:
         await container.aclose()
-    print(format_station_table(stations))
+    print(format_station_table(stations, resting))
     print(f"{total} stations")
     return 0
 

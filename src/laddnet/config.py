@@ -199,6 +199,21 @@ class Settings(BaseSettings):
         description="A file of common passwords (one a line) refused as people's passwords,"
         " in addition to the list shipped with Laddnet.",
     )
+    smtp_url: SecretStr | None = Field(
+        None,
+        description="smtp://[user:password@]host[:port][?starttls=true] (or smtps://): alerts"
+        " and ticket changes go to the notification recipients by e-mail; unset: no e-mail.",
+    )
+    smtp_from: str = Field("laddnet@localhost", description="The sender of notification e-mails.")
+    notify_digest_seconds: float = Field(
+        60.0, gt=0, description="Seconds of alerts and ticket changes one e-mail gathers."
+    )
+    alert_interval: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds between evaluations of the timed alert rules (offline, faulted,"
+        " boot loop, heartbeat missing) and of maintenance windows that ended.",
+    )
 
     @property
     def public_base_url(self) -> str:

@@ -10,6 +10,7 @@ from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.demo_accounts import login_and_enrol, seed_admin, seed_driver
+from laddnet.demo_faults import run_faulty, seed_faulty
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.pricing.records import TargetKind, TariffId
@@ -84,10 +85,12 @@ async def seed(container: Container, stations: int) -> str:
     await container.tariffs.assign(
         TargetKind.SITE, DEMO_SITE, 0, TariffId(str(DEMO_TARIFF["id"])), DEMO_ACTOR
     )
+    await seed_faulty(container, DEMO_SITE, DEMO_PASSWORD, DEMO_ACTOR)
     return await container.api_keys.create("admin", "demo")
 
 
 async def run_demo(settings: Settings, stations: int) -> None:
+    settings = settings.model_copy(update={"alert_interval": 10.0})  # alerts show up quickly
     container = build(settings)
     try:
         await migrate(container.engine)
@@ -118,6 +121,12 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f" {api}/api/v1/drivers/{driver_id}\n"
             f"              (personal data encrypted at rest: search the database file for it)\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
+            f"  Alerts:     DEMO-FAULTY faults every few minutes: laddnet alert list, or\n"
+            f"              curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/alerts\n"
+            f"  Uptime:     laddnet report uptime --from <today> --to <tomorrow> --site demo\n"
+            f"  Tickets:    laddnet ticket list (each alert opens one; drivers report problems at\n"
+            f"              POST {api}/api/v1/stations/DEMO-001/problem-reports, no key)\n"
+            f"  Maintenance: LADDNET_API_KEY={api_key} laddnet station maintenance DEMO-001 --on\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"{login}"
@@ -126,6 +135,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         )
         half = len(ids) // 2 or 1
         async with asyncio.TaskGroup() as group:
+            group.create_task(run_faulty(base, DEMO_PASSWORD))
             for version, group_ids in (("1.6", ids[:half]), ("2.0.1", ids[half:])):
                 if group_ids:
                     group.create_task(

@@ -127,6 +127,8 @@ async def serve(
         if link is not None:
             await link.start()  # this node's commands and other nodes' presence
         await container.events.start()  # first publishes what an earlier run left unpublished
+        if part is not Part.GATEWAY:  # one monitor per API process (its workers have none)
+            await container.maintenance.start()
         async with asyncio.TaskGroup() as group:
             expiry = group.create_task(
                 container.operations.reservations.run_expiry(settings.reservation_expiry_interval)
@@ -175,6 +177,7 @@ async def serve(
                 api.should_exit = True
             if gateway is not None:
                 await gateway.stop()
+            await container.maintenance.stop()
             await container.events.stop()  # publishes the last events (disconnections)
             expiry.cancel()
             cdr_issuer.cancel()

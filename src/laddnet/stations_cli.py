@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +68,17 @@ def read_station_csv(path: str) -> list[StationRow]:
     return rows
 
 
-def format_station_table(stations: Sequence[Station]) -> str:
-    header = f"{'STATION':<24} {'ONLINE':<7} {'OCPP':<6} {'STATE':<12} {'LAST SEEN':<26} CONNECTORS"
+def format_station_table(stations: Sequence[Station], in_maintenance: Collection[str] = ()) -> str:
+    """One line per station; SERVICE is its service status (docs/api/maintenance.md)."""
+    from laddnet.domain.maintenance.service_status import STATION_LEVEL, assess
+
+    header = (
+        f"{'STATION':<24} {'ONLINE':<7} {'OCPP':<6} {'STATE':<12} {'SERVICE':<18} "
+        f"{'LAST SEEN':<26} CONNECTORS"
+    )
     lines = [header]
     for s in stations:
+        service = assess(s, in_maintenance=s.id in in_maintenance)[STATION_LEVEL].status
         seen = s.last_seen_at.isoformat(timespec="seconds") if s.last_seen_at else "-"
         connectors = " ".join(
             f"{c.evse_id}/{c.connector_id}:{c.state.status.value}" for c in s.connectors
@@ -79,6 +86,6 @@ def format_station_table(stations: Sequence[Station]) -> str:
         state = s.availability.status.value if s.availability else "-"
         lines.append(
             f"{s.id:<24} {'yes' if s.connected else 'no':<7} {s.ocpp_version or '-':<6} "
-            f"{state:<12} {seen:<26} {connectors or '-'}"
+            f"{state:<12} {service.value:<18} {seen:<26} {connectors or '-'}"
         )
     return "\n".join(lines)

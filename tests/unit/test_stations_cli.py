@@ -187,8 +187,10 @@ def test_station_table_lists_presence_and_connectors() -> None:
         Station(StationId("CS-2"), None, None, None, False, None, None),
     ]
     lines = format_station_table(stations).splitlines()
-    header = ["STATION", "ONLINE", "OCPP", "STATE", "LAST", "SEEN", "CONNECTORS"]
+    header = ["STATION", "ONLINE", "OCPP", "STATE", "SERVICE", "LAST", "SEEN", "CONNECTORS"]
     assert lines[0].split() == header
-    cs1 = ["CS-1", "yes", "2.0.1", "Unavailable", "2024-01-01T12:00:05+00:00", "1/1:Occupied"]
-    assert lines[1].split() == cs1
-    assert lines[2].split() == ["CS-2", "no", "-", "-", "-", "-"]
+    cs1 = ["CS-1", "yes", "2.0.1", "Unavailable", "in_maintenance"]
+    assert lines[1].split() == [*cs1, "2024-01-01T12:00:05+00:00", "1/1:Occupied"]
+    assert lines[2].split() == ["CS-2", "no", "-", "-", "offline", "-", "-"]
+    in_maintenance = format_station_table(stations, in_maintenance={"CS-2"}).splitlines()
+    assert in_maintenance[2].split()[4] == "in_maintenance"

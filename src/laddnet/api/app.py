@@ -18,14 +18,19 @@ from laddnet.api.routers import (
     events,
     ledger,
     log_uploads,
+    maintenance,
     me,
+    notifications,
     operations,
+    problem_reports,
+    reports,
     security,
     sessions,
     sites,
     station_admin,
     stations,
     tariffs,
+    tickets,
     users,
     webhooks,
 )
@@ -70,9 +75,14 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(audit.router)
     v1.include_router(drivers.router)
     v1.include_router(drivers.keys_router)
+    v1.include_router(maintenance.router)
+    v1.include_router(tickets.router)
+    v1.include_router(reports.router)
+    v1.include_router(notifications.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
+    app.include_router(problem_reports.router)  # drivers, without a key; rate-limited
     app.add_api_route(
         "/healthz",
         healthz,

@@ -18,7 +18,7 @@ from laddnet.domain.ids import StationId
 from laddnet.ports import Clock
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.accounts import AccountService
-from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
+from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal
 from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.cdrs import CdrService
@@ -30,6 +30,7 @@ from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.tariffs import TariffService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 MAX_PAGE_SIZE = 500
@@ -98,6 +99,9 @@ class ApiContainer(Protocol):
 
     @property
     def drivers(self) -> DriverService: ...
+
+    @property
+    def maintenance(self) -> MaintenanceService: ...
 
 
 def get_container(request: Request) -> ApiContainer:
@@ -211,14 +215,11 @@ async def require_writer(principal: PrincipalDep) -> ApiPrincipal:
 
 WriterDep = Annotated[ApiPrincipal, Depends(require_writer)]
 
+
 # Tariffs, reviews and the ledger: role admin (a `finance` role joins when accounts have roles).
-FINANCE_ROLES = frozenset({Role.ADMIN})
-
-
 async def require_finance(principal: PrincipalDep) -> ApiPrincipal:
-    """A key that may change prices and money records: role admin (others get 403)."""
-    if principal.role not in FINANCE_ROLES:
-        raise NotAuthorized(f"a {principal.role} key may not change tariffs or money; use admin")
+    """The caller of a route that changes prices or money records; whether the role may is
+    decided from the route table (`laddnet.api.permissions`: pricing:manage)."""
     return principal
 
 

@@ -28,6 +28,11 @@ class EventType(StrEnum):
     RESERVATION_ENDED = "reservation.ended"
     CDR_ISSUED = "cdr.issued"
     SESSION_UNPRICED = "session.unpriced"  # ended without a CDR: no tariff applied, or review
+    SERVICE_STATUS_CHANGED = "service_status.changed"
+    ALERT_OPENED = "alert.opened"
+    ALERT_CLOSED = "alert.closed"
+    MAINTENANCE_CHANGED = "maintenance.changed"
+    TICKET_CHANGED = "ticket.changed"
 
 
 ALL_EVENTS = "*"

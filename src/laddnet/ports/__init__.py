@@ -18,6 +18,15 @@ from laddnet.ports.events import (
     WebhookRepository,
     WebhookSender,
 )
+from laddnet.ports.maintenance import (
+    HealthStore,
+    Mailer,
+    MaintenanceStore,
+    NotificationStore,
+    RecoveryLog,
+    TicketStore,
+    UptimeStore,
+)
 from laddnet.ports.operations import ConfigurationStore, FirmwareLog, LogUploads, Reservations
 from laddnet.ports.pricing import CdrRepository, Ledger, TariffRepository
 from laddnet.ports.privacy import CryptoKeys, DriverRepository, FieldCipher, KeyRing
@@ -99,6 +108,18 @@ class UnitOfWork(Protocol):
     def crypto_keys(self) -> CryptoKeys: ...
     @property
     def drivers(self) -> DriverRepository: ...
+    @property
+    def maintenance(self) -> MaintenanceStore: ...
+    @property
+    def tickets(self) -> TicketStore: ...
+    @property
+    def uptime(self) -> UptimeStore: ...
+    @property
+    def recovery(self) -> RecoveryLog: ...
+    @property
+    def notifications(self) -> NotificationStore: ...
+    @property
+    def health(self) -> HealthStore: ...
 
 
 class Database(Protocol):
@@ -131,17 +152,22 @@ __all__ = [
     "EventLog",
     "FieldCipher",
     "FirmwareLog",
+    "HealthStore",
     "KeyRing",
     "Ledger",
     "LogUploads",
     "LoginFailures",
     "LoginSessions",
+    "Mailer",
+    "MaintenanceStore",
     "MessageBus",
+    "NotificationStore",
     "Outbox",
     "OutboxClaims",
     "PasswordHasher",
     "PubSub",
     "RecoveryCodes",
+    "RecoveryLog",
     "RequestReply",
     "Reservations",
     "SessionRepository",
@@ -153,8 +179,10 @@ __all__ = [
     "SystemClock",
     "T",
     "TariffRepository",
+    "TicketStore",
     "TokenRepository",
     "UnitOfWork",
+    "UptimeStore",
     "UserRepository",
     "WebhookRepository",
     "WebhookSender",

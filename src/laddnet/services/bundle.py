@@ -23,6 +23,7 @@ from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
+from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
 
 
@@ -49,3 +50,4 @@ class Services:
     mfa: MfaService  # two-factor authentication
     audit: AuditService  # the audit log: search, verify the hash chain
     drivers: DriverService  # drivers' personal data, encrypted at rest
+    maintenance: MaintenanceService  # service statuses, alerts, maintenance mode

@@ -124,7 +124,10 @@ async def _boot_up(station: SimStation) -> None:
         await asyncio.sleep(max(int(result.get("interval", 0)), 1))  # Pending: as told
     await station.flush()
     for evse in station.evses.values():
-        await station.status(evse.evse_id, "Charging" if evse.tx_ref is not None else "Available")
+        status = "Charging" if evse.tx_ref is not None else "Available"
+        if evse.evse_id in station.faulted_after_reboot:
+            status = "Faulted"
+        await station.status(evse.evse_id, status)
 
 
 async def _schedule_reboot(station: SimStation, target: tuple[str, int | None]) -> None:

@@ -25,6 +25,7 @@ from laddnet.sim.txqueue import TransactionQueue
 
 log = logging.getLogger(__name__)
 _SEND_ERRORS = (TimeoutError, ConnectionClosed, NotConnectedError, CallErrorReceived)
+SEND_ERRORS = _SEND_ERRORS  # what a station's call may raise when the link is down or refused
 
 
 class SimStation:
@@ -60,6 +61,8 @@ class SimStation:
         self.call_timeout, self.open_timeout = call_timeout, open_timeout
         self.evses = {i: EvseState(i) for i in range(1, evse_count + 1)}
         self.received_calls: list[tuple[str, dict[str, Any]]] = []
+        # EVSEs with a fault a reboot does not clear: they report Faulted after every boot.
+        self.faulted_after_reboot: set[int] = set()
         self.heartbeat_interval: int | None = None
         self.messages_sent = 0
         self.responder = Responder(version, self.evses)

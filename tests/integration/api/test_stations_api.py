@@ -100,6 +100,8 @@ async def test_new_station_has_no_live_state_yet(
         "display_name": None,
         "decommissioned_at": None,
         "reservations": [],
+        "service_status": "offline",
+        "maintenance": None,
     }
 
 
@@ -148,6 +150,7 @@ async def test_station_shows_boot_presence_and_connector_state(
             "error_code": None,
             "reported_at": "2025-03-01T08:00:00+00:00",
             "reservation": None,
+            "service_status": "in_use",
         },
         {
             "evse_id": 2,
@@ -157,8 +160,10 @@ async def test_station_shows_boot_presence_and_connector_state(
             "error_code": "GroundFailure",
             "reported_at": "2025-03-01T08:00:00+00:00",
             "reservation": None,
+            "service_status": "needs_maintenance",
         },
     ]
+    assert body["service_status"] == "in_use"  # a connector in use, the other faulted
     listed = (await client.get("/api/v1/stations")).json()["items"]
     assert listed == [body]
 

@@ -23,7 +23,9 @@ async def test_seeding_twice_leaves_one_demo_site_holding_the_demo_stations(
         "SE",
     )
     assert (site.details.latitude, site.details.longitude) == ("59.329323", "18.068581")
-    assert site.station_ids == ("DEMO-001", "DEMO-002", "DEMO-003")
+    assert site.station_ids == ("DEMO-001", "DEMO-002", "DEMO-003", "DEMO-FAULTY")
+    rules = await container.maintenance.rules()
+    assert rules.for_site(DEMO_SITE).connector_faulted_minutes == 1  # the faulty one's alert
 
 
 async def test_the_demo_site_has_a_tariff_so_its_sessions_get_cdrs(container: Container) -> None:

@@ -16,20 +16,26 @@ from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
+from laddnet.adapters.db.repositories.health import SqlHealth
 from laddnet.adapters.db.repositories.ledger import SqlLedger
 from laddnet.adapters.db.repositories.logs import SqlLogUploads
+from laddnet.adapters.db.repositories.maintenance import SqlMaintenanceStore
 from laddnet.adapters.db.repositories.misc import (
     SqlApiKeyRepository,
     SqlEventLog,
     SqlTokenRepository,
 )
+from laddnet.adapters.db.repositories.notifications import SqlNotifications
 from laddnet.adapters.db.repositories.privacy import SqlCryptoKeys, SqlDriverRepository
+from laddnet.adapters.db.repositories.recovery import SqlRecovery
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
 from laddnet.adapters.db.repositories.tariffs import SqlTariffRepository
+from laddnet.adapters.db.repositories.tickets import SqlTickets
+from laddnet.adapters.db.repositories.uptime import SqlUptime
 from laddnet.adapters.db.session_cache import SessionCache
 
 
@@ -63,3 +69,9 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailures(conn)
         self.crypto_keys = SqlCryptoKeys(conn)
         self.drivers = SqlDriverRepository(conn)
+        self.maintenance = SqlMaintenanceStore(conn)
+        self.tickets = SqlTickets(conn)
+        self.uptime = SqlUptime(conn)
+        self.recovery = SqlRecovery(conn)
+        self.notifications = SqlNotifications(conn)
+        self.health = SqlHealth(conn)

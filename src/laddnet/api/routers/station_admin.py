@@ -66,7 +66,8 @@ async def update_station(
         display_name=body.display_name if "display_name" in sent else UNCHANGED,
         password=body.password,
     )
-    return StationOut.from_domain(station)
+    modes = await container.maintenance.modes([station.id])
+    return StationOut.from_domain(station, maintenance=modes.get(station.id))
 
 
 @router.delete(

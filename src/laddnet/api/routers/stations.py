@@ -31,9 +31,12 @@ async def list_stations(
         sites=principal.sites,
     )
     reserved = await container.operations.reservations.active_for([s.id for s in stations])
+    modes = await container.maintenance.modes([s.id for s in stations])
     return StationPage(
         items=[
-            StationOut.from_domain(s, [r for r in reserved if r.station_id == s.id])
+            StationOut.from_domain(
+                s, [r for r in reserved if r.station_id == s.id], modes.get(s.id)
+            )
             for s in stations
         ],
         total=total,
@@ -48,4 +51,5 @@ async def get_station(station_id: str, container: ContainerDep) -> StationOut:
     if station is None:
         raise UnknownStation(f"station {station_id!r} not found")
     reserved = await container.operations.reservations.active_for([station.id])
-    return StationOut.from_domain(station, reserved)
+    modes = await container.maintenance.modes([station.id])
+    return StationOut.from_domain(station, reserved, modes.get(station.id))

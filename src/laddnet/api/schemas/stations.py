@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from laddnet.api.schemas import UtcDateTime
+from laddnet.domain.ids import ConnectorId, EvseId
+from laddnet.domain.maintenance.model import MaintenanceMode
+from laddnet.domain.maintenance.service_status import STATION_LEVEL, ServiceStatus, assess
 from laddnet.domain.operations.model import Reservation
 from laddnet.domain.stations.model import (
     Availability,
@@ -46,6 +49,11 @@ class ConnectorOut(BaseModel):
     reservation: ReservedOut | None = Field(
         None, description="The active reservation of this connector's EVSE, if any."
     )
+    service_status: ServiceStatus | None = Field(
+        None,
+        description="What drivers and operators can rely on: available, in_use,"
+        " needs_maintenance, in_maintenance or offline (docs/api/maintenance.md).",
+    )
 
     @classmethod
     def from_domain(cls, connector: Connector) -> ConnectorOut:
@@ -77,6 +85,19 @@ class EvseOut(AvailabilityOut):
     def from_evse(cls, evse: Evse) -> EvseOut:
         own = AvailabilityOut.from_domain(evse.availability)
         return cls(evse_id=evse.evse_id, **own.model_dump())
+
+
+class MaintenanceOut(BaseModel):
+    reason: str
+    since: UtcDateTime
+    until: UtcDateTime | None = Field(
+        description="When it ends by itself; null: when switched off."
+    )
+    by: str = Field(description="Who switched it on (`apikey:<id>`, `cli`).")
+
+    @classmethod
+    def from_domain(cls, mode: MaintenanceMode) -> MaintenanceOut:
+        return cls(reason=mode.reason, since=mode.since, until=mode.until, by=mode.by)
 
 
 class StationOut(BaseModel):
@@ -111,15 +132,30 @@ class StationOut(BaseModel):
     reservations: list[ReservedOut] = Field(
         default_factory=list, description="Its active reservations (they expire by themselves)."
     )
+    service_status: ServiceStatus = Field(
+        description="The station's service status: available if a driver can charge on any"
+        " connector (docs/api/maintenance.md)."
+    )
+    maintenance: MaintenanceOut | None = Field(
+        None, description="Maintenance mode, while the station is in it."
+    )
 
     @classmethod
-    def from_domain(cls, station: Station, reservations: Sequence[Reservation] = ()) -> StationOut:
+    def from_domain(
+        cls,
+        station: Station,
+        reservations: Sequence[Reservation] = (),
+        maintenance: MaintenanceMode | None = None,
+    ) -> StationOut:
         info = station.info
         reserved = [ReservedOut.from_domain(r) for r in reservations]
         by_evse = {r.evse_id: r for r in reserved if r.evse_id}
         connectors = [ConnectorOut.from_domain(c) for c in station.connectors]
+        assessed = assess(station, in_maintenance=maintenance is not None)
         for connector in connectors:
             connector.reservation = by_evse.get(connector.evse_id)
+            found = assessed.get((EvseId(connector.evse_id), ConnectorId(connector.connector_id)))
+            connector.service_status = found.status if found else None
         return cls(
             id=station.id,
             connected=station.connected,
@@ -141,6 +177,8 @@ class StationOut(BaseModel):
             display_name=station.display_name,
             decommissioned_at=station.decommissioned_at,
             reservations=reserved,
+            service_status=assessed[STATION_LEVEL].status,
+            maintenance=MaintenanceOut.from_domain(maintenance) if maintenance else None,
         )
 
 

@@ -39,11 +39,19 @@ class Permission(StrEnum):
     DRIVERS_MANAGE = "drivers:manage"  # add, change, erase drivers
     DRIVERS_EXPORT = "drivers:export"  # a driver's data as JSON (GDPR)
     KEYS_ROTATE = "keys:rotate"  # a new data key for personal data
+    SECURITY_READ = "security:read"  # security events (peer addresses, ids tried)
+    PRICING_READ = "pricing:read"  # tariffs, where they apply, previews, CDRs
+    PRICING_MANAGE = "pricing:manage"  # create, version and assign tariffs
+    LEDGER_READ = "ledger:read"  # the ledger and revenue reports
+    MAINTENANCE_READ = "maintenance:read"  # alerts, rules, health, tickets, uptime reports
+    MAINTENANCE_MANAGE = "maintenance:manage"  # maintenance mode, tickets
+    ALERTS_CONFIGURE = "alerts:configure"  # alert rules, uptime exclusions, e-mail recipients
 
 
 P = Permission
 _READ = frozenset(
     {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.EVENTS_READ, P.WEBHOOKS_READ, P.SELF}
+    | {P.PRICING_READ, P.MAINTENANCE_READ}
 )
 _COMMANDS = frozenset({P.COMMANDS_MAINTENANCE, P.COMMANDS_CUSTOMER})
 
@@ -52,10 +60,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: _READ
     | _COMMANDS
     | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE}
-    | {P.DRIVERS_READ, P.DRIVERS_MANAGE},
-    Role.TECHNICIAN: _READ - {P.WEBHOOKS_READ} | _COMMANDS,
+    | {P.DRIVERS_READ, P.DRIVERS_MANAGE}
+    | {P.SECURITY_READ, P.MAINTENANCE_MANAGE, P.ALERTS_CONFIGURE},
+    Role.TECHNICIAN: _READ - {P.WEBHOOKS_READ} | _COMMANDS | {P.MAINTENANCE_MANAGE},
     Role.FINANCE: frozenset(
         {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.SELF, P.DRIVERS_READ}
+        | {P.PRICING_READ, P.PRICING_MANAGE, P.LEDGER_READ}
     ),
     Role.SUPPORT: _READ - {P.WEBHOOKS_READ}
     | {P.COMMANDS_CUSTOMER, P.DRIVERS_READ, P.DRIVERS_MANAGE},
@@ -106,6 +116,14 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure)",
     P.DRIVERS_EXPORT: "export a driver's data as JSON (GDPR; step-up)",
     P.KEYS_ROTATE: "rotate the data key of personal data (step-up)",
+    P.SECURITY_READ: "see security events (refused logins, stray answers, implausible data)",
+    P.PRICING_READ: "see tariffs, where they apply, previews and charge detail records",
+    P.PRICING_MANAGE: "create, version and assign tariffs",
+    P.LEDGER_READ: "see the ledger, its check and revenue reports",
+    P.MAINTENANCE_READ: "see alerts, alert rules, health scores, tickets, uptime and repair"
+    " reports, uptime exclusions and notification recipients",
+    P.MAINTENANCE_MANAGE: "switch maintenance mode, open and move tickets",
+    P.ALERTS_CONFIGURE: "change alert rules, mark outages as excluded, set e-mail recipients",
 }
 
 

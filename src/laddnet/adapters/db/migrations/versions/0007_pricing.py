@@ -1,7 +1,7 @@
 """Pricing: tariffs and their versions, where they apply, charge detail records, the CDR queue,
 pricing issues, signed meter values and the double-entry ledger
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06 02:00:00
 
@@ -17,7 +17,7 @@ from alembic import op
 import laddnet.adapters.db.money
 import laddnet.adapters.db.types
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -3,8 +3,8 @@ encrypted personal data and the wrapped keys; API keys gain
 a site scope, an expiry, a last-use time and their creator; the audit log gains the source
 address, the outcome and a hash chain (existing entries are chained in id order)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06 02:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 import laddnet.adapters.db.types
 from laddnet.domain.security.audit_chain import GENESIS, entry_hash
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,105 @@
+"""Automatic recovery, run after each timer round: the due steps of open, recoverable alerts
+are claimed (one process takes each), sent through the command service (so they are in the
+command log too) and their answers recorded on the alert."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from laddnet.domain.commands.model import CommandName
+from laddnet.domain.errors import LaddnetError
+from laddnet.domain.ids import StationId
+from laddnet.domain.maintenance.alerts import Alert
+from laddnet.domain.maintenance.recovery import (
+    DAY,
+    RECOVERABLE,
+    RESET_TYPE,
+    Attempt,
+    RecoveryAction,
+    next_step,
+)
+from laddnet.ports import Clock, Database, UnitOfWork
+from laddnet.services.handlers.commands import CommandService
+
+log = logging.getLogger(__name__)
+
+ACTOR = "laddnet:recovery"
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    alert: Alert
+    step: int
+    action: RecoveryAction
+
+
+def _plan(uow: UnitOfWork, now: datetime) -> list[_Due]:
+    alerts = uow.maintenance.open_alerts(kinds=sorted(RECOVERABLE))
+    if not alerts:
+        return []
+    stations = sorted({a.key.station_id for a in alerts})
+    rules = uow.maintenance.rule_set()
+    sites = {s: v.site_id for s, v in uow.maintenance.stations_by_id(stations).items()}
+    attempts = uow.recovery.attempts_for([a.id for a in alerts])
+    today = uow.recovery.attempts_since(stations, now - DAY)
+    charging = uow.recovery.charging(stations)
+    due: list[_Due] = []
+    for alert in alerts:
+        sid = alert.key.station_id
+        if any(d.alert.key.station_id == sid for d in due):
+            continue  # one reset per station and round: it resets every connector
+        step = next_step(
+            alert,
+            attempts[alert.id],
+            rules.for_site(sites.get(sid)),
+            now,
+            charging=sid in charging,
+            attempts_today=today.get(sid, 0),
+        )
+        if step is not None:
+            due.append(_Due(alert, *step))
+    return due
+
+
+class RecoveryRunner:
+    def __init__(self, db: Database, clock: Clock, commands: CommandService) -> None:
+        self._db = db
+        self._clock = clock
+        self._commands = commands
+
+    async def run_due(self) -> int:
+        """Take every step that is due; how many were taken."""
+        now = self._clock.now()
+        taken = 0
+        for due in await self._db.read(lambda uow: _plan(uow, now)):
+            sid = due.alert.key.station_id
+            attempt = Attempt(due.alert.id, due.step, due.action, now)
+            if not await self._db.write(partial(_claim, station_id=sid, attempt=attempt)):
+                continue
+            body = {"type": RESET_TYPE[due.action]}
+            command_id, status, error = None, None, None
+            try:
+                result = await self._commands.send(StationId(sid), CommandName.RESET, body, ACTOR)
+                command_id, status = result.command_id, result.status
+            except LaddnetError as exc:  # offline, no answer, refused: recorded on the alert
+                error = f"{type(exc).__name__}: {exc}"
+            log.info(
+                "recovery: %s %s for alert %d: %s", sid, due.action, due.alert.id, status or error
+            )
+            answer = partial(_answered, due=due, command_id=command_id, status=status, error=error)
+            await self._db.write(answer)
+            taken += 1
+        return taken
+
+
+def _claim(uow: UnitOfWork, *, station_id: str, attempt: Attempt) -> bool:
+    return uow.recovery.claim(station_id, attempt)
+
+
+def _answered(
+    uow: UnitOfWork, *, due: _Due, command_id: int | None, status: str | None, error: str | None
+) -> None:
+    uow.recovery.answered(due.alert.id, due.step, command_id, status, error)

@@ -1,0 +1,214 @@
+"""The maintenance service: alerts and their rules, maintenance mode, and the monitor task.
+
+Maintenance mode takes a station out of service for drivers with ChangeAvailability
+Inoperative (sent through the command service, so it is in the command log) and gives it back
+with Operative; while it lasts the station's service status is `in_maintenance` and no alert
+opens for it. An `until` ends it by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from laddnet.domain.commands.model import CommandName, CommandResult
+from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownSite, UnknownStation
+from laddnet.domain.events import EventType
+from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
+from laddnet.domain.maintenance.health import WINDOW, Health, score
+from laddnet.domain.maintenance.model import MaintenanceMode
+from laddnet.domain.maintenance.recovery import Attempt
+from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
+from laddnet.services.handlers.commands import CommandService
+from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
+from laddnet.services.maintenance.monitor import Monitor
+from laddnet.services.maintenance.notifications import Notifier, RecipientService
+from laddnet.services.maintenance.recovery import RecoveryRunner
+from laddnet.services.maintenance.tickets import TicketService
+from laddnet.services.maintenance.uptime import UptimeService
+
+log = logging.getLogger(__name__)
+
+ALERT_STATUSES = ("open", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceChange:
+    """Maintenance mode as it now is (None: off) and how the station took the command (or
+    the error that kept it from answering: it applies the mode when it can)."""
+
+    station_id: str
+    mode: MaintenanceMode | None
+    command: CommandResult | None
+    command_error: str | None
+
+
+class MaintenanceService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bus: EventBus,
+        commands: CommandService,
+        *,
+        interval: float,
+        mailer: Mailer | None = None,
+        notify_window: float = 60.0,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._commands = commands
+        self.recovery = RecoveryRunner(db, clock, commands)
+        self.monitor = Monitor(
+            db,
+            clock,
+            bus,
+            interval=interval,
+            on_tick=self.end_due,
+            after_tick=self.recovery.run_due,
+        )
+        self.tickets = TicketService(db, clock)
+        self.uptime = UptimeService(db, clock)
+        self.notifier = Notifier(db, clock, bus, mailer, window=notify_window)
+        self.recipients = RecipientService(db, clock)
+        self._task: asyncio.Task[None] | None = None
+        self._notify_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.monitor.run(), name="laddnet-maintenance")
+            self._notify_task = asyncio.create_task(self.notifier.run(), name="laddnet-notify")
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._task, self._notify_task) if t is not None]
+        self._task = self._notify_task = None
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # -- alerts ------------------------------------------------------------------------
+
+    async def alerts(
+        self,
+        *,
+        status: str | None = None,
+        station_id: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[Alert], int]:
+        if status is not None and status not in ALERT_STATUSES:
+            raise InvalidInput(f"status: {status!r} is not one of {', '.join(ALERT_STATUSES)}")
+        if kind is not None and kind not in {k.value for k in AlertKind}:
+            known = ", ".join(k.value for k in AlertKind)
+            raise InvalidInput(f"kind: {kind!r} is not an alert kind ({known})")
+        return await self._db.read(
+            lambda uow: uow.maintenance.list_alerts(
+                status=status, station_id=station_id, kind=kind, limit=limit, offset=offset
+            )
+        )
+
+    async def attempts(self, alert_ids: Sequence[int]) -> dict[int, list[Attempt]]:
+        """The automatic recovery steps taken for these alerts."""
+        return await self._db.read(lambda uow: uow.recovery.attempts_for(alert_ids))
+
+    async def rules(self) -> RuleSet:
+        return await self._db.read(lambda uow: uow.maintenance.rule_set())
+
+    async def set_rules(
+        self, site_id: str | None, overrides: Mapping[str, Any], actor: str
+    ) -> RuleSet:
+        """Replace the overrides of the network (site_id None) or of one site."""
+        checked = check_overrides(overrides)
+        now = self._clock.now()
+
+        def save(uow: UnitOfWork) -> RuleSet:
+            if site_id is not None and not uow.sites.exists(SiteId(site_id)):
+                raise UnknownSite(f"site {site_id!r} not found")
+            scope = scope_of(site_id)
+            uow.maintenance.save_rules(scope, checked, actor, now)
+            uow.audit.record(actor, "alert_rules.updated", "alert_rules", scope, checked, now)
+            return uow.maintenance.rule_set()
+
+        rules = await self._db.write(save)
+        self.monitor.mark_tick()
+        return rules
+
+    async def health(self, station_id: StationId) -> Health:
+        """The station's health score over the last week, with its reasons."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> Health:
+            if uow.stations.get(station_id) is None:
+                raise UnknownStation(f"station {station_id!r} not found")
+            return score(uow.health.signals(station_id, now - WINDOW), now)
+
+        return await self._db.read(read)
+
+    # -- maintenance mode ---------------------------------------------------------------
+
+    async def modes(self, station_ids: Sequence[str]) -> dict[str, MaintenanceMode]:
+        return await self._db.read(lambda uow: uow.maintenance.maintenance_of(station_ids))
+
+    async def set_maintenance(
+        self,
+        station_id: StationId,
+        *,
+        on: bool,
+        reason: str,
+        until: datetime | None,
+        actor: str,
+    ) -> MaintenanceChange:
+        now = self._clock.now()
+        if until is not None and until <= now:
+            raise InvalidInput("until: must be in the future")
+        mode = MaintenanceMode(reason, now, until, actor) if on else None
+
+        def apply(uow: UnitOfWork) -> None:
+            if uow.stations.get(station_id) is None:
+                raise UnknownStation(f"station {station_id!r} not found")
+            uow.maintenance.set_maintenance(station_id, mode)
+            if on:
+                uow.uptime.open_window(station_id, now, reason, actor)
+            else:
+                uow.uptime.close_window(station_id, now)
+            if on:
+                close(
+                    uow, uow.maintenance.open_alerts(station_id=station_id), now, MAINTENANCE_REASON
+                )
+            detail = {"on": on, "reason": reason, "until": until.isoformat() if until else None}
+            uow.audit.record(actor, "station.maintenance", "station", station_id, detail, now)
+            uow.outbox.add(EventType.MAINTENANCE_CHANGED.value, station_id, detail, now)
+
+        await self._db.write(apply)
+        self.monitor.mark(station_id)
+        body = {"operative": not on}
+        try:
+            result = await self._commands.send(
+                station_id, CommandName.CHANGE_AVAILABILITY, body, actor
+            )
+        except LaddnetError as exc:  # offline, no answer, refused: the mode holds regardless
+            return MaintenanceChange(station_id, mode, None, f"{type(exc).__name__}: {exc}")
+        return MaintenanceChange(station_id, mode, result, None)
+
+    async def end_due(self) -> None:
+        """End the maintenance windows whose `until` has passed."""
+        due = await self._db.read(lambda uow: uow.maintenance.maintenance_over(self._clock.now()))
+        for station_id in due:
+            try:
+                await self.set_maintenance(
+                    StationId(station_id),
+                    on=False,
+                    reason="until reached",
+                    until=None,
+                    actor="system",
+                )
+            except LaddnetError as exc:
+                log.warning("could not end maintenance of %s: %s", station_id, exc)
