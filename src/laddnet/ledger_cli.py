@@ -9,6 +9,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from laddnet.reports_cli import report_commands
+
 
 def add_ledger_commands(sub: Any) -> None:
     ledger = sub.add_parser("ledger", help="the double-entry ledger").add_subparsers(
@@ -20,10 +22,9 @@ def add_ledger_commands(sub: Any) -> None:
     p.set_defaults(command=cmd_ledger_check)
     p = ledger.add_parser("accounts", help="every account's debits, credits and balance")
     p.set_defaults(command=cmd_ledger_accounts)
-    report = sub.add_parser("report", help="reports derived from the ledger").add_subparsers(
-        required=True, metavar="REPORT"
+    p = report_commands(sub).add_parser(
+        "revenue", help="revenue by period, site, station, dimension (CSV)"
     )
-    p = report.add_parser("revenue", help="revenue by period, site, station, dimension (CSV)")
     p.add_argument("--from", dest="since", help="ISO 8601 date or time (UTC if no zone)")
     p.add_argument("--to", dest="until", help="ISO 8601 date or time, exclusive")
     p.add_argument("--period", choices=["day", "month"], default="day")

@@ -6,10 +6,18 @@ import argparse
 from typing import Any
 
 
+def report_commands(sub: Any) -> Any:
+    """The `laddnet report` subcommands, made on first use: maintenance (uptime, repair times)
+    and the ledger (revenue) both add reports to it."""
+    parser = sub.choices.get("report")
+    if parser is None:
+        parser = sub.add_parser("report", help="reports: uptime, repair times, revenue")
+        parser.set_defaults(report_commands=parser.add_subparsers(required=True, metavar="REPORT"))
+    return parser.get_default("report_commands")
+
+
 def register(sub: Any) -> None:
-    report = sub.add_parser("report", help="reports").add_subparsers(
-        required=True, metavar="REPORT"
-    )
+    report = report_commands(sub)
     p = report.add_parser(
         "uptime",
         help="uptime per connector, station and site (maintenance and exclusions left out)",

@@ -97,7 +97,6 @@ COMMANDS = [
     ["ledger"],
     ["ledger", "check"],
     ["ledger", "accounts"],
-    ["report"],
     ["report", "revenue"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
