@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./laddnet.db"
@@ -170,3 +170,48 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    # --- TLS for stations (security profiles 2 and 3; docs/operations/tls.md) ---------------
+    tls_cert: str | None = Field(
+        None,
+        description="PEM file with the gateway's server certificate (and its chain). With"
+        " LADDNET_TLS_KEY it opens the TLS listener (profile 2) on LADDNET_OCPP_TLS_PORT. Read"
+        " again whenever it changes: a renewed certificate needs no restart.",
+    )
+    tls_key: str | None = Field(
+        None, validate_default=True, description="PEM file with the server certificate's key."
+    )
+    station_ca: str | None = Field(
+        None,
+        description="PEM file with the CA certificate(s) that issue station certificates. With"
+        " the TLS certificate it opens the mutual-TLS listener (profile 3) on"
+        " LADDNET_OCPP_MTLS_PORT: a station's client certificate must chain to it and name the"
+        " station in its subject CN. Read again whenever it changes.",
+    )
+    station_crl: str | None = Field(
+        None,
+        description="PEM file with the station CA's certificate revocation list(s): revoked"
+        " station certificates are refused in the TLS handshake. Read again whenever it changes.",
+    )
+    ocpp_tls_port: int = Field(
+        9443, ge=0, le=65535, description="Port of the TLS listener (security profile 2)."
+    )
+    ocpp_mtls_port: int = Field(
+        9444, ge=0, le=65535, description="Port of the mutual-TLS listener (security profile 3)."
+    )
+
+    @field_validator("tls_cert", "tls_key", "station_ca", "station_crl")
+    @classmethod
+    def _unset_if_empty(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("tls_key", "station_ca", "station_crl")
+    @classmethod
+    def _tls_files_together(cls, value: str | None, info: ValidationInfo) -> str | None:
+        needs = {"tls_key": "tls_cert", "station_ca": "tls_key", "station_crl": "station_ca"}
+        needed = needs[str(info.field_name)]
+        if info.data.get(needed) is None and value is not None:
+            raise ValueError(f"needs LADDNET_{needed.upper()} too")
+        if info.field_name == "tls_key" and value is None and info.data.get("tls_cert"):
+            raise ValueError("LADDNET_TLS_CERT needs LADDNET_TLS_KEY too")
+        return value

@@ -17,6 +17,7 @@ class Refusal:
     status: int
     reason: str
     event: SecurityEventKind | None = None
+    detail: str | None = None  # for the security event, if it says more than `reason`
 
 
 def station_id_from_path(path: str) -> str | None:

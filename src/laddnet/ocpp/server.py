@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp import schemas
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
@@ -27,6 +28,12 @@ from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
+from laddnet.ocpp.listeners import (
+    certificate_login,
+    downgrade_refusal,
+    tls_listeners,
+    transport_profile,
+)
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     Refusal,
@@ -58,6 +65,7 @@ class Gateway:
             heartbeat_interval=self._settings.heartbeat_interval,
         )
         self._server: Server | None = None
+        self.tls_servers: dict[SecurityProfile, Server] = {}  # profiles 2 and 3 (listeners.py)
         self._background: set[asyncio.Task[None]] = set()
         # A login checked before the upgrade, for the connection it opens (one read serves both).
         self._logins: weakref.WeakKeyDictionary[ServerConnection, StationLogin] = (
@@ -82,10 +90,29 @@ class Gateway:
         settings = self._settings
         await self._services.stations.clear_presence()
         await asyncio.to_thread(schemas.compile_all, ACTIONS)
+        options = self._serve_options(reuse_port)
         self._server = await serve(
             self._handle,
             host or settings.host,
             settings.ocpp_port if port is None else port,
+            **options,
+        )
+        for listener in tls_listeners(settings):
+            self.tls_servers[listener.profile] = await serve(
+                self._handle,
+                host or settings.host,
+                listener.port,
+                ssl=listener.context.listener,
+                **options,
+            )
+
+    def tls_port(self, profile: SecurityProfile) -> int:
+        """The port of the TLS listener for profile 2 or 3 (KeyError if it is not open)."""
+        return int(next(iter(self.tls_servers[profile].sockets)).getsockname()[1])
+
+    def _serve_options(self, reuse_port: bool) -> dict[str, Any]:
+        settings = self._settings
+        return dict(  # noqa: C408 - the keyword arguments of serve()
             subprotocols=[Subprotocol(p) for p in SUPPORTED],
             select_subprotocol=self._select_subprotocol,
             process_request=self._process_request,
@@ -105,7 +132,11 @@ class Gateway:
         if self._server is None:
             return
         self._server.close(close_connections=True)
+        for server in self.tls_servers.values():
+            server.close(close_connections=True)
         await self._server.wait_closed()
+        for server in self.tls_servers.values():
+            await server.wait_closed()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -140,9 +171,8 @@ class Gateway:
         if refusal is None:
             return None
         if refusal.event is not None:
-            self._record_security(
-                refusal.event, station_id_from_path(request.path), refusal.reason, conn
-            )
+            detail = refusal.detail or refusal.reason
+            self._record_security(refusal.event, station_id_from_path(request.path), detail, conn)
         headers = Headers()
         if refusal.status == HTTPStatus.UNAUTHORIZED:
             headers["WWW-Authenticate"] = 'Basic realm="Laddnet OCPP", charset="UTF-8"'
@@ -161,6 +191,12 @@ class Gateway:
                 "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)",
                 SecurityEventKind.UNSUPPORTED_SUBPROTOCOL,
             )
+        transport = transport_profile(conn)
+        if transport is SecurityProfile.TLS_CLIENT_CERTIFICATE:
+            refusal, cert_login = await certificate_login(self._services.stations, conn, station_id)
+            if cert_login is not None:
+                self._logins[conn] = cert_login
+            return refusal
         credentials = basic_credentials(request.headers.get("Authorization"))
         if credentials is None:
             return Refusal(
@@ -185,6 +221,9 @@ class Gateway:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
             )
+        downgrade = downgrade_refusal(login, transport)
+        if downgrade is not None:
+            return downgrade
         self._logins[conn] = login
         return None
 

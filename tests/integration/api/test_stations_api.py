@@ -100,6 +100,7 @@ async def test_new_station_has_no_live_state_yet(
         "display_name": None,
         "decommissioned_at": None,
         "reservations": [],
+        "security_profile": 1,
     }
 
 

@@ -42,6 +42,7 @@ async def create_station(
         actor=writer.actor,
         site_id=SiteId(body.site_id) if body.site_id is not None else None,
         display_name=body.display_name,
+        security_profile=body.security_profile,
     )
     return StationOut.from_domain(station)
 
@@ -62,6 +63,7 @@ async def update_station(
         site_id=site_id if "site_id" in sent else UNCHANGED,
         display_name=body.display_name if "display_name" in sent else UNCHANGED,
         password=body.password,
+        security_profile=body.security_profile,
     )
     return StationOut.from_domain(station)
 

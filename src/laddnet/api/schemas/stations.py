@@ -111,6 +111,11 @@ class StationOut(BaseModel):
     reservations: list[ReservedOut] = Field(
         default_factory=list, description="Its active reservations (they expire by themselves)."
     )
+    security_profile: int = Field(
+        1,
+        description="OCPP security profile: 1 basic auth over ws://, 2 basic auth over TLS, 3"
+        " client certificate. The station is refused on a connection of a lower profile.",
+    )
 
     @classmethod
     def from_domain(cls, station: Station, reservations: Sequence[Reservation] = ()) -> StationOut:
@@ -141,6 +146,7 @@ class StationOut(BaseModel):
             display_name=station.display_name,
             decommissioned_at=station.decommissioned_at,
             reservations=reserved,
+            security_profile=int(station.security_profile),
         )
 
 

@@ -15,6 +15,7 @@ from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.domain.stations.history import StatusChange, availability_change, connector_change
 from laddnet.domain.stations.model import (
@@ -34,6 +35,7 @@ class StationLogin:
     """A station that proved its identity; `accepted`: its last boot was accepted."""
 
     accepted: bool
+    security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
 
 
 class StationService:
@@ -82,8 +84,8 @@ class StationService:
         found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
         if found is None:
             raise UnknownStation(station_id)
-        hashed, status = found
-        login = StationLogin(accepted=status is RegistrationStatus.ACCEPTED)
+        hashed, status, profile = found
+        login = StationLogin(status is RegistrationStatus.ACCEPTED, profile)
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
@@ -93,6 +95,15 @@ class StationService:
             hashed = await self._rehash(station_id, hashed, password)
         self._verified[station_id] = _fingerprint(hashed, password)
         return login
+
+    async def certificate_login(self, station_id: StationId) -> StationLogin:
+        """The login of a station that proved its identity with a client certificate (profile
+        3); UnknownStation if there is no such station (or it is decommissioned)."""
+        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        if found is None:
+            raise UnknownStation(station_id)
+        _hashed, status, profile = found
+        return StationLogin(status is RegistrationStatus.ACCEPTED, profile)
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

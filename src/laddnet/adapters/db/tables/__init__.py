@@ -46,6 +46,8 @@ stations = Table(
     Column("decommissioned_at", UtcDateTime, nullable=True),
     # When Laddnet last read the station's configuration (asked once, not at every boot).
     Column("configuration_read_at", UtcDateTime, nullable=True),
+    # The OCPP security profile (1-3): the station never connects with a lower one.
+    Column("security_profile", Integer, nullable=False, default=1, server_default="1"),
     Index("ix_stations_site", "site_id"),
 )
 
