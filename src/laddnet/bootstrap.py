@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.passwords import Argon2Hasher
+from laddnet.adapters.crypto.station_ca import CaFiles, StationCa
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
@@ -27,6 +28,7 @@ from laddnet.services.events.stream import EventStreams
 from laddnet.services.events.webhooks import WebhookService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.firmware import FirmwareService
@@ -57,6 +59,7 @@ class Container(Services):
         await self.events.stop()
         await self.webhook_sender.aclose()
         await self.operations.aclose()
+        await self.certificates.aclose()
         if isinstance(self.event_bus, NatsEventBus):
             await self.event_bus.stop()
         if self.bus is not None:
@@ -114,7 +117,14 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             logs=logs,
             reservations=ReservationService(database, clock),
         ),
+        certificates=CertificateService(database, clock, commands, _station_ca(settings)),
     )
+
+
+def _station_ca(settings: Settings) -> StationCa | None:
+    if settings.ca_cert is None or settings.ca_key is None:
+        return None
+    return StationCa(CaFiles(settings.ca_cert, settings.ca_key), settings.station_certificate_days)
 
 
 def build_events(

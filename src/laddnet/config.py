@@ -200,7 +200,39 @@ class Settings(BaseSettings):
         9444, ge=0, le=65535, description="Port of the mutual-TLS listener (security profile 3)."
     )
 
-    @field_validator("tls_cert", "tls_key", "station_ca", "station_crl")
+    login_failure_limit: int = Field(
+        10,
+        ge=1,
+        description="Failed logins (401) for one station id within LADDNET_LOGIN_FAILURE_WINDOW"
+        " seconds before its logins are throttled (429; the password this process last"
+        " verified for it still gets in).",
+    )
+    login_failure_limit_per_address: int = Field(
+        100,
+        ge=1,
+        description="The same for one source address, whatever the station ids. Higher: many"
+        " stations may share an address (carrier-grade NAT), a few of them misconfigured.",
+    )
+    login_failure_window: float = Field(
+        60.0, gt=0, description="Seconds over which failed station logins are counted."
+    )
+    ca_cert: str | None = Field(
+        None,
+        description="PEM file with the station CA certificate Laddnet signs station"
+        " certificates with (SignCertificate -> CertificateSigned); made by `laddnet ca init`"
+        " or an external CA's. Unset: CSRs are answered Rejected.",
+    )
+    ca_key: str | None = Field(
+        None,
+        validate_default=True,
+        description="PEM file with that CA's private key (keep it 0600). Both files are read at"
+        " each signing.",
+    )
+    station_certificate_days: int = Field(
+        365, ge=1, le=3650, description="Validity (days) of the station certificates we sign."
+    )
+
+    @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
     @classmethod
     def _unset_if_empty(cls, value: str | None) -> str | None:
         return value or None
@@ -214,4 +246,11 @@ class Settings(BaseSettings):
             raise ValueError(f"needs LADDNET_{needed.upper()} too")
         if info.field_name == "tls_key" and value is None and info.data.get("tls_cert"):
             raise ValueError("LADDNET_TLS_CERT needs LADDNET_TLS_KEY too")
+        return value
+
+    @field_validator("ca_key")
+    @classmethod
+    def _ca_files_together(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if (value is None) != (info.data.get("ca_cert") is None):
+            raise ValueError("set LADDNET_CA_CERT and LADDNET_CA_KEY together")
         return value

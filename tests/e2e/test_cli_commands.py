@@ -55,6 +55,13 @@ COMMANDS = [
     ["apikey"],
     ["apikey", "create"],
     ["simulate"],
+    ["station", "set"],
+    ["station", "certificates"],
+    ["station", "install-certificate"],
+    ["station", "delete-certificate"],
+    ["station", "get-installed-certificate-ids"],
+    ["ca"],
+    ["ca", "init"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

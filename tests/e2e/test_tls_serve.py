@@ -77,6 +77,25 @@ async def test_station_add_and_set_profile_from_the_cli(tmp_path: Path) -> None:
     assert "--password is needed for security profile 2" in one_line_error(missing.stderr)
     await laddnet.aok("station", "add", "CP-1", "--password", PASSWORD)
     out = await laddnet.aok("station", "set", "CP-1", "--security-profile", "3")
-    assert out.strip() == "station CP-1: security profile 3"
+    assert out.strip() == "station CP-1: security profile 3; connects from anywhere"
+    out = await laddnet.aok("station", "set", "CP-1", "--allowed-networks", "10.0.0.0/8, ::1")
+    assert out.strip().endswith("connects from 10.0.0.0/8, ::1/128")
+    bad = await laddnet.arun("station", "set", "CP-1", "--allowed-networks", "10.0.0.1/8")
+    assert "'10.0.0.1/8' is not a network in CIDR form" in one_line_error(bad.stderr)
     unknown = await laddnet.arun("station", "set", "CP-9", "--security-profile", "2")
     assert "station CP-9 does not exist" in one_line_error(unknown.stderr)
+
+
+async def test_ca_init_makes_a_station_ca_once_and_certificates_lists_none(
+    tmp_path: Path,
+) -> None:
+    laddnet, _ = _installation(tmp_path)
+    out = await laddnet.aok("ca", "init", "--dir", str(tmp_path / "ca"), "--name", "Our CA")
+    lines = out.strip().splitlines()
+    assert f"LADDNET_CA_KEY={tmp_path / 'ca' / 'station-ca.key'}" in lines
+    assert oct((tmp_path / "ca" / "station-ca.key").stat().st_mode & 0o777) == "0o600"
+    again = await laddnet.arun("ca", "init", "--dir", str(tmp_path / "ca"))
+    assert "already holds a station CA" in one_line_error(again.stderr)
+    await laddnet.aok("station", "add", "CP-1", "--password", PASSWORD)
+    listed = await laddnet.aok("station", "certificates", "CP-1")
+    assert listed.strip().splitlines()[-1] == "0 certificates"

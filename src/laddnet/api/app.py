@@ -8,10 +8,12 @@ from laddnet import __version__
 from laddnet.api.deps import ApiContainer, ContainerDep, require_principal
 from laddnet.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from laddnet.api.routers import (
+    certificates,
     commands,
     events,
     log_uploads,
     operations,
+    security_events,
     sessions,
     sites,
     station_admin,
@@ -48,6 +50,8 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(webhooks.router)
     v1.include_router(operations.router)
+    v1.include_router(certificates.router)
+    v1.include_router(security_events.router)
     app.include_router(v1)
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.add_api_route(

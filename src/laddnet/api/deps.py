@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from laddnet.domain.errors import NotAuthorized
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal, Role
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
@@ -54,6 +55,9 @@ class ApiContainer(Protocol):
 
     @property
     def operations(self) -> Operations: ...
+
+    @property
+    def certificates(self) -> CertificateService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -17,6 +17,7 @@ from laddnet.config import Settings
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.networks import address_allowed
 from laddnet.domain.security.profiles import SecurityProfile, allows, downgrade_reason
 from laddnet.ocpp.security import Refusal
 from laddnet.ocpp.tls import ReloadingContext, TlsFiles
@@ -88,6 +89,25 @@ def certificate_common_name(conn: _HasTransport) -> str | None:
     return None
 
 
+def login_refusal(login: StationLogin, conn: _HasTransport) -> Refusal | None:
+    """A refusal if the station may not use this connection: a lower security profile than its
+    own, or an address outside its allowed networks."""
+    downgrade = downgrade_refusal(login, transport_profile(conn))
+    if downgrade is not None:
+        return downgrade
+    transport = conn.transport
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    address = str(peer[0]) if peer else None
+    if address_allowed(address, login.allowed_networks):
+        return None
+    return Refusal(
+        HTTPStatus.FORBIDDEN,
+        "not allowed from this network",
+        SecurityEventKind.NETWORK_NOT_ALLOWED,
+        detail=f"{address} is outside the station's allowed networks",
+    )
+
+
 def downgrade_refusal(login: StationLogin, transport: SecurityProfile) -> Refusal | None:
     """A refusal if the station's own profile is higher than the connection's."""
     if allows(login.security_profile, transport):
@@ -123,4 +143,5 @@ async def certificate_login(
         ), None
     except StorageUnavailable:
         return Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "try again later"), None
-    return None, login
+    refused = login_refusal(login, conn)
+    return (refused, None) if refused is not None else (None, login)

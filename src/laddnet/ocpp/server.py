@@ -30,7 +30,7 @@ from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
 from laddnet.ocpp.listeners import (
     certificate_login,
-    downgrade_refusal,
+    login_refusal,
     tls_listeners,
     transport_profile,
 )
@@ -42,6 +42,7 @@ from laddnet.ocpp.security import (
     offered_subprotocols,
     station_id_from_path,
 )
+from laddnet.ocpp.throttle import LoginThrottle, throttled_login
 from laddnet.ocpp.v16.handlers import ACTIONS as V16_ACTIONS
 from laddnet.ocpp.v201.handlers import ACTIONS as V201_ACTIONS
 from laddnet.services.bundle import Services
@@ -72,6 +73,12 @@ class Gateway:
             weakref.WeakKeyDictionary()
         )
         self._event_limiter = SecurityEventLimiter()
+        settings = self._settings
+        self._throttle = LoginThrottle(
+            settings.login_failure_limit,
+            settings.login_failure_limit_per_address,
+            settings.login_failure_window,
+        )
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
         self.on_station_connected: Callable[[str], None] | None = None
@@ -167,7 +174,17 @@ class Gateway:
         return Subprotocol(chosen) if chosen else None
 
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
-        refusal = await self._check_login(conn, request)
+        station_id = station_id_from_path(request.path)
+        retry_after = self._throttle.applies(conn, station_id)
+        if retry_after > 0:  # throttle.py: only the last verified password gets in
+            stations = self._services.stations
+            refusal, login = await throttled_login(stations, conn, request, station_id, retry_after)
+            if login is not None:
+                self._logins[conn] = login
+        else:
+            refusal = await self._check_login(conn, request)
+            if refusal is not None and refusal.status == HTTPStatus.UNAUTHORIZED:
+                self._throttle.failed(conn, station_id)
         if refusal is None:
             return None
         if refusal.event is not None:
@@ -176,6 +193,8 @@ class Gateway:
         headers = Headers()
         if refusal.status == HTTPStatus.UNAUTHORIZED:
             headers["WWW-Authenticate"] = 'Basic realm="Laddnet OCPP", charset="UTF-8"'
+        if refusal.retry_after is not None:
+            headers["Retry-After"] = str(refusal.retry_after)
         response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
         response.headers.update(headers)
         return response
@@ -186,11 +205,13 @@ class Gateway:
             return Refusal(HTTPStatus.NOT_FOUND, "connect to /ocpp/{station_id}")
         offered = offered_subprotocols(request.headers.get_all("Sec-WebSocket-Protocol"))
         if choose_subprotocol(offered, SUPPORTED) is None:
-            return Refusal(
-                HTTPStatus.BAD_REQUEST,
-                "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)",
-                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL,
+            # OCPP-J: complete the handshake without Sec-WebSocket-Protocol, then close at
+            # once (_handle closes a connection without a subprotocol); no login is checked.
+            detail = "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)"
+            self._record_security(
+                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL, station_id, detail, conn
             )
+            return None
         transport = transport_profile(conn)
         if transport is SecurityProfile.TLS_CLIENT_CERTIFICATE:
             refusal, cert_login = await certificate_login(self._services.stations, conn, station_id)
@@ -221,9 +242,9 @@ class Gateway:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
             )
-        downgrade = downgrade_refusal(login, transport)
-        if downgrade is not None:
-            return downgrade
+        refusal = login_refusal(login, conn)  # security profile, allowed networks
+        if refusal is not None:
+            return refusal
         self._logins[conn] = login
         return None
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
+from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
 from laddnet.ports.events import (
     EventBus,
     EventHistory,
@@ -78,6 +79,8 @@ class UnitOfWork(Protocol):
     def logs(self) -> LogUploads: ...
     @property
     def reservations(self) -> Reservations: ...
+    @property
+    def certificates(self) -> CertificateInventory: ...
 
 
 class Database(Protocol):
@@ -98,6 +101,8 @@ class PasswordHasher(Protocol):
 __all__ = [
     "ApiKeyRepository",
     "AuditLog",
+    "CertificateAuthority",
+    "CertificateInventory",
     "Clock",
     "CommandLog",
     "ConfigurationStore",

@@ -84,7 +84,9 @@ class EventLog(Protocol):
     def station_event(
         self, station_id: str, kind: str, payload: dict[str, Any], now: datetime
     ) -> None: ...
-    def security_events(self, limit: int = 100) -> list[dict[str, Any]]: ...
+    def security_events(
+        self, limit: int = 100, *, station_id: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]: ...
 
 
 class AuditLog(Protocol):

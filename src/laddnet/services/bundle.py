@@ -9,6 +9,7 @@ from laddnet.ports import Clock, StationLink
 from laddnet.services.events.service import EventService
 from laddnet.services.handlers.api_keys import ApiKeyService
 from laddnet.services.handlers.authorization import AuthorizationService
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
@@ -33,3 +34,4 @@ class Services:
     station_admin: StationAdminService
     events: EventService
     operations: Operations  # configuration, firmware, logs, reservations
+    certificates: CertificateService  # station certificates (SignCertificate, inventory)

@@ -73,5 +73,9 @@ class Queries:
             )
         )
 
-    async def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        return await self._db.read(lambda uow: uow.events.security_events(limit))
+    async def security_events(
+        self, limit: int = 100, *, station_id: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        return await self._db.read(
+            lambda uow: uow.events.security_events(limit, station_id=station_id, kind=kind)
+        )

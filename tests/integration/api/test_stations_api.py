@@ -101,6 +101,7 @@ async def test_new_station_has_no_live_state_yet(
         "decommissioned_at": None,
         "reservations": [],
         "security_profile": 1,
+        "allowed_networks": None,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
+from laddnet.adapters.db.repositories.certificates import SqlCertificateInventory
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
@@ -44,3 +45,4 @@ class SqlUnitOfWork:
         self.firmware = SqlFirmwareLog(conn)
         self.logs = SqlLogUploads(conn)
         self.reservations = SqlReservations(conn)
+        self.certificates = SqlCertificateInventory(conn)

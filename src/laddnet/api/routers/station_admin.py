@@ -64,6 +64,7 @@ async def update_station(
         display_name=body.display_name if "display_name" in sent else UNCHANGED,
         password=body.password,
         security_profile=body.security_profile,
+        allowed_networks=body.allowed_networks if "allowed_networks" in sent else UNCHANGED,
     )
     return StationOut.from_domain(station)
 

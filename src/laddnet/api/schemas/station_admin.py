@@ -48,6 +48,12 @@ class StationUpdate(BaseModel):
     security_profile: int | None = Field(
         None, ge=1, le=3, description=_PROFILE_DOC + " Applies from the station's next login."
     )
+    allowed_networks: list[str] | None = Field(
+        None,
+        max_length=50,
+        description="CIDR networks the station may connect from (e.g. 10.20.0.0/16); checked"
+        " before the WebSocket upgrade from its next login. null: from anywhere.",
+    )
 
 
 class StatusChangeOut(BaseModel):

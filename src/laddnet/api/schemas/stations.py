@@ -116,6 +116,9 @@ class StationOut(BaseModel):
         description="OCPP security profile: 1 basic auth over ws://, 2 basic auth over TLS, 3"
         " client certificate. The station is refused on a connection of a lower profile.",
     )
+    allowed_networks: list[str] | None = Field(
+        None, description="CIDR networks it may connect from; null: anywhere."
+    )
 
     @classmethod
     def from_domain(cls, station: Station, reservations: Sequence[Reservation] = ()) -> StationOut:
@@ -147,6 +150,9 @@ class StationOut(BaseModel):
             decommissioned_at=station.decommissioned_at,
             reservations=reserved,
             security_profile=int(station.security_profile),
+            allowed_networks=(
+                list(station.allowed_networks) if station.allowed_networks is not None else None
+            ),
         )
 
 

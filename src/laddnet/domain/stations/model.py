@@ -179,3 +179,4 @@ class Station:
     display_name: str | None = None
     decommissioned_at: datetime | None = None  # refused at login, left out of lists, if set
     security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the lowest it may use
+    allowed_networks: tuple[str, ...] | None = None  # CIDR networks it may connect from

@@ -10,6 +10,7 @@ from enum import Enum
 from laddnet.domain.errors import Conflict, InvalidInput, UnknownStation
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.networks import parse_networks
 from laddnet.domain.security.profiles import SecurityProfile, parse_profile
 from laddnet.domain.stations.model import Station
 from laddnet.domain.stations.registration import (
@@ -83,6 +84,7 @@ class StationAdminService:
         display_name: str | Unchanged | None = UNCHANGED,
         password: str | None = None,
         security_profile: int | None = None,
+        allowed_networks: list[str] | Unchanged | None = UNCHANGED,
     ) -> Station:
         """Move the station to a site (None: to none), rename it, give it a new password (the
         old one is refused from its next login on; a connection it holds now stays) or a new
@@ -90,6 +92,7 @@ class StationAdminService:
         if not isinstance(display_name, Unchanged):
             _check_display_name(display_name)
         profile = parse_profile(security_profile) if security_profile is not None else None
+        networks = parse_networks(allowed_networks) if isinstance(allowed_networks, list) else None
         hashed = None
         if password is not None:
             check_password(password)
@@ -124,6 +127,13 @@ class StationAdminService:
                 detail["security_profile"] = int(profile)
                 change = f"security profile {int(station.security_profile)} -> {int(profile)}"
                 kind = SecurityEventKind.SECURITY_PROFILE_CHANGED
+                uow.events.security(kind, station_id, change, None, now)
+            if not isinstance(allowed_networks, Unchanged):
+                uow.stations.set_allowed_networks(station_id, networks)
+                listed = list(networks) if networks is not None else None
+                detail["allowed_networks"] = listed
+                change = f"allowed networks: {', '.join(listed) if listed else 'anywhere'}"
+                kind = SecurityEventKind.ALLOWED_NETWORKS_CHANGED
                 uow.events.security(kind, station_id, change, None, now)
             uow.audit.record(actor, "station.updated", "station", station_id, detail, now)
             return _get(uow, station_id)

@@ -36,6 +36,7 @@ class StationLogin:
 
     accepted: bool
     security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
+    allowed_networks: tuple[str, ...] | None = None  # None: it may connect from anywhere
 
 
 class StationService:
@@ -84,8 +85,8 @@ class StationService:
         found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
         if found is None:
             raise UnknownStation(station_id)
-        hashed, status, profile = found
-        login = StationLogin(status is RegistrationStatus.ACCEPTED, profile)
+        hashed, status, profile, networks = found
+        login = StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
@@ -96,14 +97,26 @@ class StationService:
         self._verified[station_id] = _fingerprint(hashed, password)
         return login
 
+    async def cached_login(self, station_id: StationId, password: str) -> StationLogin | None:
+        """The login if `password` is the one this process last verified for the station (a
+        cheap comparison, no argon2), else None: what a throttled login may still use."""
+        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        cached = self._verified.get(station_id)
+        if found is None or cached is None:
+            return None
+        hashed, status, profile, networks = found
+        if not hmac.compare_digest(cached, _fingerprint(hashed, password)):
+            return None
+        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
+
     async def certificate_login(self, station_id: StationId) -> StationLogin:
         """The login of a station that proved its identity with a client certificate (profile
         3); UnknownStation if there is no such station (or it is decommissioned)."""
         found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
         if found is None:
             raise UnknownStation(station_id)
-        _hashed, status, profile = found
-        return StationLogin(status is RegistrationStatus.ACCEPTED, profile)
+        _hashed, status, profile, networks = found
+        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

@@ -39,15 +39,16 @@ class SqlStationRepository:
 
     def credentials(
         self, station_id: StationId
-    ) -> tuple[str, RegistrationStatus | None, SecurityProfile] | None:
-        """The password hash, the registration status and the security profile: what a
-        station's login needs."""
+    ) -> tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None] | None:
+        """The password hash, the registration status, the security profile and the allowed
+        networks: what a station's login needs."""
         row = self._hot.one(stations, {"id": station_id})
         if row is None or row["decommissioned_at"] is not None:
             return None  # a decommissioned station logs in no more than an unknown one
         status = row["registration_status"]
         registration = RegistrationStatus(status) if status else None
-        return row["password_hash"], registration, SecurityProfile(row["security_profile"])
+        profile = SecurityProfile(row["security_profile"])
+        return row["password_hash"], registration, profile, _networks(row["allowed_networks"])
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
         stmt = (
@@ -190,6 +191,12 @@ class SqlStationRepository:
         stmt = update(stations).where(stations.c.id == station_id)
         self._conn.execute(stmt.values(security_profile=int(profile)))
 
+    def set_allowed_networks(self, station_id: StationId, networks: tuple[str, ...] | None) -> None:
+        stmt = update(stations).where(stations.c.id == station_id)
+        self._conn.execute(
+            stmt.values(allowed_networks=list(networks) if networks is not None else None)
+        )
+
     def decommission(self, station_id: StationId, now: datetime) -> None:
         stmt = update(stations).where(stations.c.id == station_id)
         self._conn.execute(stmt.values(decommissioned_at=now))
@@ -284,4 +291,9 @@ def _station(m: Any, connector_rows: list[Any], evse_rows: list[Any]) -> Station
         display_name=m["display_name"],
         decommissioned_at=m["decommissioned_at"],
         security_profile=SecurityProfile(m["security_profile"]),
+        allowed_networks=_networks(m["allowed_networks"]),
     )
+
+
+def _networks(value: Any) -> tuple[str, ...] | None:
+    return tuple(value) if value is not None else None

@@ -48,6 +48,8 @@ stations = Table(
     Column("configuration_read_at", UtcDateTime, nullable=True),
     # The OCPP security profile (1-3): the station never connects with a lower one.
     Column("security_profile", Integer, nullable=False, default=1, server_default="1"),
+    # CIDR networks it may connect from (JSON list); NULL: anywhere.
+    Column("allowed_networks", JSON, nullable=True),
     Index("ix_stations_site", "site_id"),
 )
 
@@ -400,3 +402,4 @@ webhook_deliveries = Table(
     UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+from laddnet.adapters.db.tables.certificates import *  # noqa: F403,E402
