@@ -12,6 +12,7 @@ from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
 from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_passwords
+from laddnet.adapters.crypto.station_ca import CaFiles, StationCa
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
 from laddnet.adapters.db.writer import SqlDatabase
@@ -33,6 +34,7 @@ from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.drivers import DriverService
@@ -69,6 +71,7 @@ class Container(Services):
         await self.events.stop()
         await self.webhook_sender.aclose()
         await self.operations.aclose()
+        await self.certificates.aclose()
         if isinstance(self.event_bus, NatsEventBus):
             await self.event_bus.stop()
         if self.bus is not None:
@@ -160,6 +163,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             ),
             notify_window=settings.notify_digest_seconds,
         ),
+        certificates=CertificateService(database, clock, commands, _station_ca(settings)),
     )
 
 
@@ -185,6 +189,12 @@ def build_accounts(
         absolute_timeout=timedelta(hours=settings.session_absolute_hours),
     )
     return accounts, auth, mfa
+
+
+def _station_ca(settings: Settings) -> StationCa | None:
+    if settings.ca_cert is None or settings.ca_key is None:
+        return None
+    return StationCa(CaFiles(settings.ca_cert, settings.ca_key), settings.station_certificate_days)
 
 
 def build_events(

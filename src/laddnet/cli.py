@@ -69,8 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = station.add_parser("add", help="register a station and its basic-auth password")
     p.add_argument("station_id")
-    p.add_argument("--password", required=True, help="basic-auth password (16-40 characters)")
+    p.add_argument(
+        "--password", help="basic-auth password (16-40 characters; not needed for profile 3)"
+    )
+    p.add_argument(
+        "--security-profile",
+        type=int,
+        choices=[1, 2, 3],
+        default=1,
+        help="1 basic auth over ws://, 2 over TLS, 3 client certificate (default 1)",
+    )
     p.set_defaults(command=cmd_station_add)
+    from laddnet.station_security_cli import add_station_security_commands
+
+    add_station_security_commands(station, sub)  # station set ..., ca ...
     p = station.add_parser(
         "set-password", help="give a station a new basic-auth password (the old one stops working)"
     )
@@ -131,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         "--meter-interval", type=float, default=10.0, help="seconds between meter values"
     )
     p.add_argument("--id-tag", default="DEMO-TAG-1", help="id token the stations charge with")
+    p.add_argument("--ca-file", help="wss://: the CA certificate(s) the gateway's is checked with")
+    p.add_argument("--cert", help="wss://: client certificate (PEM) for security profile 3")
+    p.add_argument("--key", help="wss://: the client certificate's key (PEM)")
     p.set_defaults(command=cmd_simulate)
     return parser
 
@@ -223,11 +238,17 @@ async def cmd_station_add(args: argparse.Namespace) -> int:
     from laddnet.domain.ids import StationId
     from laddnet.stations_cli import check_credentials
 
-    check_credentials(args.station_id, args.password, line=None)
+    if args.password is not None or args.security_profile != 3:
+        if args.password is None:
+            raise CliError(f"--password is needed for security profile {args.security_profile}")
+        check_credentials(args.station_id, args.password, line=None)
     container = await _container()
     try:
         await container.station_admin.register_station(
-            StationId(args.station_id), args.password, actor=sites_cli.CLI_ACTOR
+            StationId(args.station_id),
+            args.password,
+            actor=sites_cli.CLI_ACTOR,
+            security_profile=args.security_profile,
         )
     finally:
         await container.aclose()
@@ -321,6 +342,9 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
         settings = _settings()
         url = f"ws://{settings.host}:{settings.ocpp_port}/ocpp"
     ids = [f"{args.id_prefix}{n:04d}" for n in range(1, args.stations + 1)]
+    from laddnet.sim.tls import client_context
+
+    context = client_context(args.ca_file, args.cert, args.key) if url.startswith("wss:") else None
     report = await simulate(
         url,
         ids,
@@ -329,6 +353,7 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
         duration=args.duration,
         meter_interval=args.meter_interval,
         id_tags=(args.id_tag,),
+        ssl_context=context,
     )
     print(report)
     return 0

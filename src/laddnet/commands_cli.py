@@ -86,6 +86,23 @@ BODIES: dict[str, tuple[str, Body]] = {
         "cancel a reservation",
         lambda a: {"reservation_id": a.reservation},
     ),
+    "install-certificate": (
+        "install a CA certificate on the station",
+        lambda a: {"certificate_type": a.type, "certificate": _read(a.file)},
+    ),
+    "delete-certificate": (
+        "delete a CA certificate from the station (its hash data)",
+        lambda a: {
+            "hash_algorithm": a.hash_algorithm,
+            "issuer_name_hash": a.issuer_name_hash,
+            "issuer_key_hash": a.issuer_key_hash,
+            "serial_number": a.serial_number,
+        },
+    ),
+    "get-installed-certificate-ids": (
+        "list the CA certificates installed on the station",
+        lambda a: _some(certificate_type=a.type),
+    ),
     "send-local-list": (
         "send the station its local authorization list",
         lambda a: {"version": a.list_version, "update": a.update, "tokens": _tokens(a.token)},
@@ -140,11 +157,36 @@ def register(station: Any) -> None:
     transfer.add_argument("--message-id")
     transfer.add_argument("--data")
     _operation_arguments(parsers)
+    _certificate_arguments(parsers)
     p = station.add_parser(
         "commands", parents=[common], help="the commands sent to a station, newest first"
     )
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(command=cmd_log)
+
+
+def _read(path: str) -> str:
+    from laddnet.cli import CliError
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _certificate_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    types = ["csms_root", "manufacturer_root", "v2g_root", "mo_root"]
+    install = parsers["install-certificate"]
+    install.add_argument("--type", required=True, choices=types)
+    install.add_argument("--file", required=True, help="the CA certificate (PEM)")
+    delete = parsers["delete-certificate"]
+    delete.add_argument("--hash-algorithm", required=True, choices=["SHA256", "SHA384", "SHA512"])
+    for name in ("--issuer-name-hash", "--issuer-key-hash", "--serial-number"):
+        delete.add_argument(name, required=True)
+    parsers["get-installed-certificate-ids"].add_argument(
+        "--type", choices=types, help="required for 1.6 stations"
+    )
 
 
 def _operation_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:

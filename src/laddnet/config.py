@@ -263,3 +263,87 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    # --- TLS for stations (security profiles 2 and 3; docs/operations/tls.md) ---------------
+    tls_cert: str | None = Field(
+        None,
+        description="PEM file with the gateway's server certificate (and its chain). With"
+        " LADDNET_TLS_KEY it opens the TLS listener (profile 2) on LADDNET_OCPP_TLS_PORT. Read"
+        " again whenever it changes: a renewed certificate needs no restart.",
+    )
+    tls_key: str | None = Field(
+        None, validate_default=True, description="PEM file with the server certificate's key."
+    )
+    station_ca: str | None = Field(
+        None,
+        description="PEM file with the CA certificate(s) that issue station certificates. With"
+        " the TLS certificate it opens the mutual-TLS listener (profile 3) on"
+        " LADDNET_OCPP_MTLS_PORT: a station's client certificate must chain to it and name the"
+        " station in its subject CN. Read again whenever it changes.",
+    )
+    station_crl: str | None = Field(
+        None,
+        description="PEM file with the station CA's certificate revocation list(s): revoked"
+        " station certificates are refused in the TLS handshake. Read again whenever it changes.",
+    )
+    ocpp_tls_port: int = Field(
+        9443, ge=0, le=65535, description="Port of the TLS listener (security profile 2)."
+    )
+    ocpp_mtls_port: int = Field(
+        9444, ge=0, le=65535, description="Port of the mutual-TLS listener (security profile 3)."
+    )
+
+    login_failure_limit: int = Field(
+        10,
+        ge=1,
+        description="Failed logins (401) for one station id within LADDNET_LOGIN_FAILURE_WINDOW"
+        " seconds before its logins are throttled (429; the password this process last"
+        " verified for it still gets in).",
+    )
+    login_failure_limit_per_address: int = Field(
+        100,
+        ge=1,
+        description="The same for one source address, whatever the station ids. Higher: many"
+        " stations may share an address (carrier-grade NAT), a few of them misconfigured.",
+    )
+    login_failure_window: float = Field(
+        60.0, gt=0, description="Seconds over which failed station logins are counted."
+    )
+    ca_cert: str | None = Field(
+        None,
+        description="PEM file with the station CA certificate Laddnet signs station"
+        " certificates with (SignCertificate -> CertificateSigned); made by `laddnet ca init`"
+        " or an external CA's. Unset: CSRs are answered Rejected.",
+    )
+    ca_key: str | None = Field(
+        None,
+        validate_default=True,
+        description="PEM file with that CA's private key (keep it 0600). Both files are read at"
+        " each signing.",
+    )
+    station_certificate_days: int = Field(
+        365, ge=1, le=3650, description="Validity (days) of the station certificates we sign."
+    )
+
+    @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
+    @classmethod
+    def _unset_if_empty(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("tls_key", "station_ca", "station_crl")
+    @classmethod
+    def _tls_files_together(cls, value: str | None, info: ValidationInfo) -> str | None:
+        needs = {"tls_key": "tls_cert", "station_ca": "tls_key", "station_crl": "station_ca"}
+        needed = needs[str(info.field_name)]
+        if info.data.get(needed) is None and value is not None:
+            raise ValueError(f"needs LADDNET_{needed.upper()} too")
+        if info.field_name == "tls_key" and value is None and info.data.get("tls_cert"):
+            raise ValueError("LADDNET_TLS_CERT needs LADDNET_TLS_KEY too")
+        return value
+
+    @field_validator("ca_key")
+    @classmethod
+    def _ca_files_together(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if (value is None) != (info.data.get("ca_cert") is None):
+            raise ValueError("set LADDNET_CA_CERT and LADDNET_CA_KEY together")
+        return value

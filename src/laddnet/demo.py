@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+from laddnet import demo_tls
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
@@ -91,12 +92,14 @@ async def seed(container: Container, stations: int) -> str:
 
 async def run_demo(settings: Settings, stations: int) -> None:
     settings = settings.model_copy(update={"alert_interval": 10.0})  # alerts show up quickly
+    settings, tls = demo_tls.prepare(settings)  # a station CA, TLS listeners, one mTLS station
     container = build(settings)
     try:
         await migrate(container.engine)
         api_key = await seed(container, stations)
         admin_password = await seed_admin(container, DEMO_ACTOR)
         driver_id = await seed_driver(container, DEMO_ACTOR)
+        await demo_tls.seed(container, tls, DEMO_SITE, DEMO_ACTOR)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]
@@ -130,12 +133,14 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"{login}"
+            f"{demo_tls.banner(settings, tls)}"
             f"  Stop with Ctrl-C.\n",
             flush=True,
         )
         half = len(ids) // 2 or 1
         async with asyncio.TaskGroup() as group:
             group.create_task(run_faulty(base, DEMO_PASSWORD))
+            group.create_task(demo_tls.charge_over_tls(settings, tls, DEMO_TAGS))
             for version, group_ids in (("1.6", ids[:half]), ("2.0.1", ids[half:])):
                 if group_ids:
                     group.create_task(

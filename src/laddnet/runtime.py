@@ -161,6 +161,11 @@ async def serve(
                     settings.host,
                     settings.http_port,
                 )
+            if gateway is not None:
+                for profile in gateway.tls_servers:
+                    port = gateway.tls_port(profile)
+                    where = f"wss://{settings.host}:{port}/ocpp/{{station_id}}"
+                    log.info("OCPP security profile %d: %s", profile, where)
             extras: list[asyncio.Task[None]] = []
             extras.append(group.create_task(container.sessions.run_gap_timeouts()))
             if on_ready is not None and gateway is not None:

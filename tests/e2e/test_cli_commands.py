@@ -98,6 +98,13 @@ COMMANDS = [
     ["ledger", "check"],
     ["ledger", "accounts"],
     ["report", "revenue"],
+    ["station", "set"],
+    ["station", "certificates"],
+    ["station", "install-certificate"],
+    ["station", "delete-certificate"],
+    ["station", "get-installed-certificate-ids"],
+    ["ca"],
+    ["ca", "init"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

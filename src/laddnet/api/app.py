@@ -13,6 +13,7 @@ from laddnet.api.routers import (
     audit,
     auth,
     cdrs,
+    certificates,
     commands,
     drivers,
     events,
@@ -79,6 +80,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(tickets.router)
     v1.include_router(reports.router)
     v1.include_router(notifications.router)
+    v1.include_router(certificates.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates

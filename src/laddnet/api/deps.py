@@ -22,6 +22,7 @@ from laddnet.services.handlers.api_keys import ApiKeyService, ApiPrincipal
 from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.cdrs import CdrService
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
@@ -102,6 +103,9 @@ class ApiContainer(Protocol):
 
     @property
     def maintenance(self) -> MaintenanceService: ...
+
+    @property
+    def certificates(self) -> CertificateService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

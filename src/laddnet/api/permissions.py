@@ -43,6 +43,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_STATION}/logs"): Rule(P.STATIONS_READ),
     ("GET", f"{_STATION}/logs/{{log_id}}/file"): Rule(P.STATIONS_READ),
     ("GET", f"{_STATION}/reservations"): Rule(P.STATIONS_READ),
+    ("GET", f"{_STATION}/certificates"): Rule(P.STATIONS_READ),
     ("POST", f"{V1}/commands"): Rule(P.COMMANDS_BULK, step_up=True),
     ("GET", f"{V1}/sessions"): Rule(P.SESSIONS_READ),
     ("GET", f"{V1}/sessions/{{session_id}}"): Rule(P.SESSIONS_READ),

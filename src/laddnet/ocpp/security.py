@@ -17,6 +17,8 @@ class Refusal:
     status: int
     reason: str
     event: SecurityEventKind | None = None
+    detail: str | None = None  # for the security event, if it says more than `reason`
+    retry_after: int | None = None  # seconds, for a 429
 
 
 def station_id_from_path(path: str) -> str | None:

@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp import schemas
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
@@ -27,6 +28,12 @@ from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
 from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
+from laddnet.ocpp.listeners import (
+    certificate_login,
+    login_refusal,
+    tls_listeners,
+    transport_profile,
+)
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     MalformedHeader,
@@ -37,6 +44,7 @@ from laddnet.ocpp.security import (
     offered_subprotocols,
     station_id_from_path,
 )
+from laddnet.ocpp.throttle import LoginThrottle, throttled_login
 from laddnet.ocpp.v16.handlers import ACTIONS as V16_ACTIONS
 from laddnet.ocpp.v201.handlers import ACTIONS as V201_ACTIONS
 from laddnet.services.bundle import Services
@@ -60,12 +68,19 @@ class Gateway:
             heartbeat_interval=self._settings.heartbeat_interval,
         )
         self._server: Server | None = None
+        self.tls_servers: dict[SecurityProfile, Server] = {}  # profiles 2 and 3 (listeners.py)
         self._background: set[asyncio.Task[None]] = set()
         # A login checked before the upgrade, for the connection it opens (one read serves both).
         self._logins: weakref.WeakKeyDictionary[ServerConnection, StationLogin] = (
             weakref.WeakKeyDictionary()
         )
         self._event_limiter = SecurityEventLimiter()
+        settings = self._settings
+        self._throttle = LoginThrottle(
+            settings.login_failure_limit,
+            settings.login_failure_limit_per_address,
+            settings.login_failure_window,
+        )
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
         self.on_station_connected: Callable[[str], None] | None = None
@@ -84,10 +99,29 @@ class Gateway:
         settings = self._settings
         await self._services.stations.clear_presence()
         await asyncio.to_thread(schemas.compile_all, ACTIONS)
+        options = self._serve_options(reuse_port)
         self._server = await serve(
             self._handle,
             host or settings.host,
             settings.ocpp_port if port is None else port,
+            **options,
+        )
+        for listener in tls_listeners(settings):
+            self.tls_servers[listener.profile] = await serve(
+                self._handle,
+                host or settings.host,
+                listener.port,
+                ssl=listener.context.listener,
+                **options,
+            )
+
+    def tls_port(self, profile: SecurityProfile) -> int:
+        """The port of the TLS listener for profile 2 or 3 (KeyError if it is not open)."""
+        return int(next(iter(self.tls_servers[profile].sockets)).getsockname()[1])
+
+    def _serve_options(self, reuse_port: bool) -> dict[str, Any]:
+        settings = self._settings
+        return dict(  # noqa: C408 - the keyword arguments of serve()
             subprotocols=[Subprotocol(p) for p in SUPPORTED],
             select_subprotocol=self._select_subprotocol,
             process_request=self._process_request,
@@ -107,7 +141,11 @@ class Gateway:
         if self._server is None:
             return
         self._server.close(close_connections=True)
+        for server in self.tls_servers.values():
+            server.close(close_connections=True)
         await self._server.wait_closed()
+        for server in self.tls_servers.values():
+            await server.wait_closed()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -139,16 +177,27 @@ class Gateway:
         return Subprotocol(chosen) if chosen else None
 
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
-        refusal = await self._check_login(conn, request)
+        station_id = station_id_from_path(request.path)
+        retry_after = self._throttle.applies(conn, station_id)
+        if retry_after > 0:  # throttle.py: only the last verified password gets in
+            stations = self._services.stations
+            refusal, login = await throttled_login(stations, conn, request, station_id, retry_after)
+            if login is not None:
+                self._logins[conn] = login
+        else:
+            refusal = await self._check_login(conn, request)
+            if refusal is not None and refusal.status == HTTPStatus.UNAUTHORIZED:
+                self._throttle.failed(conn, station_id)
         if refusal is None:
             return None
         if refusal.event is not None:
-            self._record_security(
-                refusal.event, station_id_from_path(request.path), refusal.reason, conn
-            )
+            detail = refusal.detail or refusal.reason
+            self._record_security(refusal.event, station_id_from_path(request.path), detail, conn)
         headers = Headers()
         if refusal.status == HTTPStatus.UNAUTHORIZED:
             headers["WWW-Authenticate"] = 'Basic realm="Laddnet OCPP", charset="UTF-8"'
+        if refusal.retry_after is not None:
+            headers["Retry-After"] = str(refusal.retry_after)
         response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
         response.headers.update(headers)
         return response
@@ -159,11 +208,19 @@ class Gateway:
             return Refusal(HTTPStatus.NOT_FOUND, "connect to /ocpp/{station_id}")
         offered = offered_subprotocols(request.headers.get_all("Sec-WebSocket-Protocol"))
         if choose_subprotocol(offered, SUPPORTED) is None:
-            return Refusal(
-                HTTPStatus.BAD_REQUEST,
-                "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)",
-                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL,
+            # OCPP-J: complete the handshake without Sec-WebSocket-Protocol, then close at
+            # once (_handle closes a connection without a subprotocol); no login is checked.
+            detail = "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)"
+            self._record_security(
+                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL, station_id, detail, conn
             )
+            return None
+        transport = transport_profile(conn)
+        if transport is SecurityProfile.TLS_CLIENT_CERTIFICATE:
+            refusal, cert_login = await certificate_login(self._services.stations, conn, station_id)
+            if cert_login is not None:
+                self._logins[conn] = cert_login
+            return refusal
         try:
             header = authorization_header(request.headers.get_all("Authorization"))
         except MalformedHeader as exc:
@@ -194,6 +251,9 @@ class Gateway:
             return Refusal(
                 HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
             )
+        refusal = login_refusal(login, conn)  # security profile, allowed networks
+        if refusal is not None:
+            return refusal
         self._logins[conn] = login
         return None
 

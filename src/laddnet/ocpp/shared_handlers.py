@@ -59,6 +59,8 @@ async def boot(ctx: HandlerContext, session: Session, command: RegisterBoot) -> 
     now = format_time(ctx.services.clock.now())
     ticket = ctx.admission.try_enter()
     if ticket is None:
+        # Pending: nothing but BootNotification until accepted again, even if accepted before.
+        session.accepted = False
         return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
     try:
         status = await ctx.services.stations.register_boot(command)

@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, UserRepository
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
+from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
 from laddnet.ports.events import (
     EventBus,
     EventHistory,
@@ -120,6 +121,8 @@ class UnitOfWork(Protocol):
     def notifications(self) -> NotificationStore: ...
     @property
     def health(self) -> HealthStore: ...
+    @property
+    def certificates(self) -> CertificateInventory: ...
 
 
 class Database(Protocol):
@@ -141,6 +144,8 @@ __all__ = [
     "ApiKeyRepository",
     "AuditLog",
     "CdrRepository",
+    "CertificateAuthority",
+    "CertificateInventory",
     "Clock",
     "CommandLog",
     "ConfigurationStore",

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from laddnet.domain.commands.model import CommandName, OcppRequest
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.sites.model import Site
 from laddnet.domain.stations.history import StatusChange
 from laddnet.domain.stations.model import (
@@ -22,7 +23,7 @@ from laddnet.domain.stations.model import (
 class StationRepository(Protocol):
     def credentials(
         self, station_id: StationId
-    ) -> tuple[str, RegistrationStatus | None] | None: ...
+    ) -> tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None] | None: ...
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None: ...
     def set_password_hash(
         self, station_id: StationId, new: str, *, replacing: str | None = None
@@ -64,6 +65,10 @@ class StationRepository(Protocol):
         self, station_id: StationId, *, site_id: SiteId | None, display_name: str | None
     ) -> None: ...
     def decommission(self, station_id: StationId, now: datetime) -> None: ...
+    def set_security_profile(self, station_id: StationId, profile: SecurityProfile) -> None: ...
+    def set_allowed_networks(
+        self, station_id: StationId, networks: tuple[str, ...] | None
+    ) -> None: ...
     def get(self, station_id: StationId) -> Station | None: ...
     def list(
         self,

@@ -13,6 +13,7 @@ from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
+from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
@@ -51,3 +52,4 @@ class Services:
     audit: AuditService  # the audit log: search, verify the hash chain
     drivers: DriverService  # drivers' personal data, encrypted at rest
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
+    certificates: CertificateService  # station certificates (SignCertificate, inventory)

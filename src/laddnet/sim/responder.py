@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from laddnet.sim import commands, frames, operations
+from laddnet.sim import certificates, commands, frames, operations
 from laddnet.sim.answers import ActionNotImplementedError, Answer, Handler, status
 from laddnet.sim.state import EvseState
 
@@ -54,6 +54,8 @@ class Responder:
         self.config = _config_v16(len(evses))
         self.variables = _variables_v201()
         self.table = V16 if version == "1.6" else V201
+        self.signed_chains: list[str] = []  # CertificateSigned, newest last
+        self.installed_certificates: list[tuple[str, str]] = []  # (certificateType, PEM)
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)
@@ -201,5 +203,5 @@ BASE_V201: dict[str, Handler] = {
 
 # The operations commands (firmware, logs, local list, reservations) plug in here, from
 # laddnet.sim.operations; their entries replace the base answers above.
-V16: dict[str, Handler] = {**BASE_V16, **operations.V16}
-V201: dict[str, Handler] = {**BASE_V201, **operations.V201}
+V16: dict[str, Handler] = {**BASE_V16, **operations.V16, **certificates.V16}
+V201: dict[str, Handler] = {**BASE_V201, **operations.V201, **certificates.V201}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,9 +42,11 @@ async def open_websocket(
     credentials: tuple[str, str] | None,
     open_timeout: float,
     user_agent: str,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> ClientConnection:
     """Open a station's WebSocket with basic auth and the version's subprotocol (raises
-    websockets' InvalidStatus if the server refuses it)."""
+    websockets' InvalidStatus if the server refuses it). A wss:// URL uses `ssl_context`
+    (the server's CA, and a client certificate for security profile 3)."""
     headers: dict[str, str] = {}
     if credentials is not None:
         token = base64.b64encode(":".join(credentials).encode()).decode()
@@ -57,6 +60,7 @@ async def open_websocket(
         compression=None,
         proxy=None,
         user_agent_header=user_agent,
+        ssl=ssl_context,
     )
     if ws.subprotocol != subprotocol:
         await ws.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ async def simulate(
     id_tags: Sequence[str] = ("DEMO-TAG-1",),
     stop_event: asyncio.Event | None = None,
     evse_count: int = 2,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> SimulationReport:
     """Simulate `station_ids` until `duration` seconds pass or `stop_event` is set.
 
@@ -62,7 +64,13 @@ async def simulate(
         for station_id in station_ids:
             secret = password(station_id) if callable(password) else password
             station = SimStation(
-                base_url, station_id, secret, version, evse_count, auto_reconnect=True
+                base_url,
+                station_id,
+                secret,
+                version,
+                evse_count,
+                auto_reconnect=True,
+                ssl_context=ssl_context,
             )
             tg.create_task(_run_station(station, plan, report, stop))
     return report

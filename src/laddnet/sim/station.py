@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -50,12 +51,14 @@ class SimStation:
         open_timeout: float = 10.0,
         auto_answer: bool = True,
         clock: Callable[[], datetime] = utc_now,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if version not in SUBPROTOCOLS:
             raise ValueError(f"unsupported OCPP version {version!r}")
         self.station_id = station_id
         self.password = password
         self.version = version
+        self.ssl_context = ssl_context  # for wss:// (see sim/tls.py)
         self.vendor, self.model = vendor, model
         self.url = f"{base_url.rstrip('/')}/{quote(station_id, safe='')}"
         self.call_timeout, self.open_timeout = call_timeout, open_timeout
@@ -93,7 +96,9 @@ class SimStation:
         """Open the WebSocket (raises websockets' InvalidStatus if the server refuses it)."""
         credentials = None if self.password is None else (self.station_id, self.password)
         agent = f"{self.vendor}-{self.model}"
-        ws = await open_websocket(self.url, self.version, credentials, self.open_timeout, agent)
+        ws = await open_websocket(
+            self.url, self.version, credentials, self.open_timeout, agent, self.ssl_context
+        )
         on_call = self._on_server_call if self._auto_answer else None
         self._link = RpcConnection(ws, on_call, self._on_link_closed)
         self._closing = False

@@ -102,6 +102,8 @@ async def test_new_station_has_no_live_state_yet(
         "reservations": [],
         "service_status": "offline",
         "maintenance": None,
+        "security_profile": 1,
+        "allowed_networks": None,
     }
 
 

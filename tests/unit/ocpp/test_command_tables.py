@@ -46,6 +46,17 @@ EXAMPLES: dict[CommandName, dict[str, Any]] = {
         "reservation_id": 13,
     },
     CommandName.CANCEL_RESERVATION: {"reservation_id": 13},
+    CommandName.INSTALL_CERTIFICATE: {
+        "certificate_type": "csms_root",
+        "certificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    },
+    CommandName.DELETE_CERTIFICATE: {
+        "hash_algorithm": "SHA256",
+        "issuer_name_hash": "a" * 64,
+        "issuer_key_hash": "b" * 64,
+        "serial_number": "1f",
+    },
+    CommandName.GET_INSTALLED_CERTIFICATE_IDS: {"certificate_type": "manufacturer_root"},
 }
 # set-configuration names a 1.6 key or a 2.0.1 component and variable.
 SHAPES = {

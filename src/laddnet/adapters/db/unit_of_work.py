@@ -12,6 +12,7 @@ from laddnet.adapters.db.repositories.accounts import (
 )
 from laddnet.adapters.db.repositories.audit import SqlAuditLog, SqlOutbox
 from laddnet.adapters.db.repositories.cdrs import SqlCdrRepository
+from laddnet.adapters.db.repositories.certificates import SqlCertificateInventory
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
@@ -75,3 +76,4 @@ class SqlUnitOfWork:
         self.recovery = SqlRecovery(conn)
         self.notifications = SqlNotifications(conn)
         self.health = SqlHealth(conn)
+        self.certificates = SqlCertificateInventory(conn)

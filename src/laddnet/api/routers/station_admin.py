@@ -43,6 +43,7 @@ async def create_station(
         actor=writer.actor,
         site_id=SiteId(body.site_id) if body.site_id is not None else None,
         display_name=body.display_name,
+        security_profile=body.security_profile,
     )
     return StationOut.from_domain(station)
 
@@ -65,6 +66,8 @@ async def update_station(
         site_id=site_id if "site_id" in sent else UNCHANGED,
         display_name=body.display_name if "display_name" in sent else UNCHANGED,
         password=body.password,
+        security_profile=body.security_profile,
+        allowed_networks=body.allowed_networks if "allowed_networks" in sent else UNCHANGED,
     )
     modes = await container.maintenance.modes([station.id])
     return StationOut.from_domain(station, maintenance=modes.get(station.id))

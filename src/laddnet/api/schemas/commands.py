@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 from laddnet.api.schemas import UtcDateTime
+from laddnet.api.schemas.certificates import CERTIFICATE_BODIES
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord
 
 
@@ -155,6 +156,7 @@ BODIES: dict[CommandName, type[Body]] = {
     CommandName.RESERVE_NOW: ReserveNow,
     CommandName.CANCEL_RESERVATION: CancelReservation,
     CommandName.SEND_LOCAL_LIST: SendLocalList,
+    **CERTIFICATE_BODIES,  # type: ignore[dict-item]
 }
 
 

@@ -11,17 +11,25 @@ from laddnet.domain.stations.model import ChargingState, ConnectorStatus
 from laddnet.domain.stations.registration import MAX_DISPLAY_NAME, MAX_PASSWORD, MIN_PASSWORD
 
 _BASIC_AUTH_DOC = "Basic-auth password (OCPP security profile 1), 16-40 characters."
+_PROFILE_DOC = (
+    "OCPP security profile: 1 basic auth over ws://, 2 basic auth over TLS (wss://), 3 client"
+    " certificate (mutual TLS). The station is refused on a connection of a lower profile."
+)
 
 
 class StationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, max_length=48, description="The id the station logs in with.")
-    password: str = Field(
-        min_length=MIN_PASSWORD, max_length=MAX_PASSWORD, description=_BASIC_AUTH_DOC
+    password: str | None = Field(
+        None,
+        min_length=MIN_PASSWORD,
+        max_length=MAX_PASSWORD,
+        description=_BASIC_AUTH_DOC + " Required unless security_profile is 3.",
     )
     site_id: str | None = None
     display_name: str | None = Field(None, max_length=MAX_DISPLAY_NAME)
+    security_profile: int = Field(1, ge=1, le=3, description=_PROFILE_DOC)
 
 
 class StationUpdate(BaseModel):
@@ -36,6 +44,15 @@ class StationUpdate(BaseModel):
         min_length=MIN_PASSWORD,
         max_length=MAX_PASSWORD,
         description=_BASIC_AUTH_DOC + " The old one is refused from the station's next login.",
+    )
+    security_profile: int | None = Field(
+        None, ge=1, le=3, description=_PROFILE_DOC + " Applies from the station's next login."
+    )
+    allowed_networks: list[str] | None = Field(
+        None,
+        max_length=50,
+        description="CIDR networks the station may connect from (e.g. 10.20.0.0/16); checked"
+        " before the WebSocket upgrade from its next login. null: from anywhere.",
     )
 
 

@@ -139,6 +139,14 @@ class StationOut(BaseModel):
     maintenance: MaintenanceOut | None = Field(
         None, description="Maintenance mode, while the station is in it."
     )
+    security_profile: int = Field(
+        1,
+        description="OCPP security profile: 1 basic auth over ws://, 2 basic auth over TLS, 3"
+        " client certificate. The station is refused on a connection of a lower profile.",
+    )
+    allowed_networks: list[str] | None = Field(
+        None, description="CIDR networks it may connect from; null: anywhere."
+    )
 
     @classmethod
     def from_domain(
@@ -179,6 +187,10 @@ class StationOut(BaseModel):
             reservations=reserved,
             service_status=assessed[STATION_LEVEL].status,
             maintenance=MaintenanceOut.from_domain(maintenance) if maintenance else None,
+            security_profile=int(station.security_profile),
+            allowed_networks=(
+                list(station.allowed_networks) if station.allowed_networks is not None else None
+            ),
         )
 
 

@@ -46,6 +46,7 @@ class Permission(StrEnum):
     MAINTENANCE_READ = "maintenance:read"  # alerts, rules, health, tickets, uptime reports
     MAINTENANCE_MANAGE = "maintenance:manage"  # maintenance mode, tickets
     ALERTS_CONFIGURE = "alerts:configure"  # alert rules, uptime exclusions, e-mail recipients
+    STATIONS_SECURITY = "stations:security"  # install, delete and issue station certificates
 
 
 P = Permission
@@ -61,7 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _COMMANDS
     | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE}
     | {P.DRIVERS_READ, P.DRIVERS_MANAGE}
-    | {P.SECURITY_READ, P.MAINTENANCE_MANAGE, P.ALERTS_CONFIGURE},
+    | {P.SECURITY_READ, P.MAINTENANCE_MANAGE, P.ALERTS_CONFIGURE, P.STATIONS_SECURITY},
     Role.TECHNICIAN: _READ - {P.WEBHOOKS_READ} | _COMMANDS | {P.MAINTENANCE_MANAGE},
     Role.FINANCE: frozenset(
         {P.STATIONS_READ, P.SESSIONS_READ, P.SITES_READ, P.SELF, P.DRIVERS_READ}
@@ -90,6 +91,10 @@ COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
     CommandName.RESERVE_NOW: P.COMMANDS_CUSTOMER,
     CommandName.CANCEL_RESERVATION: P.COMMANDS_CUSTOMER,
     CommandName.DATA_TRANSFER: P.COMMANDS_MAINTENANCE,
+    CommandName.GET_INSTALLED_CERTIFICATE_IDS: P.COMMANDS_MAINTENANCE,
+    CommandName.INSTALL_CERTIFICATE: P.STATIONS_SECURITY,
+    CommandName.DELETE_CERTIFICATE: P.STATIONS_SECURITY,
+    CommandName.CERTIFICATE_SIGNED: P.STATIONS_SECURITY,
 }
 
 
@@ -124,6 +129,8 @@ PERMISSION_DOCS: dict[Permission, str] = {
     " reports, uptime exclusions and notification recipients",
     P.MAINTENANCE_MANAGE: "switch maintenance mode, open and move tickets",
     P.ALERTS_CONFIGURE: "change alert rules, mark outages as excluded, set e-mail recipients",
+    P.STATIONS_SECURITY: "install-certificate, delete-certificate and certificate-signed"
+    " commands (CA certificates on stations, station certificates)",
 }
 
 

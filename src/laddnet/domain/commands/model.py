@@ -26,6 +26,10 @@ class CommandName(StrEnum):
     RESERVE_NOW = "reserve-now"
     CANCEL_RESERVATION = "cancel-reservation"
     DATA_TRANSFER = "data-transfer"
+    INSTALL_CERTIFICATE = "install-certificate"
+    DELETE_CERTIFICATE = "delete-certificate"
+    GET_INSTALLED_CERTIFICATE_IDS = "get-installed-certificate-ids"
+    CERTIFICATE_SIGNED = "certificate-signed"  # sent by Laddnet after a SignCertificate
 
 
 class CommandOutcome(StrEnum):

@@ -18,3 +18,11 @@ class SecurityEventKind(StrEnum):
     IMPLAUSIBLE_TIME = "implausible_time"
     TRANSACTION_ID_COLLISION = "transaction_id_collision"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken"  # the periodic check found a changed entry
+    SECURITY_PROFILE_DOWNGRADE = "security_profile_downgrade"
+    SECURITY_PROFILE_CHANGED = "security_profile_changed"
+    CSR_REJECTED = "csr_rejected"  # a station's certificate signing request was not signed
+    CERTIFICATE_ISSUED = "certificate_issued"
+    ALLOWED_NETWORKS_CHANGED = "allowed_networks_changed"
+    NETWORK_NOT_ALLOWED = "network_not_allowed"  # outside the station's allowed networks
+    LOGIN_THROTTLED = "login_throttled"  # too many failed logins from an address or for an id
+    CERTIFICATE_MISMATCH = "certificate_mismatch"  # client certificate's CN is not the station

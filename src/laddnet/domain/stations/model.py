@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
+from laddnet.domain.security.profiles import SecurityProfile
 
 
 class RegistrationStatus(StrEnum):
@@ -177,3 +178,5 @@ class Station:
     site_id: SiteId | None = None
     display_name: str | None = None
     decommissioned_at: datetime | None = None  # refused at login, left out of lists, if set
+    security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the lowest it may use
+    allowed_networks: tuple[str, ...] | None = None  # CIDR networks it may connect from

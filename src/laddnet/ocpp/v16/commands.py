@@ -8,6 +8,7 @@ from typing import Any
 
 from laddnet.domain.commands.model import CommandName, OcppRequest
 from laddnet.domain.errors import InvalidInput
+from laddnet.ocpp.v16.certificates import CERTIFICATES
 from laddnet.ocpp.v16.operations import COMMANDS as OPERATIONS
 
 Translate = Callable[[Mapping[str, Any]], OcppRequest]
@@ -94,4 +95,5 @@ COMMANDS: dict[CommandName, Translate] = {
     CommandName.SET_CONFIGURATION: _set_configuration,
     CommandName.DATA_TRANSFER: _data_transfer,
     **OPERATIONS,
+    **CERTIFICATES,
 }

@@ -7,6 +7,7 @@ from typing import Any
 
 from laddnet.domain.commands.model import CommandName, OcppRequest
 from laddnet.domain.errors import InvalidInput
+from laddnet.ocpp.v201.certificates import CERTIFICATES
 from laddnet.ocpp.v201.operations import COMMANDS as OPERATIONS
 
 Translate = Callable[[Mapping[str, Any]], OcppRequest]
@@ -120,4 +121,5 @@ COMMANDS: dict[CommandName, Translate] = {
     CommandName.SET_CONFIGURATION: _set_configuration,
     CommandName.DATA_TRANSFER: _data_transfer,
     **OPERATIONS,
+    **CERTIFICATES,
 }

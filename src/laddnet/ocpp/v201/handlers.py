@@ -7,6 +7,7 @@ from typing import Any
 from laddnet.domain.ids import StationId
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.ocpp import shared_handlers as shared
+from laddnet.ocpp.certificate_handlers import sign_certificate
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
 from laddnet.ocpp.v201 import translate as t
@@ -85,6 +86,7 @@ ACTIONS: dict[str, Handler] = {
     "MeterValues": meter_values,
     "NotifyEvent": notify_event,
     "SecurityEventNotification": shared.security_event,
+    "SignCertificate": sign_certificate,
     "DataTransfer": shared.data_transfer,
     **NOTIFICATIONS,
 }

@@ -4,11 +4,14 @@ stations, each audited with who did it. The password never reaches the audit log
 from __future__ import annotations
 
 import asyncio
+import secrets
 from enum import Enum
 
 from laddnet.domain.errors import Conflict, InvalidInput, UnknownStation
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.networks import parse_networks
+from laddnet.domain.security.profiles import SecurityProfile, parse_profile
 from laddnet.domain.stations.model import Station
 from laddnet.domain.stations.registration import (
     MAX_DISPLAY_NAME,
@@ -36,18 +39,26 @@ class StationAdminService:
     async def register_station(
         self,
         station_id: StationId,
-        password: str,
+        password: str | None,
         *,
         actor: str,
         site_id: SiteId | None = None,
         display_name: str | None = None,
+        security_profile: int = SecurityProfile.BASIC_AUTH,
     ) -> Station:
-        """A new station that may log in with `password`. DuplicateStation if the id is taken
-        (a decommissioned station's too), InvalidInput naming a bad field or unknown site."""
+        """A new station that may log in with `password` (none for security profile 3: it
+        logs in with its client certificate). DuplicateStation if the id is taken (a
+        decommissioned station's too), InvalidInput naming a bad field or unknown site."""
         check_station_id(station_id)
-        check_password(password)
+        profile = parse_profile(security_profile)
+        if password is None and profile is not SecurityProfile.TLS_CLIENT_CERTIFICATE:
+            raise InvalidInput(f"password: required for security profile {int(profile)}")
+        if password is not None:
+            check_password(password)
         _check_display_name(display_name)
-        hashed = await asyncio.to_thread(self._hasher.hash, password)
+        # Profile 3 without a password: a random one nobody knows, so basic auth never works.
+        secret = password if password is not None else secrets.token_urlsafe(30)
+        hashed = await asyncio.to_thread(self._hasher.hash, secret)
         now = self._clock.now()
 
         def register(uow: UnitOfWork) -> Station:
@@ -55,7 +66,10 @@ class StationAdminService:
             uow.stations.add(station_id, hashed, now)
             if site_id is not None or display_name is not None:
                 uow.stations.set_details(station_id, site_id=site_id, display_name=display_name)
-            detail = {"site_id": site_id, "display_name": display_name}
+            detail: dict[str, object] = {"site_id": site_id, "display_name": display_name}
+            if profile is not SecurityProfile.BASIC_AUTH:
+                uow.stations.set_security_profile(station_id, profile)
+                detail["security_profile"] = int(profile)
             uow.audit.record(actor, "station.created", "station", station_id, detail, now)
             return _get(uow, station_id)
 
@@ -69,11 +83,16 @@ class StationAdminService:
         site_id: SiteId | Unchanged | None = UNCHANGED,
         display_name: str | Unchanged | None = UNCHANGED,
         password: str | None = None,
+        security_profile: int | None = None,
+        allowed_networks: list[str] | Unchanged | None = UNCHANGED,
     ) -> Station:
-        """Move the station to a site (None: to none), rename it, or give it a new password:
-        the old one is refused from its next login on (a connection it holds now stays)."""
+        """Move the station to a site (None: to none), rename it, give it a new password (the
+        old one is refused from its next login on; a connection it holds now stays) or a new
+        security profile (from its next login on)."""
         if not isinstance(display_name, Unchanged):
             _check_display_name(display_name)
+        profile = parse_profile(security_profile) if security_profile is not None else None
+        networks = parse_networks(allowed_networks) if isinstance(allowed_networks, list) else None
         hashed = None
         if password is not None:
             check_password(password)
@@ -103,6 +122,19 @@ class StationAdminService:
                 kind = SecurityEventKind.PASSWORD_CHANGED
                 uow.events.security(kind, station_id, "basic-auth password changed", None, now)
                 detail["password_changed"] = True
+            if profile is not None and profile != station.security_profile:
+                uow.stations.set_security_profile(station_id, profile)
+                detail["security_profile"] = int(profile)
+                change = f"security profile {int(station.security_profile)} -> {int(profile)}"
+                kind = SecurityEventKind.SECURITY_PROFILE_CHANGED
+                uow.events.security(kind, station_id, change, None, now)
+            if not isinstance(allowed_networks, Unchanged):
+                uow.stations.set_allowed_networks(station_id, networks)
+                listed = list(networks) if networks is not None else None
+                detail["allowed_networks"] = listed
+                change = f"allowed networks: {', '.join(listed) if listed else 'anywhere'}"
+                kind = SecurityEventKind.ALLOWED_NETWORKS_CHANGED
+                uow.events.security(kind, station_id, change, None, now)
             uow.audit.record(actor, "station.updated", "station", station_id, detail, now)
             return _get(uow, station_id)
 

@@ -16,6 +16,7 @@ from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.stations.commands import RegisterBoot
 from laddnet.domain.stations.history import StatusChange, availability_change, connector_change
 from laddnet.domain.stations.model import (
@@ -35,6 +36,8 @@ class StationLogin:
     """A station that proved its identity; `accepted`: its last boot was accepted."""
 
     accepted: bool
+    security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
+    allowed_networks: tuple[str, ...] | None = None  # None: it may connect from anywhere
 
 
 class StationService:
@@ -87,8 +90,8 @@ class StationService:
         if found is None:
             await asyncio.to_thread(self._hasher.verify, await self._dummy(), password)
             raise UnknownStation(station_id)
-        hashed, status = found
-        login = StationLogin(accepted=status is RegistrationStatus.ACCEPTED)
+        hashed, status, profile, networks = found
+        login = StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
@@ -104,6 +107,27 @@ class StationService:
         if self._dummy_hash is None:
             self._dummy_hash = await asyncio.to_thread(self._hasher.hash, secrets.token_hex(16))
         return self._dummy_hash
+
+    async def cached_login(self, station_id: StationId, password: str) -> StationLogin | None:
+        """The login if `password` is the one this process last verified for the station (a
+        cheap comparison, no argon2), else None: what a throttled login may still use."""
+        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        cached = self._verified.get(station_id)
+        if found is None or cached is None:
+            return None
+        hashed, status, profile, networks = found
+        if not hmac.compare_digest(cached, _fingerprint(hashed, password)):
+            return None
+        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
+
+    async def certificate_login(self, station_id: StationId) -> StationLogin:
+        """The login of a station that proved its identity with a client certificate (profile
+        3); UnknownStation if there is no such station (or it is decommissioned)."""
+        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        if found is None:
+            raise UnknownStation(station_id)
+        _hashed, status, profile, networks = found
+        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

@@ -130,10 +130,16 @@ class SqlEventLog:
             )
         )
 
-    def security_events(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
-            select(security_events).order_by(security_events.c.id.desc()).limit(limit)
-        )
+    def security_events(
+        self, limit: int = 100, *, station_id: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Newest first; only a station's, or only one kind, if given."""
+        stmt = select(security_events)
+        if station_id is not None:
+            stmt = stmt.where(security_events.c.station_id == station_id)
+        if kind is not None:
+            stmt = stmt.where(security_events.c.kind == kind)
+        rows = self._conn.execute(stmt.order_by(security_events.c.id.desc()).limit(limit))
         return [dict(r._mapping) for r in rows]
 
     def security_event_page(

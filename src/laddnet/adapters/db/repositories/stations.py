@@ -13,6 +13,7 @@ from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import connectors, evse_availability, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
+from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     Availability,
@@ -36,18 +37,29 @@ class SqlStationRepository:
         self._hot = HotSql(conn)
         self._sessions = session_cache
 
-    def credentials(self, station_id: StationId) -> tuple[str, RegistrationStatus | None] | None:
-        """The password hash and the registration status: what a station's login needs."""
+    def credentials(
+        self, station_id: StationId
+    ) -> tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None] | None:
+        """The password hash, the registration status, the security profile and the allowed
+        networks: what a station's login needs."""
         row = self._hot.one(stations, {"id": station_id})
         if row is None or row["decommissioned_at"] is not None:
             return None  # a decommissioned station logs in no more than an unknown one
         status = row["registration_status"]
-        return row["password_hash"], RegistrationStatus(status) if status else None
+        registration = RegistrationStatus(status) if status else None
+        profile = SecurityProfile(row["security_profile"])
+        return row["password_hash"], registration, profile, _networks(row["allowed_networks"])
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
         stmt = (
             insert_ignoring_duplicates(self._conn, stations)
-            .values(id=station_id, password_hash=password_hash, connected=False, created_at=now)
+            .values(
+                id=station_id,
+                password_hash=password_hash,
+                connected=False,
+                created_at=now,
+                security_profile=int(SecurityProfile.BASIC_AUTH),
+            )
             .returning(stations.c.id)
         )
         if self._conn.execute(stmt).first() is None:
@@ -175,6 +187,16 @@ class SqlStationRepository:
         values = {"site_id": site_id, "display_name": display_name}
         self._conn.execute(update(stations).where(stations.c.id == station_id).values(values))
 
+    def set_security_profile(self, station_id: StationId, profile: SecurityProfile) -> None:
+        stmt = update(stations).where(stations.c.id == station_id)
+        self._conn.execute(stmt.values(security_profile=int(profile)))
+
+    def set_allowed_networks(self, station_id: StationId, networks: tuple[str, ...] | None) -> None:
+        stmt = update(stations).where(stations.c.id == station_id)
+        self._conn.execute(
+            stmt.values(allowed_networks=list(networks) if networks is not None else None)
+        )
+
     def decommission(self, station_id: StationId, now: datetime) -> None:
         stmt = update(stations).where(stations.c.id == station_id)
         self._conn.execute(stmt.values(decommissioned_at=now))
@@ -281,4 +303,10 @@ def _station(m: Any, connector_rows: list[Any], evse_rows: list[Any]) -> Station
         site_id=m["site_id"],
         display_name=m["display_name"],
         decommissioned_at=m["decommissioned_at"],
+        security_profile=SecurityProfile(m["security_profile"]),
+        allowed_networks=_networks(m["allowed_networks"]),
     )
+
+
+def _networks(value: Any) -> tuple[str, ...] | None:
+    return tuple(value) if value is not None else None

@@ -46,6 +46,10 @@ stations = Table(
     Column("decommissioned_at", UtcDateTime, nullable=True),
     # When Laddnet last read the station's configuration (asked once, not at every boot).
     Column("configuration_read_at", UtcDateTime, nullable=True),
+    # The OCPP security profile (1-3): the station never connects with a lower one.
+    Column("security_profile", Integer, nullable=False, default=1, server_default="1"),
+    # CIDR networks it may connect from (JSON list); NULL: anywhere.
+    Column("allowed_networks", JSON, nullable=True),
     Index("ix_stations_site", "site_id"),
 )
 
@@ -412,6 +416,7 @@ webhook_deliveries = Table(
 )
 
 from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.certificates import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.maintenance import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401

@@ -1,0 +1,63 @@
+"""The certificate inventory: certificates Laddnet's station CA issued, per station."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.tables.certificates import station_certificates
+from laddnet.domain.security.certificates import CertificateUse, StationCertificate
+
+
+def _certificate(r: Any) -> StationCertificate:
+    return StationCertificate(
+        id=r.id,
+        station_id=r.station_id,
+        serial_number=r.serial_number,
+        subject=r.subject,
+        issuer=r.issuer,
+        not_before=r.not_before,
+        not_after=r.not_after,
+        fingerprint_sha256=r.fingerprint_sha256,
+        use=CertificateUse(r.use),
+        issued_at=r.issued_at,
+        pem=r.pem,
+    )
+
+
+class SqlCertificateInventory:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, cert: StationCertificate) -> int:
+        """Store it; the same certificate (issuer and serial) again is stored once."""
+        values = {
+            "station_id": cert.station_id,
+            "use": cert.use.value,
+            "serial_number": cert.serial_number,
+            "subject": cert.subject[:255],
+            "issuer": cert.issuer[:255],
+            "not_before": cert.not_before,
+            "not_after": cert.not_after,
+            "fingerprint_sha256": cert.fingerprint_sha256,
+            "pem": cert.pem,
+            "issued_at": cert.issued_at,
+        }
+        table = station_certificates
+        stmt = insert_ignoring_duplicates(self._conn, table).values(values).returning(table.c.id)
+        added = self._conn.execute(stmt).scalar()
+        if added is not None:
+            return int(added)
+        same = (table.c.issuer == values["issuer"]) & (table.c.serial_number == cert.serial_number)
+        return int(self._conn.execute(select(table.c.id).where(same)).scalar_one())
+
+    def of_station(self, station_id: str) -> list[StationCertificate]:
+        """The station's certificates, the one expiring last first."""
+        rows = self._conn.execute(
+            select(station_certificates)
+            .where(station_certificates.c.station_id == station_id)
+            .order_by(station_certificates.c.not_after.desc(), station_certificates.c.id.desc())
+        )
+        return [_certificate(r) for r in rows]

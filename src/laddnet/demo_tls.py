@@ -1,0 +1,89 @@
+"""The demo's TLS side: a station CA, a server certificate and one station that logs in with
+its client certificate (security profile 3), all made on first run in `laddnet-demo-pki/`."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from laddnet.adapters.crypto.station_ca import (
+    CaFiles,
+    StationCa,
+    csr_for,
+    init_ca,
+    issue_server_certificate,
+    new_station_key,
+)
+from laddnet.bootstrap import Container
+from laddnet.config import Settings
+from laddnet.domain.errors import Conflict
+from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.security.certificates import StationCertificate
+from laddnet.ports import SystemClock
+from laddnet.sim.runner import simulate
+from laddnet.sim.tls import client_context
+
+DEMO_TLS_STATION = "DEMO-TLS-001"
+PKI_DIR = Path("laddnet-demo-pki")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTls:
+    ca: CaFiles
+    station_cert: str
+    station_key: str
+    issued: StationCertificate  # this run's certificate of the demo station
+
+
+def prepare(settings: Settings, directory: Path = PKI_DIR) -> tuple[Settings, DemoTls]:
+    """Make (or reuse) the demo PKI; the settings with TLS and the station CA turned on."""
+    now = SystemClock().now()
+    cert, key = directory / "station-ca.pem", directory / "station-ca.key"
+    ca = CaFiles(str(cert), str(key)) if cert.exists() else init_ca(directory, "Demo CA", now)
+    tls_cert, tls_key = issue_server_certificate(
+        ca, [settings.host, "localhost"], directory, now, days=30
+    )
+    station_key = new_station_key(directory / f"{DEMO_TLS_STATION}.key")
+    issued = StationCa(ca, days=30).sign(
+        DEMO_TLS_STATION, csr_for(DEMO_TLS_STATION, station_key), now
+    )
+    station_cert = directory / f"{DEMO_TLS_STATION}.pem"
+    station_cert.write_text(issued.pem)
+    updated = settings.model_copy(
+        update={
+            "tls_cert": tls_cert,
+            "tls_key": tls_key,
+            "station_ca": ca.cert,
+            "ca_cert": ca.cert,
+            "ca_key": ca.key,
+        }
+    )
+    return updated, DemoTls(ca, str(station_cert), station_key, issued)
+
+
+async def seed(container: Container, demo: DemoTls, site: SiteId, actor: str) -> None:
+    """The profile-3 demo station, and the certificate issued to it in its inventory."""
+    with contextlib.suppress(Conflict):  # seeded by an earlier demo run
+        await container.station_admin.register_station(
+            StationId(DEMO_TLS_STATION), None, actor=actor, site_id=site, security_profile=3
+        )
+    await container.database.write(lambda uow: uow.certificates.add(demo.issued))
+
+
+def banner(settings: Settings, demo: DemoTls) -> str:
+    host = settings.host
+    return (
+        f"  OCPP TLS:   wss://{host}:{settings.ocpp_tls_port}/ocpp/ID (profile 2),"
+        f" wss://{host}:{settings.ocpp_mtls_port}/ocpp/ID (profile 3)\n"
+        f"              {DEMO_TLS_STATION} logs in with {demo.station_cert};"
+        f" CA in {demo.ca.cert}\n"
+    )
+
+
+async def charge_over_tls(settings: Settings, demo: DemoTls, tags: tuple[str, ...]) -> None:
+    context = client_context(demo.ca.cert, demo.station_cert, demo.station_key)
+    url = f"wss://{settings.host}:{settings.ocpp_mtls_port}/ocpp"
+    await simulate(
+        url, [DEMO_TLS_STATION], "", "2.0.1", meter_interval=5, id_tags=tags, ssl_context=context
+    )

@@ -1,0 +1,47 @@
+"""Certificate commands -> OCPP 1.6 CALLs of the security whitepaper (edition 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from laddnet.domain.commands.model import CommandName, OcppRequest
+from laddnet.domain.errors import InvalidInput
+from laddnet.domain.security.ca_certificates import V16_NAMES, CaCertificateType
+
+Translate = Callable[[Mapping[str, Any]], OcppRequest]
+
+
+def _type(body: Mapping[str, Any]) -> str:
+    given = body.get("certificate_type")
+    name = V16_NAMES.get(CaCertificateType(given)) if given else None
+    if name is None:
+        raise InvalidInput(
+            "certificate_type: OCPP 1.6 stations know csms_root and manufacturer_root"
+        )
+    return name
+
+
+def hash_data(body: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "hashAlgorithm": body["hash_algorithm"],
+        "issuerNameHash": body["issuer_name_hash"],
+        "issuerKeyHash": body["issuer_key_hash"],
+        "serialNumber": body["serial_number"],
+    }
+
+
+CERTIFICATES: dict[CommandName, Translate] = {
+    CommandName.INSTALL_CERTIFICATE: lambda b: OcppRequest(
+        "InstallCertificate", {"certificateType": _type(b), "certificate": b["certificate"]}
+    ),
+    CommandName.DELETE_CERTIFICATE: lambda b: OcppRequest(
+        "DeleteCertificate", {"certificateHashData": hash_data(b)}
+    ),
+    CommandName.GET_INSTALLED_CERTIFICATE_IDS: lambda b: OcppRequest(
+        "GetInstalledCertificateIds", {"certificateType": _type(b)}
+    ),
+    CommandName.CERTIFICATE_SIGNED: lambda b: OcppRequest(
+        "CertificateSigned", {"certificateChain": b["certificate_chain"]}
+    ),
+}

@@ -1,0 +1,18 @@
+"""Ports: the station CA and the certificate inventory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from laddnet.domain.security.certificates import CsrFacts, StationCertificate
+
+
+class CertificateAuthority(Protocol):
+    def inspect(self, csr_pem: str) -> CsrFacts: ...
+    def sign(self, station_id: str, csr_pem: str, now: datetime) -> StationCertificate: ...
+
+
+class CertificateInventory(Protocol):
+    def add(self, cert: StationCertificate) -> int: ...
+    def of_station(self, station_id: str) -> list[StationCertificate]: ...

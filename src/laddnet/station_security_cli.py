@@ -1,0 +1,109 @@
+"""`laddnet station set` (security profile and other details of a station), `laddnet station
+certificates` and `laddnet ca init`, registered on the parser by `laddnet.cli`. Changes are
+audited with actor "cli"."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_station_security_commands(station: Any, sub: Any) -> None:
+    """Register `station set` on the `station` subparsers (`sub`: the top-level ones)."""
+    p = station.add_parser("set", help="change a station's security profile or display name")
+    p.add_argument("station_id")
+    p.add_argument(
+        "--security-profile",
+        type=int,
+        choices=[1, 2, 3],
+        help="1 basic auth over ws://, 2 over TLS, 3 client certificate; from its next login",
+    )
+    p.add_argument("--display-name")
+    p.add_argument(
+        "--allowed-networks",
+        help="comma-separated CIDR networks it may connect from (e.g. 10.20.0.0/16), or 'any'",
+    )
+    p.set_defaults(command=cmd_station_set)
+    p = station.add_parser(
+        "certificates", help="the certificates Laddnet's station CA issued to a station"
+    )
+    p.add_argument("station_id")
+    p.set_defaults(command=cmd_station_certificates)
+    ca = sub.add_parser("ca", help="Laddnet's station CA").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = ca.add_parser("init", help="create a station CA (certificate and key) in a directory")
+    p.add_argument("--dir", required=True, help="where to write station-ca.pem and .key")
+    p.add_argument("--name", default="Laddnet station CA", help="the CA's subject CN")
+    p.add_argument("--days", type=int, default=3650, help="validity (default 3650 days)")
+    p.set_defaults(command=cmd_ca_init)
+
+
+async def cmd_station_set(args: argparse.Namespace) -> int:
+    from laddnet.cli import CliError, _container
+    from laddnet.domain.errors import UnknownStation
+    from laddnet.domain.ids import StationId
+    from laddnet.services.handlers.station_admin import UNCHANGED, Unchanged
+    from laddnet.sites_cli import CLI_ACTOR
+
+    if args.security_profile is None and args.display_name is None and not args.allowed_networks:
+        raise CliError(
+            "nothing to change: give --security-profile, --display-name or --allowed-networks"
+        )
+    networks: list[str] | Unchanged | None = UNCHANGED
+    if args.allowed_networks:
+        given = args.allowed_networks.strip()
+        networks = None if given == "any" else [n for n in given.split(",") if n.strip()]
+    container = await _container()
+    try:
+        station = await container.station_admin.update_station(
+            StationId(args.station_id),
+            actor=CLI_ACTOR,
+            display_name=args.display_name if args.display_name is not None else UNCHANGED,
+            security_profile=args.security_profile,
+            allowed_networks=networks,
+        )
+    except UnknownStation:
+        raise CliError(f"station {args.station_id} does not exist") from None
+    finally:
+        await container.aclose()
+    where = ", ".join(station.allowed_networks) if station.allowed_networks else "anywhere"
+    print(
+        f"station {station.id}: security profile {int(station.security_profile)}"
+        f"{', ' + station.display_name if station.display_name else ''}; connects from {where}"
+    )
+    return 0
+
+
+async def cmd_station_certificates(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+    from laddnet.domain.ids import StationId
+
+    container = await _container()
+    try:
+        found = await container.certificates.inventory(StationId(args.station_id))
+    finally:
+        await container.aclose()
+    print(f"{'SERIAL':<42} {'NOT AFTER':<26} SUBJECT")
+    for cert in found:
+        expiry = cert.not_after.isoformat(timespec="seconds")
+        print(f"{cert.serial_number:<42} {expiry:<26} {cert.subject}")
+    print(f"{len(found)} certificates")
+    return 0
+
+
+async def cmd_ca_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from laddnet.adapters.crypto.station_ca import init_ca
+    from laddnet.cli import CliError
+    from laddnet.ports import SystemClock
+
+    if not 1 <= args.days <= 36500:
+        raise CliError("--days must be 1 to 36500")
+    files = init_ca(Path(args.dir), args.name, SystemClock().now(), args.days)
+    print("station CA created; set these and restart Laddnet:")
+    print(f"LADDNET_CA_CERT={files.cert}")
+    print(f"LADDNET_CA_KEY={files.key}")
+    print(f"LADDNET_STATION_CA={files.cert}")
+    return 0

@@ -1,0 +1,50 @@
+"""The demo's TLS side: its PKI is made once and reused, its profile-3 station is seeded with
+the certificate issued to it, and that station really logs in over mutual TLS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from laddnet.bootstrap import build
+from laddnet.config import Settings
+from laddnet.demo import DEMO_ACTOR, DEMO_SITE, seed
+from laddnet.demo_tls import DEMO_TLS_STATION, prepare
+from laddnet.demo_tls import seed as seed_tls
+from laddnet.domain.ids import StationId
+from laddnet.domain.security.profiles import SecurityProfile
+from laddnet.ocpp.server import Gateway
+from laddnet.sim.station import SimStation
+from laddnet.sim.tls import client_context
+
+
+async def test_demo_station_logs_in_by_certificate(database_url: str, tmp_path: Path) -> None:
+    base = Settings(database_url=database_url, ocpp_tls_port=0, ocpp_mtls_port=0)
+    settings, demo = prepare(base, tmp_path / "pki")
+    ca_before = (tmp_path / "pki" / "station-ca.pem").read_bytes()
+    settings, demo = prepare(base, tmp_path / "pki")  # a second run keeps the CA
+    assert (tmp_path / "pki" / "station-ca.pem").read_bytes() == ca_before
+    container = build(settings)
+    gateway = Gateway(container)
+    try:
+        await seed(container, 1)
+        await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)
+        await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)  # idempotent registration
+        await gateway.start(host="127.0.0.1", port=0)
+        port = gateway.tls_port(SecurityProfile.TLS_CLIENT_CERTIFICATE)
+        context = client_context(demo.ca.cert, demo.station_cert, demo.station_key)
+        station = SimStation(
+            f"wss://localhost:{port}/ocpp", DEMO_TLS_STATION, None, "2.0.1", ssl_context=context
+        )
+        await station.connect()
+        try:
+            assert (await station.boot())["status"] == "Accepted"
+        finally:
+            await station.close()
+        found = await container.queries.station(StationId(DEMO_TLS_STATION))
+        assert found is not None
+        assert found.security_profile is SecurityProfile.TLS_CLIENT_CERTIFICATE
+        issued = await container.certificates.inventory(StationId(DEMO_TLS_STATION))
+        assert demo.issued.serial_number in {c.serial_number for c in issued}
+    finally:
+        await gateway.stop()
+        await container.aclose()
