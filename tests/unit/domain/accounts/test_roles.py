@@ -15,11 +15,14 @@ from laddnet.domain.accounts.roles import (
 )
 from laddnet.domain.commands.model import CommandName
 
-# Personal data and the audit log are not for viewers.
+# Personal data, the audit log, security events and the ledger are not for viewers.
 READS = {p for p in Permission if p.value.endswith(":read")} - {
     Permission.AUDIT_READ,
     Permission.DRIVERS_READ,
+    Permission.SECURITY_READ,
+    Permission.LEDGER_READ,
 }
+FINANCE_ONLY = {Permission.PRICING_MANAGE, Permission.LEDGER_READ}
 ADMIN_ONLY = {
     Permission.USERS_MANAGE,
     Permission.API_KEYS_MANAGE,
@@ -44,7 +47,13 @@ def test_viewer_reads_everything_operational_and_changes_nothing() -> None:
 
 def test_operator_changes_everything_operational_but_no_accounts_keys_or_audit() -> None:
     granted = ROLE_PERMISSIONS[Role.OPERATOR]
-    assert granted == frozenset(Permission) - ADMIN_ONLY
+    assert granted == frozenset(Permission) - ADMIN_ONLY - FINANCE_ONLY
+
+
+def test_only_finance_and_admins_change_prices_and_read_the_ledger() -> None:
+    for role in Role:
+        for permission in FINANCE_ONLY:
+            assert allows(role, permission) == (role in (Role.ADMIN, Role.FINANCE))
 
 
 def test_only_admins_manage_accounts_keys_and_read_the_audit_log() -> None:
