@@ -16,6 +16,7 @@ from laddnet.ocpp.server import Gateway
 from laddnet.ports import UnitOfWork
 from laddnet.sim.station import SimStation
 from tests.integration.api.conftest import serving
+from tests.integration.ocpp.conftest import registered_long_ago
 
 PASSWORD = "station-password-0001"
 
@@ -51,6 +52,7 @@ async def live_gateway(container: Container, *, configuration_read: bool) -> Asy
     await container.stations.add_stations(
         [(StationId(s), PASSWORD) for s in ("CP-1", "CP-2", "CP-3")]
     )
+    registered_long_ago(container, "CP-1", "CP-2", "CP-3")  # tests send earlier station times
     if configuration_read:
         now = container.clock.now()
 

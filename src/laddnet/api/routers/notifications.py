@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
+from laddnet.api.params import RowId
 from laddnet.domain.errors import NotFound
 from laddnet.domain.maintenance.alerts import Severity
 from laddnet.domain.maintenance.notify import Recipient
@@ -63,7 +64,7 @@ async def add_recipient(
     responses={**WRITE_RESPONSES, **NOT_FOUND_RESPONSE},
 )
 async def remove_recipient(
-    recipient_id: int, container: ContainerDep, writer: WriterDep
+    recipient_id: RowId, container: ContainerDep, writer: WriterDep
 ) -> Response:
     if not await container.maintenance.recipients.remove(recipient_id, writer.actor):
         raise NotFound(f"recipient {recipient_id} not found")

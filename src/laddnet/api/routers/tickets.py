@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
+from laddnet.api.params import RowId
 from laddnet.api.schemas.tickets import TicketCreate, TicketOut, TicketPage, TicketUpdate
 from laddnet.domain.maintenance.tickets import TicketStatus
 from laddnet.services.maintenance.tickets import TicketPatch
@@ -40,7 +41,7 @@ async def list_tickets(
 @router.get(
     "/{ticket_id}", summary="One ticket with its alerts and history", responses=NOT_FOUND_RESPONSE
 )
-async def get_ticket(ticket_id: int, container: ContainerDep) -> TicketOut:
+async def get_ticket(ticket_id: RowId, container: ContainerDep) -> TicketOut:
     return TicketOut.from_domain(await container.maintenance.tickets.get(ticket_id))
 
 
@@ -65,7 +66,7 @@ async def create_ticket(
     responses={**WRITE_RESPONSES, **NOT_FOUND_RESPONSE},
 )
 async def update_ticket(
-    ticket_id: int, body: TicketUpdate, container: ContainerDep, writer: WriterDep
+    ticket_id: RowId, body: TicketUpdate, container: ContainerDep, writer: WriterDep
 ) -> TicketOut:
     patch = TicketPatch(
         status=body.status,

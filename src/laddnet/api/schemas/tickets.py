@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from laddnet.api.params import INT32_MAX
 from laddnet.api.schemas import UtcDateTime
 from laddnet.domain.maintenance.tickets import (
     Priority,
@@ -101,7 +102,9 @@ class ProblemReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(min_length=1, max_length=2000, description="What went wrong")
-    evse_id: int | None = Field(None, ge=1, description="The charging point, if known")
+    evse_id: int | None = Field(
+        None, ge=1, le=INT32_MAX, description="The charging point, if known"
+    )
 
 
 class ProblemReportAnswer(BaseModel):
