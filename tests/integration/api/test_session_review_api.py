@@ -138,6 +138,8 @@ async def test_bad_reviews_are_refused_with_reasons(
         ({"decision": "void", "energy_wh": 10}, "energy_wh"),
         ({"decision": "approve", "energy_wh": -1}, "energy_wh"),
         ({"decision": "approve", "energy_wh": "NaN"}, "energy_wh"),
+        ({"decision": "approve", "energy_wh": "1e400"}, "energy_wh"),
+        ({"decision": "approve", "energy_wh": 1, "note": "x"}, "note"),
         ({"decision": "maybe"}, "decision"),
         ({}, "decision"),
     ):
@@ -146,6 +148,8 @@ async def test_bad_reviews_are_refused_with_reasons(
         assert words in response.text
     unknown = await client.post("/api/v1/sessions/999999/review", json={"decision": "void"})
     assert unknown.status_code == 404
+    huge = await client.post("/api/v1/sessions/9223372036854775808/review", json={})
+    assert huge.status_code == 422
 
     start = StartSession(StationId("CP-1"), 2, 2, "TAG", Decimal(0), T0, "1.6")
     plain = (await container.sessions.start_session(start)).session_id
