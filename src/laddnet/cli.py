@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     from laddnet.ledger_cli import add_ledger_commands
 
     add_ledger_commands(sub)
+    from laddnet.sessions_cli import add_session_commands
+
+    add_session_commands(sub)  # laddnet session review
     from laddnet.commands_cli import register
 
     register(station)  # reset, remote-start, ... and the command log, via the running server

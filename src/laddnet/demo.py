@@ -117,6 +117,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  CDRs:       curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/cdrs\n"
             f"              (each ended session, priced with the demo tariff; and\n"
             f"              {api}/api/v1/reports/revenue, laddnet ledger check)\n"
+            f"  Review:     a session flagged review_required gets no CDR until decided:\n"
+            f"              laddnet session review ID --approve [--energy-wh N] | --void\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  Security:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/security-events"
             f"  (or: laddnet security events)\n"

@@ -42,3 +42,34 @@ def test_ledger_check_accounts_and_revenue_report(laddnet: Laddnet) -> None:
     assert len(empty.splitlines()) == 1
     bad = laddnet.run("report", "revenue", "--from", "yesterday")
     assert bad.returncode == 1 and "--from: not an ISO 8601" in bad.stderr
+
+
+def test_session_review_approves_with_corrected_energy_or_voids(laddnet: Laddnet) -> None:
+    from tests.integration.api.test_session_review_api import _flagged_session
+    from tests.integration.api.test_session_review_api import _setup as _review_setup
+
+    laddnet.ok("migrate")
+    ids: list[int] = []
+
+    async def run() -> None:
+        container = build(Settings(database_url=laddnet.database_url))
+        try:
+            await _review_setup(container)
+            ids.append(await _flagged_session(container, 1, 10_000))
+            ids.append(await _flagged_session(container, 2, 10_000))
+        finally:
+            await container.aclose()
+
+    asyncio.run(run())
+    first, second = map(str, ids)
+    bad = laddnet.run("session", "review", first, "--void", "--energy-wh", "5")
+    assert bad.returncode == 1 and "--energy-wh: only with --approve" in bad.stderr
+    out = laddnet.ok("session", "review", first, "--approve", "--energy-wh", "7500.5")
+    assert out.splitlines() == [
+        f"session {first}: approve",
+        "CDR 1: 7500.5 Wh, 18.75 SEK incl. VAT",
+    ]
+    assert laddnet.ok("session", "review", second, "--void").strip() == f"session {second}: void"
+    again = laddnet.run("session", "review", second, "--approve")
+    assert again.returncode == 1 and "reviewed already: void by cli" in again.stderr
+    assert laddnet.ok("ledger", "check").strip().splitlines() == ["1 entries, 1 CDRs", "ledger OK"]

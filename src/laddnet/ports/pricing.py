@@ -16,6 +16,7 @@ from laddnet.domain.pricing.records import (
     TariffVersion,
 )
 from laddnet.domain.pricing.reports import RevenueLine
+from laddnet.domain.pricing.review import SessionReview
 from laddnet.domain.pricing.tariff import Tariff
 from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
@@ -61,6 +62,8 @@ class CdrRepository(Protocol):
         self, session_id: int, station_id: str, readings: Sequence[SignedReading], now: datetime
     ) -> None: ...
     def signed_meter_values(self, session_id: int) -> builtins.list[SignedReading]: ...
+    def add_review(self, review: SessionReview) -> bool: ...
+    def review_for(self, session_id: int) -> SessionReview | None: ...
 
 
 class Ledger(Protocol):

@@ -158,6 +158,7 @@ async def test_completed_session_fields_and_exact_energy(
         "incomplete": False,
         "incomplete_since": None,
         "cost_so_far": None,  # an ended session's price is its CDR
+        "review": None,  # not flagged, so no review decision
     }
     listed = json.loads((await client.get("/api/v1/sessions")).text, parse_float=Decimal)
     assert body in listed["items"]

@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from laddnet.api.deps import ContainerDep, PageDep
-from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
+from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
 from laddnet.api.params import Instant, RowId
 from laddnet.api.schemas.cdrs import CSV_COLUMNS, CdrOut, CdrPage
+from laddnet.api.schemas.reviews import ReviewBody, ReviewOut
 from laddnet.domain.errors import InvalidInput
+from laddnet.domain.pricing.review import ReviewDecision
 
 router = APIRouter(tags=["cdrs"])
 CSV_LIMIT = 100_000
@@ -24,7 +26,24 @@ CSV_LIMIT = 100_000
     responses=NOT_FOUND_RESPONSE,
 )
 async def session_cdr(session_id: RowId, container: ContainerDep) -> CdrOut:
-    return CdrOut.from_domain(await container.cdrs.for_session(session_id))
+    out = CdrOut.from_domain(await container.cdrs.for_session(session_id))
+    review = await container.cdrs.review_of(session_id)
+    out.review = None if review is None else ReviewOut.from_domain(review)
+    return out
+
+
+@router.post(
+    "/sessions/{session_id}/review",
+    summary="Decide on a session flagged for review: approve (it gets its CDR) or void",
+    responses=WRITE_RESPONSES,
+)
+async def review_session(
+    session_id: RowId, body: ReviewBody, container: ContainerDep, writer: FinanceDep
+) -> ReviewOut:
+    review = await container.cdrs.review(
+        session_id, ReviewDecision(body.decision), body.energy_wh, writer.actor
+    )
+    return ReviewOut.from_domain(review)
 
 
 @router.get(

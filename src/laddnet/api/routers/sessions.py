@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
 from laddnet.api.params import Instant, RowId
+from laddnet.api.schemas.reviews import ReviewOut
 from laddnet.api.schemas.sessions import CostSoFar, MeterSampleOut, SessionOut, SessionPage
 from laddnet.domain.errors import InvalidInput, UnknownSession
 from laddnet.domain.sessions.model import SessionStatus
@@ -67,6 +68,9 @@ async def get_session(session_id: RowId, container: ContainerDep) -> SessionOut:
                 total_vat=str(priced.total_vat),
                 total_incl_vat=str(priced.total_incl_vat),
             )
+    if session.review_required:
+        review = await container.cdrs.review_of(session_id)
+        out.review = None if review is None else ReviewOut.from_domain(review)
     return out
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
-from laddnet.api.params import INT32_MAX, INT64_MAX, Instant
+from laddnet.api.params import INT32_MAX, Instant
 from laddnet.api.schemas.tariffs import (
     TARIFF_BODY_SCHEMA,
     AppliedTariffOut,
@@ -69,7 +69,7 @@ async def list_tariffs(container: ContainerDep, page: PageDep) -> TariffPage:
 async def get_tariff(
     tariff_id: str,
     container: ContainerDep,
-    version: Annotated[int | None, Query(ge=1, le=INT64_MAX, description="A past version.")] = None,
+    version: Annotated[int | None, Query(ge=1, le=INT32_MAX, description="A past version.")] = None,
 ) -> TariffOut:
     return TariffOut.from_domain(await container.tariffs.get(TariffId(tariff_id), version))
 
@@ -109,7 +109,7 @@ class PreviewBody(BaseModel):
     )
     time_zone: str = Field("Europe/Stockholm", description="The site's IANA time zone.")
     version: int | None = Field(
-        None, ge=1, le=INT64_MAX, description="A past version of the tariff."
+        None, ge=1, le=INT32_MAX, description="A past version of the tariff."
     )
 
     def described(self) -> DescribedSession:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from laddnet.api.schemas import UtcDateTime
+from laddnet.api.schemas.reviews import ReviewOut
 from laddnet.api.schemas.tariffs import AMOUNT_DOC, PricedLineOut, VatLineOut
 from laddnet.domain.pricing.cdr import Cdr
 
@@ -44,6 +45,9 @@ class CdrOut(BaseModel):
         description="As the station sent them (1.6 SignedData, 2.0.1 signedMeterValue)."
     )
     issued_at: UtcDateTime
+    review: ReviewOut | None = Field(
+        None, description="GET /sessions/{id}/cdr: the review decision it was issued after."
+    )
 
     @classmethod
     def from_domain(cls, cdr: Cdr) -> CdrOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from laddnet.api.schemas import ExactNumber, UtcDateTime
+from laddnet.api.schemas.reviews import ReviewOut
 from laddnet.domain.sessions.model import ChargingSession, MeterSample, SessionStatus
 
 
@@ -55,6 +56,11 @@ class SessionOut(BaseModel):
         None,
         description="GET /sessions/{id} of a running session with a tariff: what it costs up "
         "to now. An ended session's price is its CDR (GET /sessions/{id}/cdr).",
+    )
+    review: ReviewOut | None = Field(
+        None,
+        description="GET /sessions/{id} of a session flagged for review: the operator's"
+        " decision (POST /sessions/{id}/review), None until made.",
     )
 
     @classmethod

@@ -41,7 +41,7 @@ class Permission(StrEnum):
     KEYS_ROTATE = "keys:rotate"  # a new data key for personal data
     SECURITY_READ = "security:read"  # security events (peer addresses, ids tried)
     PRICING_READ = "pricing:read"  # tariffs, where they apply, previews, CDRs
-    PRICING_MANAGE = "pricing:manage"  # create, version and assign tariffs
+    PRICING_MANAGE = "pricing:manage"  # tariffs; review decisions on flagged sessions
     LEDGER_READ = "ledger:read"  # the ledger and revenue reports
     MAINTENANCE_READ = "maintenance:read"  # alerts, rules, health, tickets, uptime reports
     MAINTENANCE_MANAGE = "maintenance:manage"  # maintenance mode, tickets
@@ -123,7 +123,7 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.KEYS_ROTATE: "rotate the data key of personal data (step-up)",
     P.SECURITY_READ: "see security events (refused logins, stray answers, implausible data)",
     P.PRICING_READ: "see tariffs, where they apply, previews and charge detail records",
-    P.PRICING_MANAGE: "create, version and assign tariffs",
+    P.PRICING_MANAGE: "create, version and assign tariffs; approve or void flagged sessions",
     P.LEDGER_READ: "see the ledger, its check and revenue reports",
     P.MAINTENANCE_READ: "see alerts, alert rules, health scores, tickets, uptime and repair"
     " reports, uptime exclusions and notification recipients",

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from laddnet.domain.errors import StorageUnavailable, UnknownSession
@@ -22,9 +23,15 @@ from laddnet.domain.pricing.engine import price
 from laddnet.domain.pricing.ledger import cdr_entry
 from laddnet.domain.pricing.recorded import recorded_usage
 from laddnet.domain.pricing.result import PricedSession
+from laddnet.domain.pricing.review import (
+    ReviewDecision,
+    SessionReview,
+    corrected_readings,
+)
 from laddnet.domain.sessions.model import ChargingSession, SessionStatus
 from laddnet.ports import Clock, Database, UnitOfWork
 from laddnet.services.handlers import costs
+from laddnet.services.handlers.reviews import check_decision, review_in
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -94,15 +101,31 @@ class CdrService:
             session = uow.sessions.by_ref(station_id, transaction_ref)
             if session is None or session.status is not SessionStatus.COMPLETED:
                 return None
-            if session.review_required:
-                return None  # an operator decides first
             cdr = uow.cdrs.for_session(session.id)
             if cdr is not None:
                 return cdr.priced
+            if session.review_required:
+                return None  # an operator decides first
             found = costs.priced_until(uow, session, now, self._versions)
             return None if found is None else found[2]
 
         return await self._db.read(read)
+
+    async def review(
+        self, session_id: int, decision: ReviewDecision, energy_wh: Decimal | None, actor: str
+    ) -> SessionReview:
+        """An operator's decision on a flagged session (see `handlers.reviews`)."""
+        check_decision(decision, energy_wh)
+        now = self._clock.now()
+        review = await self._db.write(
+            lambda uow: review_in(uow, session_id, decision, energy_wh, actor, now)
+        )
+        if decision is ReviewDecision.APPROVE:
+            self.nudge()
+        return review
+
+    async def review_of(self, session_id: int) -> SessionReview | None:
+        return await self._db.read(lambda uow: uow.cdrs.review_for(session_id))
 
     async def for_session(self, session_id: int) -> Cdr:
         def read(uow: UnitOfWork) -> Cdr:
@@ -112,6 +135,12 @@ class CdrService:
             session = uow.sessions.get(session_id)
             if session is None:
                 raise UnknownSession(f"session {session_id} not found")
+            review = uow.cdrs.review_for(session_id)
+            if review is not None and review.decision is ReviewDecision.VOID:
+                raise UnknownSession(
+                    f"session {session_id} has no CDR: it was voided by {review.decided_by}"
+                    f" at {review.decided_at.isoformat()} and is never billed"
+                )
             issue = uow.cdrs.issue_for(session_id)
             why = {
                 UnpricedReason.NO_TARIFF: "no tariff applied at its station when it started",
@@ -187,7 +216,9 @@ def issue_in(
 
 def _unpriceable(uow: UnitOfWork, session: ChargingSession) -> str | None:
     if session.review_required:
-        return UnpricedReason.REVIEW
+        review = uow.cdrs.review_for(session.id)
+        if review is None or review.decision is not ReviewDecision.APPROVE:
+            return UnpricedReason.REVIEW
     if session.started_at is None or session.stopped_at is None:
         return UnpricedReason.NO_START
     if uow.tariffs.pinned(session.id) is None:
@@ -209,12 +240,13 @@ def build_cdr(uow: UnitOfWork, session: ChargingSession, now: datetime, versions
     states = uow.cdrs.charging_states(
         session.station_id, session.evse_id, session.started_at, session.stopped_at
     )
-    usage = recorded_usage(
-        session.started_at,
-        session.stopped_at,
-        uow.sessions.register_readings(session.id),
-        states,
+    review = uow.cdrs.review_for(session.id) if session.review_required else None
+    readings = (
+        corrected_readings(session.started_at, session.stopped_at, review.energy_wh)
+        if review is not None and review.energy_wh is not None
+        else uow.sessions.register_readings(session.id)
     )
+    usage = recorded_usage(session.started_at, session.stopped_at, readings, states)
     return Cdr(
         session_id=session.id,
         station_id=session.station_id,

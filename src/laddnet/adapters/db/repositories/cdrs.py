@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.repositories.reviews import SessionReviewRows
 from laddnet.adapters.db.tables import sites, stations, status_history
 from laddnet.adapters.db.tables.pricing import (
     cdr_queue,
@@ -30,7 +31,7 @@ from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
 
 
-class SqlCdrRepository:
+class SqlCdrRepository(SessionReviewRows):
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
