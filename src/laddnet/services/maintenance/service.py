@@ -26,7 +26,7 @@ from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
-from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
+from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close, health_lows
 from laddnet.services.maintenance.monitor import Monitor
 from laddnet.services.maintenance.notifications import Notifier, RecipientService
 from laddnet.services.maintenance.recovery import RecoveryRunner
@@ -156,6 +156,14 @@ class MaintenanceService:
 
     async def modes(self, station_ids: Sequence[str]) -> dict[str, MaintenanceMode]:
         return await self._db.read(lambda uow: uow.maintenance.maintenance_of(station_ids))
+
+    async def health_lows(self, station_ids: Sequence[str]) -> dict[str, str]:
+        """Why each of the stations whose health score is below the threshold needs maintenance."""
+
+        def find(uow: UnitOfWork) -> dict[str, str]:
+            return health_lows(uow, uow.maintenance.stations_by_id(station_ids))
+
+        return await self._db.read(find)
 
     async def set_maintenance(
         self,
