@@ -29,6 +29,7 @@ from laddnet.domain.maintenance.alerts import (
     still_holding,
     timed_conditions,
 )
+from laddnet.domain.maintenance.recovery import recovers_first
 from laddnet.domain.maintenance.service_status import (
     Assessed,
     ServiceStatus,
@@ -144,7 +145,9 @@ def open_alert(
     alert = uow.maintenance.open_alert(condition, site_id, now)
     if alert is not None:
         uow.outbox.add(EventType.ALERT_OPENED.value, alert.key.station_id, alert_data(alert), now)
-        if (rules or uow.maintenance.rule_set()).for_site(site_id).open_tickets:
+        site_rules = (rules or uow.maintenance.rule_set()).for_site(site_id)
+        # A fault automatic recovery may clear gets its ticket only once recovery has failed.
+        if site_rules.open_tickets and not recovers_first(alert.key.kind, site_rules):
             ticket_for_alert(uow, alert, now)
 
 
