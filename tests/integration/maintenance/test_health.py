@@ -71,10 +71,23 @@ async def test_a_station_below_the_health_threshold_is_alerted_and_ticketed(
     # (12 boots in a row may be a boot loop as well: that is another alert, another ticket.)
     tickets = (await watched.live.api.get("/api/v1/tickets")).json()["items"]
     assert [t["station_id"] for t in tickets if t["cause"] == "health_low"] == ["CP-3"]
+    # Predicted to fail: the station and its working connector need maintenance (announced),
+    # without a connector_faulted alert or a reset for the prediction.
+    await station.status(1, "Available")
+    await watched.becomes("CP-3", "needs_maintenance")
+    await watched.becomes("CP-3", "needs_maintenance", evse=1)
+    changes = await watched.events("service_status.changed", "CP-3")
+    predicted = [e.data for e in changes if e.data["status"] == "needs_maintenance"]
+    assert predicted[-1]["reason"] == f"health score {alert['details']['score']} below 95"
+    watched.clock.shift += timedelta(minutes=30)
+    await watched.tick()
+    assert await watched.alerts(status="open", kind="connector_faulted") == []
 
     rules = {"rules": {"health_min_score": 80, "recovery_soft_reset": False}}
     assert (await watched.live.api.put("/api/v1/alert-rules", json=rules)).status_code == 200
     await watched.tick()  # alerted stations are scored again every round
     [closed] = await watched.alerts(status="closed", kind="health_low")
     assert closed["close_reason"] == "health recovered"
+    await watched.becomes("CP-3", "available")
+    await watched.becomes("CP-3", "available", evse=1)
     await station.close()

@@ -159,3 +159,39 @@ async def test_a_site_rule_applies_to_its_stations(watched: Watched) -> None:
 
     alerts = await eventually(alerted)
     assert [(a["kind"], a["site_id"]) for a in alerts] == [("station_offline", site["id"])]
+
+
+async def test_maintenance_switched_on_offline_is_sent_when_the_station_boots(
+    watched: Watched,
+) -> None:
+    station = await watched.live.station("CP-1", "1.6")
+    await station.close()
+    await watched.becomes("CP-1", "offline")
+    answer = await watched.live.api.post(
+        "/api/v1/stations/CP-1/maintenance", json={"on": True, "reason": "new cable"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["command_status"] is None
+    assert answer.json()["command_error"]  # offline: the mode holds all the same
+
+    again = await watched.live.station("CP-1", "1.6")  # reconnects and boots
+
+    async def told() -> list[dict[str, object]] | None:
+        sent = [p for a, p in again.received_calls if a == "ChangeAvailability"]
+        return sent or None
+
+    [sent] = await eventually(told)
+    assert sent == {"connectorId": 0, "type": "Inoperative"}
+    log = await watched.live.api.get("/api/v1/stations/CP-1/commands")
+    assert log.status_code == 200, log.text
+    mine = [c for c in log.json()["items"] if c["sent_by"] == "laddnet:maintenance"]
+    assert [(c["name"], c["status"]) for c in mine] == [("change-availability", "Accepted")]
+    await watched.becomes("CP-1", "in_maintenance")
+
+    # A station not in maintenance mode is told nothing on its boot.
+    await watched.live.api.post("/api/v1/stations/CP-1/maintenance", json={"on": False})
+    calls = len(again.received_calls)
+    await again.boot()
+    await watched.becomes("CP-1", "available")
+    assert again.received_calls[calls:] == []
+    await again.close()

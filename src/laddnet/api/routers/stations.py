@@ -32,10 +32,11 @@ async def list_stations(
     )
     reserved = await container.operations.reservations.active_for([s.id for s in stations])
     modes = await container.maintenance.modes([s.id for s in stations])
+    low = await container.maintenance.health_lows([s.id for s in stations])
     return StationPage(
         items=[
             StationOut.from_domain(
-                s, [r for r in reserved if r.station_id == s.id], modes.get(s.id)
+                s, [r for r in reserved if r.station_id == s.id], modes.get(s.id), low.get(s.id)
             )
             for s in stations
         ],
@@ -52,4 +53,5 @@ async def get_station(station_id: str, container: ContainerDep) -> StationOut:
         raise UnknownStation(f"station {station_id!r} not found")
     reserved = await container.operations.reservations.active_for([station.id])
     modes = await container.maintenance.modes([station.id])
-    return StationOut.from_domain(station, reserved, modes.get(station.id))
+    low = await container.maintenance.health_lows([station.id])
+    return StationOut.from_domain(station, reserved, modes.get(station.id), low.get(station.id))

@@ -154,12 +154,13 @@ class StationOut(BaseModel):
         station: Station,
         reservations: Sequence[Reservation] = (),
         maintenance: MaintenanceMode | None = None,
+        health_low: str | None = None,
     ) -> StationOut:
         info = station.info
         reserved = [ReservedOut.from_domain(r) for r in reservations]
         by_evse = {r.evse_id: r for r in reserved if r.evse_id}
         connectors = [ConnectorOut.from_domain(c) for c in station.connectors]
-        assessed = assess(station, in_maintenance=maintenance is not None)
+        assessed = assess(station, in_maintenance=maintenance is not None, health_low=health_low)
         for connector in connectors:
             connector.reservation = by_evse.get(connector.evse_id)
             found = assessed.get((EvseId(connector.evse_id), ConnectorId(connector.connector_id)))

@@ -79,3 +79,30 @@ def next_step(
     if attempts_today >= rules.recovery_attempts_per_day:
         return None
     return done, action
+
+
+def recovers_first(kind: AlertKind, rules: AlertRules) -> bool:
+    """Whether an alert of `kind` waits for automatic recovery before its ticket opens."""
+    return kind in RECOVERABLE and bool(steps(rules))
+
+
+def recovery_failed(
+    alert: Alert,
+    attempts: Sequence[Attempt],
+    rules: AlertRules,
+    now: datetime,
+    *,
+    attempts_today: int,
+) -> bool:
+    """Whether automatic recovery has done what it can for an open alert and the fault is
+    still there: every step taken and the last one given `recovery_hard_reset_after_minutes`
+    to clear it, or the station's attempts for the day spent before the next step."""
+    if not alert.is_open:
+        return False
+    if not recovers_first(alert.key.kind, rules):
+        return True
+    plan = steps(rules)
+    if len(attempts) >= len(plan):
+        grace = timedelta(minutes=rules.recovery_hard_reset_after_minutes)
+        return now >= attempts[-1].at + grace
+    return attempts_today >= rules.recovery_attempts_per_day

@@ -11,6 +11,10 @@ A connector is
 The station is `in_maintenance`, `offline` or `needs_maintenance` by the same rules applied to
 its own state; otherwise the best of its connectors (`available` if a driver can charge on any
 of them), or `available` before it has reported any connector.
+A connected station whose health score is below the threshold (an open `health_low` alert) is
+`needs_maintenance` ("predicted to fail"), and so is each connector that would otherwise be
+`available` or `in_use`; the reason starts with HEALTH_REASON, which the `connector_faulted`
+rule ignores (no reset for a prediction).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ _BY_REPORTED: dict[ConnectorStatus, ServiceStatus] = {
 }
 
 STATION_LEVEL = (EvseId(0), ConnectorId(0))  # the key of the station's own status
+HEALTH_REASON = "health score"  # how a needs_maintenance predicted by the score begins
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +84,18 @@ def _fault(prefix: str, state: Availability) -> str:
     return f"{prefix}{state.status.value}{code}"
 
 
-def assess(station: Station, *, in_maintenance: bool) -> dict[tuple[EvseId, ConnectorId], Assessed]:
+def health_reason(score: object, threshold: object) -> str:
+    return f"{HEALTH_REASON} {score} below {threshold}"
+
+
+def assess(
+    station: Station, *, in_maintenance: bool, health_low: str | None = None
+) -> dict[tuple[EvseId, ConnectorId], Assessed]:
     """The service status of the station (key STATION_LEVEL) and of each connector it has
-    reported, keyed by (evse_id, connector_id)."""
+    reported, keyed by (evse_id, connector_id). `health_low`: why the station's health score
+    is below the threshold, if it is."""
     out: dict[tuple[EvseId, ConnectorId], Assessed] = {}
+    reported: list[Assessed] = []  # the connectors' statuses before any prediction
     station_own = _own(station.availability, "station")
     evse_own = {e.evse_id: _own(e.availability, f"EVSE {e.evse_id}") for e in station.evses}
     for c in station.connectors:
@@ -93,9 +106,20 @@ def assess(station: Station, *, in_maintenance: bool) -> dict[tuple[EvseId, Conn
             found = Assessed(ServiceStatus.OFFLINE, "station not connected")
         else:
             found = station_own or evse_own.get(c.evse_id) or _connector(state)
-        out[(c.evse_id, c.connector_id)] = found
-    out[STATION_LEVEL] = _station(station, station_own, list(out.values()), in_maintenance)
+        reported.append(found)
+        out[(c.evse_id, c.connector_id)] = _predicted(found, health_low)
+    own = _station(station, station_own, reported, in_maintenance)
+    if station.connected and not in_maintenance:
+        own = _predicted(own, health_low)
+    out[STATION_LEVEL] = own
     return out
+
+
+def _predicted(found: Assessed, health_low: str | None) -> Assessed:
+    """A status a low health score turns into needs_maintenance: available or in use."""
+    if health_low and found.status in (ServiceStatus.AVAILABLE, ServiceStatus.IN_USE):
+        return Assessed(ServiceStatus.NEEDS_MAINTENANCE, health_low)
+    return found
 
 
 def _connector(state: Availability) -> Assessed:

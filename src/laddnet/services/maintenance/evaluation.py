@@ -29,7 +29,14 @@ from laddnet.domain.maintenance.alerts import (
     still_holding,
     timed_conditions,
 )
-from laddnet.domain.maintenance.service_status import Assessed, ServiceStatus, assess
+from laddnet.domain.maintenance.recovery import recovers_first
+from laddnet.domain.maintenance.service_status import (
+    Assessed,
+    ServiceStatus,
+    assess,
+    health_reason,
+)
+from laddnet.domain.stations.model import Station
 from laddnet.ports import UnitOfWork
 from laddnet.services.maintenance.tickets import after_alert_closed, ticket_for_alert
 
@@ -73,6 +80,7 @@ def plan_service_statuses(uow: UnitOfWork, station_ids: Sequence[str]) -> list[S
     modes = uow.maintenance.maintenance_of(station_ids)
     found_stations = uow.maintenance.stations_by_id(station_ids)
     presences = uow.uptime.last_presences(station_ids)
+    low = health_lows(uow, found_stations)
     updates: list[StatusUpdate] = []
     for sid in station_ids:
         station = found_stations.get(sid)
@@ -82,12 +90,30 @@ def plan_service_statuses(uow: UnitOfWork, station_ids: Sequence[str]) -> list[S
         if station.connected is not (known is not False):
             # A change no event told of (a node restarted and cleared its stations' presence).
             updates.append(StatusUpdate(sid, connected=station.connected))
-        for key, found in assess(station, in_maintenance=sid in modes).items():
+        assessed = assess(station, in_maintenance=sid in modes, health_low=low.get(sid))
+        for key, found in assessed.items():
             old = stored[sid].get(key)
             if old is None or old.status is not found.status:
                 previous = old.status if old else None
                 updates.append(StatusUpdate(sid, key, found, previous))
     return updates
+
+
+def health_lows(uow: UnitOfWork, stations: dict[str, Station]) -> dict[str, str]:
+    """Why each of `stations` with an open `health_low` alert needs maintenance."""
+    alerts = [
+        a
+        for a in uow.maintenance.open_alerts(kinds=[AlertKind.HEALTH_LOW])
+        if a.key.station_id in stations
+    ]
+    if not alerts:
+        return {}
+    rules = uow.maintenance.rule_set()
+    out = {}
+    for a in alerts:
+        threshold = rules.for_site(stations[a.key.station_id].site_id).health_min_score
+        out[a.key.station_id] = health_reason(a.details.get("score"), threshold)
+    return out
 
 
 def apply_service_statuses(uow: UnitOfWork, updates: Sequence[StatusUpdate], now: datetime) -> None:
@@ -119,7 +145,9 @@ def open_alert(
     alert = uow.maintenance.open_alert(condition, site_id, now)
     if alert is not None:
         uow.outbox.add(EventType.ALERT_OPENED.value, alert.key.station_id, alert_data(alert), now)
-        if (rules or uow.maintenance.rule_set()).for_site(site_id).open_tickets:
+        site_rules = (rules or uow.maintenance.rule_set()).for_site(site_id)
+        # A fault automatic recovery may clear gets its ticket only once recovery has failed.
+        if site_rules.open_tickets and not recovers_first(alert.key.kind, site_rules):
             ticket_for_alert(uow, alert, now)
 
 

@@ -54,6 +54,7 @@ _ALERT_EVENTS = frozenset(
     }
 )
 BATCH = 500
+_ALERT_CHANGES = frozenset({EventType.ALERT_OPENED.value, EventType.ALERT_CLOSED.value})
 APPLY_BATCH = 10
 
 
@@ -91,6 +92,9 @@ class Monitor:
             self._wake.set()
         if event.type in _ALERT_EVENTS:
             self._events.append(event)
+            self._wake.set()
+        if _health_alert(event):  # the health score moves the service status
+            self._dirty.add(event.station_id)
             self._wake.set()
         if event.type in HEALTH_EVENTS:
             self._health.add(event.station_id)
@@ -171,3 +175,7 @@ class Monitor:
         if self._after_tick is not None:
             await self._after_tick()
         self.ticks += 1
+
+
+def _health_alert(event: Event) -> bool:
+    return event.type in _ALERT_CHANGES and event.data.get("kind") == "health_low"

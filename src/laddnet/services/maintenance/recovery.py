@@ -20,9 +20,11 @@ from laddnet.domain.maintenance.recovery import (
     Attempt,
     RecoveryAction,
     next_step,
+    recovery_failed,
 )
 from laddnet.ports import Clock, Database, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.maintenance.tickets import ticket_for_alert
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,41 @@ class RecoveryRunner:
             answer = partial(_answered, due=due, command_id=command_id, status=status, error=error)
             await self._db.write(answer)
             taken += 1
+        failed = await self._db.read(lambda uow: _failed(uow, now))
+        if failed:
+            await self._db.write(partial(_ticket, alerts=failed, now=now))
         return taken
+
+
+def _failed(uow: UnitOfWork, now: datetime) -> list[Alert]:
+    """Open recoverable alerts without a ticket whose automatic recovery has failed."""
+    alerts = [
+        a
+        for a in uow.maintenance.open_alerts(kinds=sorted(RECOVERABLE))
+        if not uow.tickets.tickets_of_alert(a.id)
+    ]
+    if not alerts:
+        return []
+    stations = sorted({a.key.station_id for a in alerts})
+    rules = uow.maintenance.rule_set()
+    sites = {s: v.site_id for s, v in uow.maintenance.stations_by_id(stations).items()}
+    attempts = uow.recovery.attempts_for([a.id for a in alerts])
+    today = uow.recovery.attempts_since(stations, now - DAY)
+    out = []
+    for alert in alerts:
+        sid = alert.key.station_id
+        site_rules = rules.for_site(sites.get(sid))
+        if site_rules.open_tickets and recovery_failed(
+            alert, attempts[alert.id], site_rules, now, attempts_today=today.get(sid, 0)
+        ):
+            out.append(alert)
+    return out
+
+
+def _ticket(uow: UnitOfWork, *, alerts: list[Alert], now: datetime) -> None:
+    for alert in alerts:
+        if not uow.tickets.tickets_of_alert(alert.id):  # another process may have been first
+            ticket_for_alert(uow, alert, now)
 
 
 def _claim(uow: UnitOfWork, *, station_id: str, attempt: Attempt) -> bool:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from laddnet.domain.commands.model import CommandName, CommandResult
 from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownSite, UnknownStation
-from laddnet.domain.events import EventType
+from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
 from laddnet.domain.maintenance.health import WINDOW, Health, score
@@ -26,7 +26,7 @@ from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
-from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close
+from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close, health_lows
 from laddnet.services.maintenance.monitor import Monitor
 from laddnet.services.maintenance.notifications import Notifier, RecipientService
 from laddnet.services.maintenance.recovery import RecoveryRunner
@@ -36,6 +36,7 @@ from laddnet.services.maintenance.uptime import UptimeService
 log = logging.getLogger(__name__)
 
 ALERT_STATUSES = ("open", "closed")
+REAPPLY_ACTOR = "laddnet:maintenance"  # who sent maintenance mode again after a boot
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +80,23 @@ class MaintenanceService:
         self.recipients = RecipientService(db, clock)
         self._task: asyncio.Task[None] | None = None
         self._notify_task: asyncio.Task[None] | None = None
+        self._bus = bus
+        self._unsubscribe: Callable[[], None] | None = None
+        self._reapplying: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self.monitor.run(), name="laddnet-maintenance")
             self._notify_task = asyncio.create_task(self.notifier.run(), name="laddnet-notify")
+            self._unsubscribe = self._bus.subscribe(self._on_event)
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, self._notify_task) if t is not None]
+        tasks: list[asyncio.Task[Any]] = [t for t in (self._task, self._notify_task) if t]
         self._task = self._notify_task = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        tasks.extend(self._reapplying)
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -157,6 +166,14 @@ class MaintenanceService:
     async def modes(self, station_ids: Sequence[str]) -> dict[str, MaintenanceMode]:
         return await self._db.read(lambda uow: uow.maintenance.maintenance_of(station_ids))
 
+    async def health_lows(self, station_ids: Sequence[str]) -> dict[str, str]:
+        """Why each of the stations whose health score is below the threshold needs maintenance."""
+
+        def find(uow: UnitOfWork) -> dict[str, str]:
+            return health_lows(uow, uow.maintenance.stations_by_id(station_ids))
+
+        return await self._db.read(find)
+
     async def set_maintenance(
         self,
         station_id: StationId,
@@ -197,6 +214,31 @@ class MaintenanceService:
         except LaddnetError as exc:  # offline, no answer, refused: the mode holds regardless
             return MaintenanceChange(station_id, mode, None, f"{type(exc).__name__}: {exc}")
         return MaintenanceChange(station_id, mode, result, None)
+
+    def _on_event(self, event: Event) -> None:
+        """A station that boots while in maintenance mode (it may have been offline when the
+        mode was switched on, or forgot it) is told again to be inoperative."""
+        if event.type != EventType.STATION_BOOTED.value or event.station_id is None:
+            return
+        if event.data.get("status") != "Accepted":
+            return
+        task = asyncio.create_task(self.reapply(StationId(event.station_id)))
+        self._reapplying.add(task)
+        task.add_done_callback(self._reapplying.discard)
+
+    async def reapply(self, station_id: StationId) -> CommandResult | None:
+        """Send `change-availability` inoperative if the station is in maintenance mode."""
+        modes = await self.modes([station_id])
+        if station_id not in modes:
+            return None
+        body = {"operative": False}
+        try:
+            return await self._commands.send(
+                station_id, CommandName.CHANGE_AVAILABILITY, body, REAPPLY_ACTOR
+            )
+        except LaddnetError as exc:
+            log.warning("maintenance mode not re-sent to %s: %s", station_id, exc)
+            return None
 
     async def end_due(self) -> None:
         """End the maintenance windows whose `until` has passed."""

@@ -121,3 +121,25 @@ def test_a_connected_station_without_connectors_is_available() -> None:
     found = assess(a_station(), in_maintenance=False)
     assert list(found) == [STATION_LEVEL]
     assert found[STATION_LEVEL].status is S.AVAILABLE
+
+
+def test_a_low_health_score_makes_a_working_station_and_its_connectors_need_maintenance() -> None:
+    from laddnet.domain.maintenance.service_status import HEALTH_REASON, health_reason
+
+    why = health_reason(62, 85)
+    station = a_station(
+        a_connector(1, ConnectorStatus.AVAILABLE),
+        a_connector(2, ConnectorStatus.UNAVAILABLE),
+    )
+    found = assess(station, in_maintenance=False, health_low=why)
+    assert found[STATION_LEVEL].status is S.NEEDS_MAINTENANCE
+    assert found[STATION_LEVEL].reason == why == "health score 62 below 85"
+    assert why.startswith(HEALTH_REASON)
+    assert found[C1].status is S.NEEDS_MAINTENANCE
+    assert found[C2].status is S.IN_MAINTENANCE  # taken out of service on purpose stays so
+    # Offline or in maintenance mode wins over the prediction.
+    offline = assess(replace(station, connected=False), in_maintenance=False, health_low=why)
+    assert offline[STATION_LEVEL].status is S.OFFLINE
+    resting = assess(station, in_maintenance=True, health_low=why)
+    assert resting[STATION_LEVEL].status is S.IN_MAINTENANCE
+    assert assess(station, in_maintenance=False)[STATION_LEVEL].status is S.AVAILABLE

@@ -16,11 +16,13 @@ from laddnet.adapters.db.tables import sessions, stations
 from laddnet.adapters.db.tables.maintenance import service_statuses, station_monitoring
 from laddnet.domain.maintenance.alerts import StationFacts
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
-from laddnet.domain.maintenance.service_status import ServiceStatus
+from laddnet.domain.maintenance.service_status import HEALTH_REASON, ServiceStatus
 from laddnet.domain.stations.model import Station
 
 StatusKey = tuple[int, int]
 _NEEDS = ServiceStatus.NEEDS_MAINTENANCE.value
+# A needs_maintenance the health score predicts is no fault to alert on or reset for.
+_not_predicted = service_statuses.c.reason.not_like(f"{HEALTH_REASON}%")
 _NOT_OFFLINE = (ServiceStatus.OFFLINE.value, ServiceStatus.IN_MAINTENANCE.value)
 
 
@@ -142,7 +144,7 @@ class SqlMonitoring:
             s.c.connected.is_(False),
             s.c.last_seen_at < silent_before,
             s.c.last_boot_at > booted_after,
-            s.c.id.in_(select(ss.c.station_id).where(ss.c.status == _NEEDS)),
+            s.c.id.in_(select(ss.c.station_id).where(ss.c.status == _NEEDS).where(_not_predicted)),
         )
         stmt = (
             select(
@@ -161,7 +163,10 @@ class SqlMonitoring:
         faults: dict[str, dict[StatusKey, tuple[datetime, str]]] = {r.id: {} for r in rows}
         if rows:
             fault_rows = self._conn.execute(
-                select(ss).where(ss.c.status == _NEEDS).where(ss.c.station_id.in_(list(faults)))
+                select(ss)
+                .where(ss.c.status == _NEEDS)
+                .where(_not_predicted)
+                .where(ss.c.station_id.in_(list(faults)))
             )
             for f in fault_rows:
                 faults[f.station_id][(f.evse_id, f.connector_id)] = (f.since, f.reason)
