@@ -23,6 +23,7 @@ from laddnet.services.handlers.audit import AuditService
 from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.mfa import MfaService
@@ -99,6 +100,9 @@ class ApiContainer(Protocol):
 
     @property
     def drivers(self) -> DriverService: ...
+
+    @property
+    def driver_tokens(self) -> DriverTokenService: ...
 
     @property
     def maintenance(self) -> MaintenanceService: ...

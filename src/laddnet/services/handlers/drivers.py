@@ -18,6 +18,7 @@ from laddnet.domain.drivers.model import (
     validated,
 )
 from laddnet.ports import Clock, Database, FieldCipher, KeyRing, UnitOfWork
+from laddnet.services.handlers import driver_tokens as tokens_of
 
 
 class DriverService:
@@ -154,6 +155,9 @@ class DriverService:
     ) -> dict[str, Any]:
         """Everything Laddnet holds about the driver, as JSON-ready data; audited."""
         driver = await self.get(driver_id)
+        rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
+        cipher = await self._keys.cipher()
+        tokens = [tokens_of.opened(cipher, r) for r in rows]
         now = self._clock.now()
         await self._db.write(
             lambda uow: uow.audit.record(
@@ -165,6 +169,10 @@ class DriverService:
             **asdict(driver.details),
             "created_at": driver.created_at.isoformat(),
             "updated_at": driver.updated_at.isoformat(),
+            "id_tokens": [
+                {"value": t.value, "kind": t.kind, "created_at": t.created_at.isoformat()}
+                for t in tokens
+            ],
             "exported_at": now.isoformat(),
         }
 
@@ -177,7 +185,9 @@ class DriverService:
 
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
-            uow.audit.record(actor, "driver.erased", "driver", driver_id, {}, now, source=source)
+            removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
+            uow.audit.record(actor, "driver.erased", "driver", driver_id,
+                             {"tokens_removed": removed}, now, source=source)  # fmt: skip
 
         await self._db.write(apply)
 
