@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from laddnet.adapters.db.tables import id_tokens
+from laddnet.adapters.db.tables import id_tokens, sessions
 from laddnet.bootstrap import Container
 from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
@@ -131,3 +131,31 @@ async def test_tokens_are_checked_removed_and_leave_with_the_driver(
     actions = [r["action"] for r in rows if r["target_id"] == driver_id]
     assert {"driver.token_added", "driver.token_removed", "driver.erased"} <= set(actions)
     assert not [r for r in rows if CARD in str(r) or "APP-TOKEN-1" in str(r)]
+
+
+async def test_erasing_a_driver_anonymizes_the_sessions_of_their_tokens(
+    running: Running, admin: httpx.AsyncClient, container: Container
+) -> None:
+    driver_id = await _driver(admin)
+    await admin.post(f"/api/v1/drivers/{driver_id}/tokens", json={"value": CARD})
+    await container.authorization.add_token("OTHER-TAG")
+    station = running.station("CP-1", "1.6")
+    await station.connect()
+    await station.boot()
+    mine = int(await station.start_session(1, CARD, meter_start_wh=1000, timestamp=T0))
+    other = int(await station.start_session(2, "OTHER-TAG", meter_start_wh=0, timestamp=T0))
+    await station.close()
+    before = (await admin.get(f"/api/v1/sessions/{mine}")).json()
+    assert before["id_token"] == CARD
+
+    assert (await admin.delete(f"/api/v1/drivers/{driver_id}")).status_code == 204
+    after = await admin.get(f"/api/v1/sessions/{mine}")
+    assert after.status_code == 200 and after.json()["id_token"] == "(erased)"
+    assert after.json()["energy_wh"] == before["energy_wh"]  # the session itself stays
+    assert (await admin.get(f"/api/v1/sessions/{other}")).json()["id_token"] == "OTHER-TAG"
+    with container.engine.connect() as conn:
+        stored = [str(tuple(r)) for r in conn.execute(select(sessions))]
+    assert len(stored) == 2 and not [r for r in stored if CARD in r]
+    rows, _ = await container.audit.search(limit=50)
+    erased = next(r for r in rows if r["action"] == "driver.erased")
+    assert erased["detail"] == {"tokens_removed": 1, "sessions_anonymized": 1}

@@ -12,6 +12,7 @@ from laddnet.domain.errors import InvalidInput
 
 HASHED_PREFIX = "#"
 MAX_LENGTH = 36  # OCPP 2.0.1 IdToken (1.6 idTag is 20)
+ERASED = "(erased)"  # replaces an erased driver's token in the sessions that stay
 
 
 class TokenKind(StrEnum):

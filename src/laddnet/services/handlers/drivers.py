@@ -17,6 +17,7 @@ from laddnet.domain.drivers.model import (
     UnknownDriver,
     validated,
 )
+from laddnet.domain.drivers.tokens import ERASED
 from laddnet.ports import Clock, Database, FieldCipher, KeyRing, UnitOfWork
 from laddnet.services.handlers import driver_tokens as tokens_of
 
@@ -177,8 +178,12 @@ class DriverService:
         }
 
     async def erase(self, driver_id: str, *, actor: str, source: str | None = None) -> None:
-        """Remove the personal data; the row (and what refers to it) stays, anonymized."""
+        """Remove the personal data and the id tokens; the row (and what refers to it) stays,
+        anonymized: sessions started with the driver's tokens name `ERASED` instead."""
         await self.get(driver_id)
+        rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
+        cipher = await self._keys.cipher()
+        presented = [tokens_of.opened(cipher, r).value for r in rows]
         now = self._clock.now()
         values: dict[str, Any] = {f"{f}_enc": None for f in PERSONAL_FIELDS}
         values |= {"email_index": None, "language": None, "erased_at": now, "updated_at": now}
@@ -186,8 +191,11 @@ class DriverService:
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
             removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
-            uow.audit.record(actor, "driver.erased", "driver", driver_id,
-                             {"tokens_removed": removed}, now, source=source)  # fmt: skip
+            # The sessions stay (billing, statistics), no longer naming the driver's tokens.
+            anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
+            counts = {"tokens_removed": removed, "sessions_anonymized": anonymized}
+            uow.audit.record(actor, "driver.erased", "driver", driver_id, counts, now,
+                             source=source)  # fmt: skip
 
         await self._db.write(apply)
 
