@@ -159,3 +159,18 @@ async def test_erasing_a_driver_anonymizes_the_sessions_of_their_tokens(
     rows, _ = await container.audit.search(limit=50)
     erased = next(r for r in rows if r["action"] == "driver.erased")
     assert erased["detail"] == {"tokens_removed": 1, "sessions_anonymized": 1}
+
+
+async def test_rotating_the_data_key_reencrypts_the_tokens(
+    running: Running, admin: httpx.AsyncClient, container: Container
+) -> None:
+    driver_id = await _driver(admin)
+    await admin.post(f"/api/v1/drivers/{driver_id}/tokens", json={"value": CARD})
+    rotated = await admin.post("/api/v1/keys/rotate")
+    assert rotated.status_code == 200 and rotated.json()["data_key"] == "data-2", rotated.text
+    with container.engine.connect() as conn:
+        sealed = conn.execute(select(id_tokens.c.value_enc)).scalar_one()
+    assert sealed.startswith("v1.data-2.")
+    listed = (await admin.get(f"/api/v1/drivers/{driver_id}/tokens")).json()
+    assert [t["value"] for t in listed] == [CARD]
+    assert await _status(running, CARD) == "Accepted"  # the keyed hash did not change

@@ -5,6 +5,7 @@ index) and the token encrypted; Authorize and the session handlers hash the pres
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,10 +82,23 @@ class DriverTokenService:
             return uow.tokens.for_driver(driver_id)
 
         rows = await self._db.read(read)
-        cipher = await self._keys.cipher()
-        if any(not cipher.knows(cipher.key_of(r["value_enc"])) for r in rows):
-            cipher = await self._keys.reload()
+        cipher = await cipher_for(self._keys, rows)
         return [opened(cipher, r) for r in rows]
+
+    async def reencrypt(self, batch: int = 200) -> int:
+        """Encrypt again, under the newest data key, every token encrypted under an older one."""
+        cipher = await self._keys.cipher()
+        done, after = 0, ""
+        while True:
+            rows = await self._db.read(_tokens_after(after, batch))
+            if not rows:
+                return done
+            for row in rows:
+                if cipher.key_of(row["value_enc"]) != cipher.active:
+                    sealed = cipher.encrypt(_FIELD, cipher.decrypt(_FIELD, row["value_enc"]))
+                    await self._db.write(_reseal(row["value"], sealed))
+                    done += 1
+            after = rows[-1]["value"]
 
     async def remove(
         self, driver_id: str, token_id: str, *, actor: str, source: str | None
@@ -99,6 +113,22 @@ class DriverTokenService:
                              {"token": token_id}, now, source=source)  # fmt: skip
 
         await self._db.write(apply)
+
+
+async def cipher_for(keys: KeyRing, rows: list[dict[str, Any]]) -> FieldCipher:
+    """The cipher, read again if a token was encrypted under a data key another process made."""
+    cipher = await keys.cipher()
+    if any(not cipher.knows(cipher.key_of(r["value_enc"])) for r in rows):
+        cipher = await keys.reload()
+    return cipher
+
+
+def _tokens_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:
+    return lambda uow: uow.tokens.drivers_after(after, limit)
+
+
+def _reseal(key: str, value_enc: str) -> Callable[[UnitOfWork], bool]:
+    return lambda uow: uow.tokens.reseal(key, value_enc)
 
 
 def _live_driver(uow: UnitOfWork, driver_id: str) -> None:

@@ -66,8 +66,8 @@ class DriverService:
         return cipher
 
     async def rotate_data_key(self, *, actor: str, source: str | None = None) -> tuple[str, int]:
-        """A new data key, then every driver's fields encrypted again under it (in batches,
-        while everything keeps running). The new key's id and the drivers re-encrypted."""
+        """A new data key, then every driver's fields and id tokens encrypted again under it (in
+        batches, while everything keeps running). The new key's id and the drivers re-encrypted."""
         key_id = await self._keys.rotate_data_key()
         now = self._clock.now()
         await self._db.write(
@@ -75,7 +75,9 @@ class DriverService:
                 actor, "keys.data_key_rotated", "crypto_key", key_id, {}, now, source=source
             )
         )
-        return key_id, await self.reencrypt()
+        count = await self.reencrypt()
+        await tokens_of.DriverTokenService(self._db, self._clock, self._keys).reencrypt()
+        return key_id, count
 
     async def rotate_master_key(
         self, new_master: bytes, *, actor: str, source: str | None = None
@@ -157,7 +159,7 @@ class DriverService:
         """Everything Laddnet holds about the driver, as JSON-ready data; audited."""
         driver = await self.get(driver_id)
         rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
-        cipher = await self._keys.cipher()
+        cipher = await tokens_of.cipher_for(self._keys, rows)
         tokens = [tokens_of.opened(cipher, r) for r in rows]
         now = self._clock.now()
         await self._db.write(
@@ -182,7 +184,7 @@ class DriverService:
         anonymized: sessions started with the driver's tokens name `ERASED` instead."""
         await self.get(driver_id)
         rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
-        cipher = await self._keys.cipher()
+        cipher = await tokens_of.cipher_for(self._keys, rows)
         presented = [tokens_of.opened(cipher, r).value for r in rows]
         now = self._clock.now()
         values: dict[str, Any] = {f"{f}_enc": None for f in PERSONAL_FIELDS}

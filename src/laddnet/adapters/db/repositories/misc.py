@@ -63,6 +63,20 @@ class SqlTokenRepository:
         )
         return [dict(r._mapping) for r in self._conn.execute(query)]
 
+    def drivers_after(self, after: str, limit: int) -> list[dict[str, Any]]:
+        """Drivers' tokens with a key after `after`, in key order (for re-encryption)."""
+        query = (
+            select(id_tokens.c.value, id_tokens.c.value_enc)
+            .where(id_tokens.c.driver_id.is_not(None), id_tokens.c.value > after)
+            .order_by(id_tokens.c.value)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self._conn.execute(query)]
+
+    def reseal(self, key: str, value_enc: str) -> bool:
+        query = update(id_tokens).where(id_tokens.c.value == key).values(value_enc=value_enc)
+        return bool(self._conn.execute(query).rowcount)
+
     def delete_for_driver(self, driver_id: str, key: str | None = None) -> int:
         """Remove one (`key`) or every token of the driver; how many were removed."""
         condition = id_tokens.c.driver_id == driver_id
