@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from laddnet.adapters.db.tables import id_tokens, sessions
+from laddnet.adapters.db.tables import id_tokens, reservations, sessions
 from laddnet.bootstrap import Container
 from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
@@ -145,6 +145,9 @@ async def test_erasing_a_driver_anonymizes_the_sessions_of_their_tokens(
     mine = int(await station.start_session(1, CARD, meter_start_wh=1000, timestamp=T0))
     other = int(await station.start_session(2, "OTHER-TAG", meter_start_wh=0, timestamp=T0))
     await station.close()
+    await container.database.write(
+        lambda uow: uow.reservations.add("CP-1", 1, CARD, T0, T0)  # a reservation made for her
+    )
     before = (await admin.get(f"/api/v1/sessions/{mine}")).json()
     assert before["id_token"] == CARD
 
@@ -156,6 +159,8 @@ async def test_erasing_a_driver_anonymizes_the_sessions_of_their_tokens(
     with container.engine.connect() as conn:
         stored = [str(tuple(r)) for r in conn.execute(select(sessions))]
     assert len(stored) == 2 and not [r for r in stored if CARD in r]
+    with container.engine.connect() as conn:
+        assert conn.execute(select(reservations.c.id_token)).scalar_one() == "(erased)"
     rows, _ = await container.audit.search(limit=50)
     erased = next(r for r in rows if r["action"] == "driver.erased")
     assert erased["detail"] == {"tokens_removed": 1, "sessions_anonymized": 1}

@@ -195,6 +195,7 @@ class DriverService:
             removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
             # The sessions stay (billing, statistics), no longer naming the driver's tokens.
             anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
+            uow.reservations.anonymize_tokens(presented, ERASED)
             counts = {"tokens_removed": removed, "sessions_anonymized": anonymized}
             uow.audit.record(actor, "driver.erased", "driver", driver_id, counts, now,
                              source=source)  # fmt: skip
