@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from laddnet.adapters.db.tables import id_tokens, reservations, sessions
 from laddnet.bootstrap import Container
+from laddnet.domain.errors import InvalidInput
 from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
 
@@ -103,6 +104,8 @@ async def test_tokens_are_checked_removed_and_leave_with_the_driver(
     assert (await admin.post(url, json={"value": "SHARED-CARD"})).status_code == 409
     hashed = await admin.post(url, json={"value": "#" + first["id"][:20]})
     assert hashed.status_code == 422 and "must not start with" in hashed.text
+    with pytest.raises(InvalidInput, match="must not start with"):  # nor a token in clear
+        await container.authorization.add_token("#" + first["id"], blocked=True)
     for bad in ({"value": ""}, {"value": "x" * 37}, {"value": "A", "kind": "nfc"}):
         assert (await admin.post(url, json=bad)).status_code == 422, bad
     nobody = await admin.post("/api/v1/drivers/nobody/tokens", json={"value": "A"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from laddnet.domain.authorization.model import AuthorizationDecision, IdToken, decide
+from laddnet.domain.drivers.tokens import HASHED_PREFIX
+from laddnet.domain.errors import InvalidInput
 from laddnet.ports import Clock, Database, KeyRing
 from laddnet.services.handlers.driver_tokens import presented_key
 
@@ -29,6 +31,8 @@ class AuthorizationService:
         group: str | None = None,
         owner: str | None = None,
     ) -> None:
+        if value.startswith(HASHED_PREFIX):  # the form of a driver's token's stored key
+            raise InvalidInput(f"a token value must not start with {HASHED_PREFIX!r}")
         token = IdToken(
             value=value, blocked=blocked, expires_at=expires_at, group=group, owner=owner
         )
