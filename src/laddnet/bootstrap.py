@@ -37,6 +37,7 @@ from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
 from laddnet.services.handlers.ledger import LedgerService
@@ -104,6 +105,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     )
     hooks = add_operation_hooks(default_hooks(), logs)
     cdrs = CdrService(database, clock)
+    keyring = DatabaseKeyRing(database, clock, master_key_source(settings))
     sessions = SessionService(
         database,
         clock,
@@ -111,6 +113,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         max_clock_skew=timedelta(seconds=settings.station_clock_skew),
         gap_timeout=timedelta(seconds=settings.sequence_gap_timeout),
         gap_interval=settings.sequence_gap_interval,
+        keys=keyring,
     )
     sessions.on_ended = cdrs.nudge
     commands = CommandService(
@@ -127,7 +130,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         clock=clock,
         stations=StationService(database, clock, hasher, node_id=settings.node_id),
         sessions=sessions,
-        authorization=AuthorizationService(database, clock),
+        authorization=AuthorizationService(database, clock, keyring),
         api_keys=ApiKeyService(database, clock, hasher),
         queries=Queries(database),
         commands=commands,
@@ -147,9 +150,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         auth=auth,
         mfa=mfa,
         audit=AuditService(database, clock),
-        drivers=DriverService(
-            database, clock, DatabaseKeyRing(database, clock, master_key_source(settings))
-        ),
+        drivers=DriverService(database, clock, keyring),
+        driver_tokens=DriverTokenService(database, clock, keyring),
         maintenance=MaintenanceService(
             database,
             clock,

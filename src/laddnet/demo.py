@@ -125,6 +125,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Driver:     curl -H 'Authorization: Bearer {api_key}'"
             f" {api}/api/v1/drivers/{driver_id}\n"
             f"              (personal data encrypted at rest: search the database file for it)\n"
+            f"              its RFID card: {api}/api/v1/drivers/{driver_id}/tokens (hashed and\n"
+            f"              encrypted in the database; stations presenting it are accepted)\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"  Alerts:     DEMO-FAULTY faults every few minutes: laddnet alert list, or\n"
             f"              curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/alerts\n"

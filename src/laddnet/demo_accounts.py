@@ -14,6 +14,7 @@ import segno
 
 from laddnet.bootstrap import Container
 from laddnet.domain.drivers.model import DriverDetails
+from laddnet.domain.drivers.tokens import TokenKind
 from laddnet.domain.errors import Conflict
 
 DEMO_ADMIN = "admin@demo.laddnet.local"
@@ -62,9 +63,16 @@ DEMO_DRIVER = DriverDetails(
 )
 
 
+DEMO_DRIVER_CARD = "04DE40CA4D0001"  # the demo driver's RFID card
+
+
 async def seed_driver(container: Container, actor: str) -> str:
     """The demo driver (its personal data encrypted at rest); its id."""
     existing = await container.drivers.by_email(DEMO_DRIVER.email or "")
     if existing is not None:
         return existing.id
-    return (await container.drivers.create(DEMO_DRIVER, actor=actor)).id
+    driver_id = (await container.drivers.create(DEMO_DRIVER, actor=actor)).id
+    await container.driver_tokens.add(
+        driver_id, DEMO_DRIVER_CARD, TokenKind.RFID, actor=actor, source=None
+    )  # stored hashed and encrypted; stations presenting it are accepted
+    return driver_id

@@ -1,4 +1,4 @@
-"""`laddnet driver add|list|export|erase`: drivers' personal data on the database directly
+"""`laddnet driver add|list|export|erase|token`: drivers' personal data on the database directly
 (encrypted with the master key of LADDNET_MASTER_KEY, its file, or the development key file),
 audited with actor "cli"."""
 
@@ -29,6 +29,9 @@ def register(sub: Any) -> None:
     p = actions.add_parser("erase", help="erase a driver's personal data (GDPR), audited")
     p.add_argument("driver_id")
     p.set_defaults(command=cmd_driver_erase)
+    from laddnet import driver_tokens_cli
+
+    driver_tokens_cli.register(actions)  # driver token add|list|remove
 
     keys = sub.add_parser("keys", help="the keys of personal data").add_subparsers(
         required=True, metavar="ACTION"

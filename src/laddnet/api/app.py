@@ -15,6 +15,7 @@ from laddnet.api.routers import (
     cdrs,
     certificates,
     commands,
+    driver_tokens,
     drivers,
     events,
     ledger,
@@ -76,6 +77,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(audit.router)
     v1.include_router(drivers.router)
     v1.include_router(drivers.keys_router)
+    v1.include_router(driver_tokens.router)
     v1.include_router(maintenance.router)
     v1.include_router(tickets.router)
     v1.include_router(reports.router)

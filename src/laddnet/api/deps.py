@@ -24,6 +24,7 @@ from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.mfa import MfaService
@@ -100,6 +101,9 @@ class ApiContainer(Protocol):
 
     @property
     def drivers(self) -> DriverService: ...
+
+    @property
+    def driver_tokens(self) -> DriverTokenService: ...
 
     @property
     def maintenance(self) -> MaintenanceService: ...

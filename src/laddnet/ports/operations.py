@@ -49,6 +49,7 @@ class LogUploads(Protocol):
 
 
 class Reservations(Protocol):
+    def anonymize_tokens(self, values: Sequence[str], placeholder: str) -> int: ...
     def add(
         self,
         station_id: str,

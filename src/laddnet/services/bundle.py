@@ -15,6 +15,7 @@ from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.mfa import MfaService
@@ -51,5 +52,6 @@ class Services:
     mfa: MfaService  # two-factor authentication
     audit: AuditService  # the audit log: search, verify the hash chain
     drivers: DriverService  # drivers' personal data, encrypted at rest
+    driver_tokens: DriverTokenService  # drivers' id tokens, hashed and encrypted
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
     certificates: CertificateService  # station certificates (SignCertificate, inventory)

@@ -8,7 +8,13 @@ import re
 import pyotp
 
 from laddnet.bootstrap import Container
-from laddnet.demo_accounts import DEMO_ADMIN, login_and_enrol, seed_admin, seed_driver
+from laddnet.demo_accounts import (
+    DEMO_ADMIN,
+    DEMO_DRIVER_CARD,
+    login_and_enrol,
+    seed_admin,
+    seed_driver,
+)
 from tests.integration.accounts.conftest import People
 
 
@@ -45,3 +51,6 @@ async def test_the_demo_driver_is_seeded_once(container: Container) -> None:
     assert await seed_driver(container, "demo") == first
     driver = await container.drivers.get(first)
     assert driver.details.email == "driver@demo.laddnet.local"
+    tokens = await container.driver_tokens.list(first)
+    assert [t.value for t in tokens] == [DEMO_DRIVER_CARD]
+    assert (await container.authorization.authorize(DEMO_DRIVER_CARD)).status == "Accepted"

@@ -26,6 +26,7 @@ ANNA = {
     "language": "sv",
 }
 PERSONAL = [ANNA["name"], "anna.lindqvist@example.se", ANNA["phone"], ANNA["address"]]
+CARD = "04A1B2C3D4E5F6"  # Anna's RFID card: a token that identifies her
 
 
 def everything_stored(container: Container) -> str:
@@ -52,10 +53,13 @@ async def test_personal_data_is_never_stored_in_clear(
         assert read["email"] == "anna.lindqvist@example.se" and read["name"] == ANNA["name"]
         patched = await http.patch(f"/api/v1/drivers/{driver_id}", json={"phone": "+46 8 555 000"})
         assert patched.json()["phone"] == "+46 8 555 000"
+        token = await http.post(f"/api/v1/drivers/{driver_id}/tokens", json={"value": CARD})
+        assert token.status_code == 201, token.text
         exported = await http.get(f"/api/v1/drivers/{driver_id}/export")
         assert exported.json()["address"] == ANNA["address"]
+        assert exported.json()["id_tokens"][0]["value"] == CARD
     stored = everything_stored(container)
-    leaked = [value for value in [*PERSONAL, "+46 8 555 000"] if value in stored]
+    leaked = [value for value in [*PERSONAL, CARD, "+46 8 555 000"] if value in stored]
     assert leaked == []
     with container.engine.connect() as conn:
         row = conn.execute(select(drivers)).one()
@@ -64,7 +68,7 @@ async def test_personal_data_is_never_stored_in_clear(
         container.database.close()  # everything in the database file, none in the WAL
         path = Path(database_url.split(":///", 1)[1])
         raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-        assert not [v for v in PERSONAL if v.encode() in raw]
+        assert not [v for v in [*PERSONAL, CARD] if v.encode() in raw]
 
 
 async def test_lookup_by_email_uses_the_blind_index(container: Container) -> None:

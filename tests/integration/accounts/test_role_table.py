@@ -25,6 +25,7 @@ PLACEHOLDERS = {
     "user_id": "nope",
     "key_id": "nope",
     "driver_id": "nope",
+    "token_id": "nope",
     "tariff_id": "nope",
     "ticket_id": "999999",
     "recipient_id": "999999",

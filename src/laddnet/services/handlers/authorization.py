@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from laddnet.domain.authorization.model import AuthorizationDecision, IdToken, decide
-from laddnet.ports import Clock, Database
+from laddnet.domain.drivers.tokens import HASHED_PREFIX
+from laddnet.domain.errors import InvalidInput
+from laddnet.ports import Clock, Database, KeyRing
+from laddnet.services.handlers.driver_tokens import presented_key
 
 
 class AuthorizationService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, keys: KeyRing | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._keys = keys  # drivers' tokens are stored under a keyed hash (driver_tokens.py)
 
     async def authorize(self, id_token: str) -> AuthorizationDecision:
-        token = await self._db.read(lambda uow: uow.tokens.get(id_token))
+        hashed = await presented_key(self._keys, id_token)
+        token = await self._db.read(lambda uow: uow.tokens.find(id_token, hashed))
         return decide(token, self._clock.now())
 
     async def add_token(
@@ -26,6 +31,8 @@ class AuthorizationService:
         group: str | None = None,
         owner: str | None = None,
     ) -> None:
+        if value.startswith(HASHED_PREFIX):  # the form of a driver's token's stored key
+            raise InvalidInput(f"a token value must not start with {HASHED_PREFIX!r}")
         token = IdToken(
             value=value, blocked=blocked, expires_at=expires_at, group=group, owner=owner
         )

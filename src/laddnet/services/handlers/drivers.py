@@ -17,7 +17,9 @@ from laddnet.domain.drivers.model import (
     UnknownDriver,
     validated,
 )
+from laddnet.domain.drivers.tokens import ERASED
 from laddnet.ports import Clock, Database, FieldCipher, KeyRing, UnitOfWork
+from laddnet.services.handlers import driver_tokens as tokens_of
 
 
 class DriverService:
@@ -64,8 +66,8 @@ class DriverService:
         return cipher
 
     async def rotate_data_key(self, *, actor: str, source: str | None = None) -> tuple[str, int]:
-        """A new data key, then every driver's fields encrypted again under it (in batches,
-        while everything keeps running). The new key's id and the drivers re-encrypted."""
+        """A new data key, then every driver's fields and id tokens encrypted again under it (in
+        batches, while everything keeps running). The new key's id and the drivers re-encrypted."""
         key_id = await self._keys.rotate_data_key()
         now = self._clock.now()
         await self._db.write(
@@ -73,7 +75,9 @@ class DriverService:
                 actor, "keys.data_key_rotated", "crypto_key", key_id, {}, now, source=source
             )
         )
-        return key_id, await self.reencrypt()
+        count = await self.reencrypt()
+        await tokens_of.DriverTokenService(self._db, self._clock, self._keys).reencrypt()
+        return key_id, count
 
     async def rotate_master_key(
         self, new_master: bytes, *, actor: str, source: str | None = None
@@ -154,6 +158,9 @@ class DriverService:
     ) -> dict[str, Any]:
         """Everything Laddnet holds about the driver, as JSON-ready data; audited."""
         driver = await self.get(driver_id)
+        rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
+        cipher = await tokens_of.cipher_for(self._keys, rows)
+        tokens = [tokens_of.opened(cipher, r) for r in rows]
         now = self._clock.now()
         await self._db.write(
             lambda uow: uow.audit.record(
@@ -165,19 +172,33 @@ class DriverService:
             **asdict(driver.details),
             "created_at": driver.created_at.isoformat(),
             "updated_at": driver.updated_at.isoformat(),
+            "id_tokens": [
+                {"value": t.value, "kind": t.kind, "created_at": t.created_at.isoformat()}
+                for t in tokens
+            ],
             "exported_at": now.isoformat(),
         }
 
     async def erase(self, driver_id: str, *, actor: str, source: str | None = None) -> None:
-        """Remove the personal data; the row (and what refers to it) stays, anonymized."""
+        """Remove the personal data and the id tokens; the row (and what refers to it) stays,
+        anonymized: sessions started with the driver's tokens name `ERASED` instead."""
         await self.get(driver_id)
+        rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
+        cipher = await tokens_of.cipher_for(self._keys, rows)
+        presented = [tokens_of.opened(cipher, r).value for r in rows]
         now = self._clock.now()
         values: dict[str, Any] = {f"{f}_enc": None for f in PERSONAL_FIELDS}
         values |= {"email_index": None, "language": None, "erased_at": now, "updated_at": now}
 
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
-            uow.audit.record(actor, "driver.erased", "driver", driver_id, {}, now, source=source)
+            removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
+            # The sessions stay (billing, statistics), no longer naming the driver's tokens.
+            anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
+            uow.reservations.anonymize_tokens(presented, ERASED)
+            counts = {"tokens_removed": removed, "sessions_anonymized": anonymized}
+            uow.audit.record(actor, "driver.erased", "driver", driver_id, counts, now,
+                             source=source)  # fmt: skip
 
         await self._db.write(apply)
 

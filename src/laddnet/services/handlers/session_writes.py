@@ -54,9 +54,13 @@ def start_key(cmd: StartSession) -> str:
 
 
 def start(
-    uow: UnitOfWork, cmd: StartSession, now: datetime, max_skew: timedelta = DEFAULT_MAX_SKEW
+    uow: UnitOfWork,
+    cmd: StartSession,
+    now: datetime,
+    max_skew: timedelta = DEFAULT_MAX_SKEW,
+    token_key: str | None = None,
 ) -> tuple[int, AuthorizationDecision]:
-    decision = decide(uow.tokens.get(cmd.id_token), now)
+    decision = decide(uow.tokens.find(cmd.id_token, token_key), now)
     key = start_key(cmd)
     existing = uow.sessions.by_start_key(key)
     if existing is not None:
@@ -107,6 +111,7 @@ def stop(
     now: datetime,
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
+    token_key: str | None = None,
 ) -> AuthorizationDecision | None:
     session = uow.sessions.get(cmd.session_id) if cmd.session_id > 0 else None
     if session is not None and session.station_id != cmd.station_id:
@@ -146,7 +151,7 @@ def stop(
         )
     times = [cmd.stopped_at, *checks.sample_times(cmd.samples)]
     checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
-    return decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
+    return decide(uow.tokens.find(cmd.id_token, token_key), now) if cmd.id_token else None
 
 
 def _orphan_stop(uow: UnitOfWork, cmd: StopSession, now: datetime) -> ChargingSession:
@@ -211,6 +216,7 @@ def transaction_event(
     now: datetime,
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
+    token_key: str | None = None,
 ) -> AuthorizationDecision | None:
     session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
     created = session is None
@@ -242,7 +248,7 @@ def transaction_event(
             meter_start_wh=None,
             now=now,
         )
-    decision = decide(uow.tokens.get(cmd.id_token), now) if cmd.id_token else None
+    decision = decide(uow.tokens.find(cmd.id_token, token_key), now) if cmd.id_token else None
     fresh = uow.sessions.add_transaction_event(
         session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
     )

@@ -17,9 +17,10 @@ from laddnet.domain.sessions.commands import (
     StartSession,
     StopSession,
 )
-from laddnet.ports import Clock, Database
+from laddnet.ports import Clock, Database, KeyRing
 from laddnet.services.handlers import session_checks as checks
 from laddnet.services.handlers import session_writes as writes
+from laddnet.services.handlers.driver_tokens import presented_key
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class SessionService:
         max_clock_skew: timedelta = checks.DEFAULT_MAX_SKEW,
         gap_timeout: timedelta = timedelta(hours=6),
         gap_interval: float = 60.0,
+        keys: KeyRing | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -47,20 +49,23 @@ class SessionService:
         self._skew = max_clock_skew
         self._gap_timeout = gap_timeout
         self._gap_interval = gap_interval
+        self._keys = keys  # drivers' tokens are stored under a keyed hash (driver_tokens.py)
         # Called after a session's end is committed (the CDR issuer's nudge), set by bootstrap.
         self.on_ended: Callable[[], None] = _nothing
 
     async def start_session(self, cmd: StartSession) -> StartResult:
         now = self._clock.now()
+        hashed = await presented_key(self._keys, cmd.id_token)
         session_id, decision = await self._db.write(
-            lambda uow: writes.start(uow, cmd, now, self._skew)
+            lambda uow: writes.start(uow, cmd, now, self._skew, token_key=hashed)
         )
         return StartResult(session_id, decision)
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
+        hashed = await presented_key(self._keys, cmd.id_token)
         decision = await self._db.write(
-            lambda uow: writes.stop(uow, cmd, now, self._max_power_w, self._skew)
+            lambda uow: writes.stop(uow, cmd, now, self._max_power_w, self._skew, hashed)
         )
         self.on_ended()
         return decision
@@ -75,8 +80,11 @@ class SessionService:
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
+        hashed = await presented_key(self._keys, cmd.id_token)
         decision = await self._db.write(
-            lambda uow: writes.transaction_event(uow, cmd, now, self._max_power_w, self._skew)
+            lambda uow: writes.transaction_event(
+                uow, cmd, now, self._max_power_w, self._skew, hashed
+            )
         )
         if cmd.event_type is EventType.ENDED:
             self.on_ended()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, true, update
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
@@ -22,15 +22,16 @@ class SqlTokenRepository:
 
     def get(self, value: str) -> IdToken | None:
         row = self._hot.one(id_tokens, {"value": value})  # every Authorize, start and stop
-        if row is None:
-            return None
-        return IdToken(
-            value=row["value"],
-            blocked=row["blocked"],
-            expires_at=row["expires_at"],
-            group=row["group_id"],
-            owner=row["owner"],
-        )
+        return None if row is None else _token(row)
+
+    def find(self, value: str, hashed: str | None) -> IdToken | None:
+        """The token presented as `value`: stored in clear, or (a driver's) under `hashed`.
+        A driver's token never matches in clear: presenting its stored key finds nothing."""
+        row = self._hot.one(id_tokens, {"value": value})
+        if row is not None and row["driver_id"] is None:
+            return _token(row)
+        row = self._hot.one(id_tokens, {"value": hashed}) if hashed else None
+        return None if row is None else _token(row)
 
     def save(self, token: IdToken, now: datetime) -> None:
         values = {
@@ -42,6 +43,56 @@ class SqlTokenRepository:
             "created_at": now,
         }
         self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
+
+    def add_for_driver(
+        self, key: str, driver_id: str, value_enc: str, kind: str, now: datetime
+    ) -> bool:
+        """A driver's token under its hashed key; False if that key is taken."""
+        if self._conn.execute(select(id_tokens.c.value).where(id_tokens.c.value == key)).first():
+            return False
+        row = {"value": key, "blocked": False, "driver_id": driver_id, "value_enc": value_enc,
+               "kind": kind, "created_at": now}  # fmt: skip
+        self._conn.execute(insert(id_tokens).values(row))
+        return True
+
+    def for_driver(self, driver_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(id_tokens)
+            .where(id_tokens.c.driver_id == driver_id)
+            .order_by(id_tokens.c.created_at, id_tokens.c.value)
+        )
+        return [dict(r._mapping) for r in self._conn.execute(query)]
+
+    def drivers_after(self, after: str, limit: int) -> list[dict[str, Any]]:
+        """Drivers' tokens with a key after `after`, in key order (for re-encryption)."""
+        query = (
+            select(id_tokens.c.value, id_tokens.c.value_enc)
+            .where(id_tokens.c.driver_id.is_not(None), id_tokens.c.value > after)
+            .order_by(id_tokens.c.value)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self._conn.execute(query)]
+
+    def reseal(self, key: str, value_enc: str) -> bool:
+        query = update(id_tokens).where(id_tokens.c.value == key).values(value_enc=value_enc)
+        return bool(self._conn.execute(query).rowcount)
+
+    def delete_for_driver(self, driver_id: str, key: str | None = None) -> int:
+        """Remove one (`key`) or every token of the driver; how many were removed."""
+        condition = id_tokens.c.driver_id == driver_id
+        if key is not None:
+            condition &= id_tokens.c.value == key
+        return self._conn.execute(delete(id_tokens).where(condition)).rowcount
+
+
+def _token(row: Any) -> IdToken:
+    return IdToken(
+        value=row["value"],
+        blocked=row["blocked"],
+        expires_at=row["expires_at"],
+        group=row["group_id"],
+        owner=row["owner"],
+    )
 
 
 class SqlApiKeyRepository:

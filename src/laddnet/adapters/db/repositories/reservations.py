@@ -30,6 +30,13 @@ class SqlReservations:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    def anonymize_tokens(self, values: Sequence[str], placeholder: str) -> int:
+        """Replace the id token of reservations made for one of `values` (an erased driver's)."""
+        if not values:
+            return 0
+        query = update(reservations).where(reservations.c.id_token.in_(values))
+        return self._conn.execute(query.values(id_token=placeholder)).rowcount
+
     def add(
         self,
         station_id: str,

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select, update
 
 from laddnet.adapters.db import meter_codec
 from laddnet.adapters.db.hot_sql import HotSql, insert_sql, update_sql
@@ -214,6 +214,20 @@ class SqlSessionRepository:
         )
         count, highest = self._conn.execute(stmt).one()
         return int(count), None if highest is None else int(highest)
+
+    def anonymize_tokens(self, values: Sequence[str], placeholder: str) -> int:
+        """Replace the id token of every session started with one of `values` (an erased
+        driver's) by `placeholder`, and drop their start keys (which contain it)."""
+        if not values:
+            return 0
+        changed = self._conn.execute(
+            update(sessions)
+            .where(sessions.c.id_token.in_(values))
+            .values(id_token=placeholder, start_key=None)
+        ).rowcount
+        if self._cache is not None:
+            self._cache.clear()  # cached sessions may hold the old token
+        return changed
 
     def incomplete_before(self, cutoff: datetime) -> list[ChargingSession]:
         """Sessions waiting for missing transaction events since before `cutoff`."""

@@ -87,6 +87,12 @@ id_tokens = Table(
     Column("group_id", String(36), nullable=True),
     Column("owner", String(100), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # A driver's token (migration 0012): `value` is its keyed hash ("#" + hex), the token
+    # itself only encrypted in `value_enc` (docs/security.md).
+    Column("driver_id", String(24), nullable=True),
+    Column("value_enc", Text, nullable=True),
+    Column("kind", String(16), nullable=True),
+    Index("ix_id_tokens_driver_id", "driver_id"),
 )
 
 # `id` is the 1.6 transactionId: an int32 from the database's own sequence.

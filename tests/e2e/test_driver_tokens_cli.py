@@ -1,0 +1,23 @@
+"""`laddnet driver token add|list|remove` as an operator runs them: the token is listed in
+clear for the operator and found nowhere in the database file."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Laddnet, one_line_error
+
+CARD = "04A1B2C3D4E5F6"
+
+
+def test_driver_token_add_list_remove(laddnet: Laddnet) -> None:
+    driver_id = laddnet.ok("driver", "add", "Bo Ek").split()[1]
+    added = laddnet.ok("driver", "token", "add", driver_id, CARD)
+    token_id = added.split()[1]
+    assert added.strip() == f"token {token_id} added to driver {driver_id}"
+    listed = laddnet.ok("driver", "token", "list", driver_id)
+    assert CARD in listed and token_id in listed and listed.strip().endswith("1 tokens")
+    raw = b"".join(p.read_bytes() for p in laddnet.workdir.glob("x.db*"))
+    assert raw and CARD.encode() not in raw
+    again = laddnet.run("driver", "token", "add", driver_id, CARD)
+    assert again.returncode != 0 and "registered already" in one_line_error(again.stderr)
+    assert "removed" in laddnet.ok("driver", "token", "remove", driver_id, token_id)
+    assert laddnet.ok("driver", "token", "list", driver_id).strip().endswith("0 tokens")
