@@ -48,6 +48,7 @@ from laddnet.services.handlers.reservations import ReservationService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.handlers.station_credentials import StationCredentialService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
@@ -73,6 +74,7 @@ class Container(Services):
         await self.webhook_sender.aclose()
         await self.operations.aclose()
         await self.certificates.aclose()
+        await self.credentials.aclose()
         if isinstance(self.event_bus, NatsEventBus):
             await self.event_bus.stop()
         if self.bus is not None:
@@ -166,6 +168,15 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             notify_window=settings.notify_digest_seconds,
         ),
         certificates=CertificateService(database, clock, commands, _station_ca(settings)),
+        credentials=StationCredentialService(
+            database,
+            clock,
+            commands,
+            hasher,
+            renewal_window=timedelta(days=settings.certificate_renewal_days),
+            alert_window=timedelta(days=settings.certificate_alert_days),
+            renewal_retry=timedelta(hours=settings.certificate_renewal_retry_hours),
+        ),
     )
 
 

@@ -324,6 +324,26 @@ class Settings(BaseSettings):
     station_certificate_days: int = Field(
         365, ge=1, le=3650, description="Validity (days) of the station certificates we sign."
     )
+    certificate_renewal_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="A station whose newest station certificate expires within this many days"
+        " is asked to renew it (TriggerMessage / ExtendedTriggerMessage SignCertificate).",
+    )
+    certificate_alert_days: int = Field(
+        7,
+        ge=0,
+        le=3650,
+        description="Within this many days of expiry each renewal round also records a"
+        " certificate_expiring security event and a certificate.expiring event.",
+    )
+    certificate_renewal_retry_hours: float = Field(
+        24.0, gt=0, description="Hours before a station is asked again to renew a certificate."
+    )
+    certificate_check_interval: float = Field(
+        3600.0, gt=0, description="Seconds between two rounds of the certificate renewal check."
+    )
 
     @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
     @classmethod

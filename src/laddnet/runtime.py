@@ -138,6 +138,9 @@ async def serve(
                 audit_checks = group.create_task(
                     container.audit.run_checks(settings.audit_check_interval)
                 )
+                renewals = group.create_task(
+                    container.credentials.run_renewals(settings.certificate_check_interval)
+                )
             if api is not None and http_socket is not None:
                 api_task = group.create_task(api.serve(sockets=[http_socket]))
                 while not api.started:
@@ -188,6 +191,7 @@ async def serve(
             cdr_issuer.cancel()
             if api is not None:
                 audit_checks.cancel()
+                renewals.cancel()
             for extra in extras:
                 extra.cancel()
     finally:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from laddnet.domain.accounts.model import Principal
 from laddnet.domain.accounts.roles import COMMAND_PERMISSIONS, Permission, Role
-from laddnet.domain.commands.model import CommandName
+from laddnet.domain.commands.model import INTERNAL_COMMANDS
 from laddnet.domain.errors import NotAuthorized, StepUpRequired
 
 P = Permission
@@ -129,7 +129,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("DELETE", f"{V1}/notification-recipients/{{recipient_id}}"): Rule(P.ALERTS_CONFIGURE),
 }
 for _name, _permission in COMMAND_PERMISSIONS.items():
-    if _name is not CommandName.CERTIFICATE_SIGNED:  # sent by the station CA, not the API
+    if _name not in INTERNAL_COMMANDS:  # sent by Laddnet itself (station CA, credentials)
         ROUTES["POST", f"{_STATION}/commands/{_name.value}"] = Rule(_permission)
 
 _LEGACY_WRITERS = frozenset({Role.ADMIN, Role.OPERATOR})

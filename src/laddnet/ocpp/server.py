@@ -285,6 +285,10 @@ class Gateway:
             login = self._logins.pop(ws, None)
             session.accepted = login is not None and login.accepted
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
+            if login is not None:  # completes a password rotation or profile upgrade under way
+                changes = self._services.credentials.on_login
+                transport = transport_profile(ws)
+                self._in_background(changes(StationId(station_id), login.rotation_id, transport))
             if self.on_station_connected is not None:
                 self.on_station_connected(station_id)
             settings = self._settings

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, UserRepository
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
+from laddnet.ports.credentials import CredentialChanges
 from laddnet.ports.events import (
     EventBus,
     EventHistory,
@@ -123,6 +124,8 @@ class UnitOfWork(Protocol):
     def health(self) -> HealthStore: ...
     @property
     def certificates(self) -> CertificateInventory: ...
+    @property
+    def credential_changes(self) -> CredentialChanges: ...
 
 
 class Database(Protocol):
@@ -149,6 +152,7 @@ __all__ = [
     "Clock",
     "CommandLog",
     "ConfigurationStore",
+    "CredentialChanges",
     "CryptoKeys",
     "Database",
     "DriverRepository",

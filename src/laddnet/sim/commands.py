@@ -135,8 +135,15 @@ def remote_stop(r: Responder, p: dict[str, Any]) -> Answer:
 # -- TriggerMessage, DataTransfer ---------------------------------------------------------------
 
 
+# TriggerMessage (2.0.1) / ExtendedTriggerMessage (1.6) asking for a new station certificate.
+SIGN_CERTIFICATE = frozenset({"SignChargingStationCertificate", "SignChargePointCertificate"})
+
+
 def trigger(r: Responder, p: dict[str, Any]) -> Answer:
     requested = p["requestedMessage"]
+    if requested in SIGN_CERTIFICATE:  # asked to renew: the station's firmware makes a CSR
+        r.renewals_asked += 1
+        return Answer({"status": "Accepted"})
     if requested not in TRIGGERABLE:
         return Answer({"status": "NotImplemented"})
     target = p.get("connectorId") if r.version == "1.6" else (p.get("evse") or {}).get("id")

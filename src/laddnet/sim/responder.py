@@ -28,6 +28,7 @@ def _config_v16(evse_count: int) -> dict[str, list[str]]:
         "WebSocketPingInterval": ["20", RW],
         "SupportedFeatureProfiles": ["Core,RemoteTrigger,SmartCharging", RO],
         "AuthorizationKey": ["", WO],
+        "SecurityProfile": ["1", RW],
     }
 
 
@@ -41,6 +42,7 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("AuthCtrlr", "AuthorizeRemoteStart"): ["false", RW],
         ("SecurityCtrlr", "SecurityProfile"): ["1", RO],
         ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
+        ("OCPPCommCtrlr", "NetworkConfigurationPriority"): ["0", RW],
         ("DeviceDataCtrlr", "ItemsPerMessage"): ["50", RO],
     }
 
@@ -56,6 +58,8 @@ class Responder:
         self.table = V16 if version == "1.6" else V201
         self.signed_chains: list[str] = []  # CertificateSigned, newest last
         self.installed_certificates: list[tuple[str, str]] = []  # (certificateType, PEM)
+        self.network_profiles: dict[int, dict[str, Any]] = {}  # SetNetworkProfile, by slot
+        self.renewals_asked = 0  # trigger messages asking for a SignCertificate
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)
@@ -80,13 +84,28 @@ class Responder:
     def settings(self) -> tuple[str | None, int | None]:
         """The basic-auth password and heartbeat interval the server has set, if any."""
         if self.version == "1.6":
-            key = self.config["AuthorizationKey"][0]
+            key = _key_password(self.config["AuthorizationKey"][0])
             interval = self.config["HeartbeatInterval"][0]
         else:
             key = self.variables[("SecurityCtrlr", "BasicAuthPassword")][0]
             interval = self.variables[("OCPPCommCtrlr", "HeartbeatInterval")][0]
         seconds = int(interval) if interval.isdigit() and int(interval) > 0 else None
         return key or None, seconds
+
+
+def _key_password(value: str) -> str:
+    """The password a 1.6 AuthorizationKey stands for: its hex digits decoded (security
+    whitepaper); a value that is not hex for printable text is taken as it is."""
+    try:
+        decoded = bytes.fromhex(value).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return value
+    return decoded if decoded.isprintable() and len(decoded) >= 16 else value
+
+
+def _set_network_profile(r: Responder, p: dict[str, Any]) -> Answer:
+    r.network_profiles[p["configurationSlot"]] = p["connectionData"]
+    return Answer({"status": "Accepted"})
 
 
 def _get_configuration(r: Responder, p: dict[str, Any]) -> Answer:
@@ -121,6 +140,7 @@ BASE_V16: dict[str, Handler] = {
     "TriggerMessage": commands.trigger,
     "GetConfiguration": _get_configuration,
     "ChangeConfiguration": _change_configuration,
+    "ExtendedTriggerMessage": commands.trigger,
     "RemoteStartTransaction": commands.remote_start_v16,
     "RemoteStopTransaction": commands.remote_stop,
     "DataTransfer": commands.data_transfer,
@@ -191,6 +211,7 @@ BASE_V201: dict[str, Handler] = {
     "TriggerMessage": commands.trigger,
     "GetVariables": _get_variables,
     "SetVariables": _set_variables,
+    "SetNetworkProfile": _set_network_profile,
     "GetBaseReport": lambda _r, p: Answer({"status": "Accepted"}, ("NotifyReport", p["requestId"])),
     "RequestStartTransaction": commands.remote_start_v201,
     "RequestStopTransaction": commands.remote_stop,

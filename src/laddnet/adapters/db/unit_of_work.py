@@ -15,6 +15,7 @@ from laddnet.adapters.db.repositories.cdrs import SqlCdrRepository
 from laddnet.adapters.db.repositories.certificates import SqlCertificateInventory
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
+from laddnet.adapters.db.repositories.credentials import SqlCredentialChanges
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
 from laddnet.adapters.db.repositories.health import SqlHealth
@@ -77,3 +78,4 @@ class SqlUnitOfWork:
         self.notifications = SqlNotifications(conn)
         self.health = SqlHealth(conn)
         self.certificates = SqlCertificateInventory(conn)
+        self.credential_changes = SqlCredentialChanges(conn)

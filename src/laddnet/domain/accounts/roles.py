@@ -95,6 +95,10 @@ COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
     CommandName.INSTALL_CERTIFICATE: P.STATIONS_SECURITY,
     CommandName.DELETE_CERTIFICATE: P.STATIONS_SECURITY,
     CommandName.CERTIFICATE_SIGNED: P.STATIONS_SECURITY,
+    CommandName.ROTATE_PASSWORD: P.STATIONS_SECURITY,
+    CommandName.SET_SECURITY_PROFILE: P.STATIONS_SECURITY,
+    CommandName.SET_NETWORK_PROFILE: P.STATIONS_SECURITY,
+    CommandName.RENEW_CERTIFICATE: P.STATIONS_SECURITY,
 }
 
 
@@ -130,7 +134,8 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.MAINTENANCE_MANAGE: "switch maintenance mode, open and move tickets",
     P.ALERTS_CONFIGURE: "change alert rules, mark outages as excluded, set e-mail recipients",
     P.STATIONS_SECURITY: "install-certificate, delete-certificate and certificate-signed"
-    " commands (CA certificates on stations, station certificates)",
+    " commands (CA certificates on stations, station certificates); password rotation and"
+    " security profile upgrades over OCPP",
 }
 
 

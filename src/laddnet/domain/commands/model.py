@@ -30,6 +30,23 @@ class CommandName(StrEnum):
     DELETE_CERTIFICATE = "delete-certificate"
     GET_INSTALLED_CERTIFICATE_IDS = "get-installed-certificate-ids"
     CERTIFICATE_SIGNED = "certificate-signed"  # sent by Laddnet after a SignCertificate
+    # Sent by Laddnet's credential service (password rotation, profile upgrade, renewal):
+    ROTATE_PASSWORD = "rotate-password"  # noqa: S105 - a command name, not a password
+    SET_SECURITY_PROFILE = "set-security-profile"
+    SET_NETWORK_PROFILE = "set-network-profile"
+    RENEW_CERTIFICATE = "renew-certificate"
+
+
+# Commands only Laddnet sends (no `POST .../commands/{name}` route of their own).
+INTERNAL_COMMANDS = frozenset(
+    {
+        CommandName.CERTIFICATE_SIGNED,
+        CommandName.ROTATE_PASSWORD,
+        CommandName.SET_SECURITY_PROFILE,
+        CommandName.SET_NETWORK_PROFILE,
+        CommandName.RENEW_CERTIFICATE,
+    }
+)
 
 
 class CommandOutcome(StrEnum):

@@ -26,3 +26,6 @@ class SecurityEventKind(StrEnum):
     NETWORK_NOT_ALLOWED = "network_not_allowed"  # outside the station's allowed networks
     LOGIN_THROTTLED = "login_throttled"  # too many failed logins from an address or for an id
     CERTIFICATE_MISMATCH = "certificate_mismatch"  # client certificate's CN is not the station
+    CREDENTIAL_CHANGE_FAILED = "credential_change_failed"  # a rotation or upgrade refused
+    CERTIFICATE_EXPIRING = "certificate_expiring"  # a station certificate close to expiry
+    CERTIFICATE_RENEWAL_FAILED = "certificate_renewal_failed"  # renewal could not be asked for

@@ -22,6 +22,10 @@ def _type(body: Mapping[str, Any]) -> str:
     return name
 
 
+def _no_network_profile(_body: Mapping[str, Any]) -> OcppRequest:
+    raise InvalidInput("OCPP 1.6 stations change their security profile with SecurityProfile")
+
+
 def hash_data(body: Mapping[str, Any]) -> dict[str, str]:
     return {
         "hashAlgorithm": body["hash_algorithm"],
@@ -43,5 +47,16 @@ CERTIFICATES: dict[CommandName, Translate] = {
     ),
     CommandName.CERTIFICATE_SIGNED: lambda b: OcppRequest(
         "CertificateSigned", {"certificateChain": b["certificate_chain"]}
+    ),
+    # Security whitepaper: the basic-auth password is the AuthorizationKey, in hex digits.
+    CommandName.ROTATE_PASSWORD: lambda b: OcppRequest(
+        "ChangeConfiguration", {"key": "AuthorizationKey", "value": b["authorization_key"]}
+    ),
+    CommandName.SET_SECURITY_PROFILE: lambda b: OcppRequest(
+        "ChangeConfiguration", {"key": "SecurityProfile", "value": str(int(b["profile"]))}
+    ),
+    CommandName.SET_NETWORK_PROFILE: _no_network_profile,
+    CommandName.RENEW_CERTIFICATE: lambda _b: OcppRequest(
+        "ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"}
     ),
 }

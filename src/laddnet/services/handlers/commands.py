@@ -112,7 +112,7 @@ class CommandService:
             command_id = uow.commands.add(
                 station_id,
                 name.value,
-                body,
+                _redacted(body, hidden),
                 actor,
                 now,
                 ocpp_action=request.action,
@@ -272,5 +272,7 @@ def default_hooks() -> CommandHooks:
             CommandName.REMOTE_STOP: _prepare_remote_stop,
             CommandName.REMOTE_START: _prepare_remote_start,
             CommandName.GET_CONFIGURATION: _prepare_get_configuration,
-        }
+        },
+        # A rotated password goes to the station only: the command log shows [redacted].
+        secret={CommandName.ROTATE_PASSWORD: ("password", "authorization_key")},
     )

@@ -8,7 +8,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,7 @@ class StationLogin:
     accepted: bool
     security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
     allowed_networks: tuple[str, ...] | None = None  # None: it may connect from anywhere
+    rotation_id: int | None = None  # logged in with this password rotation's new password
 
 
 class StationService:
@@ -96,11 +97,22 @@ class StationService:
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
         if not await asyncio.to_thread(self._hasher.verify, hashed, password):
-            return None
+            return await self._rotated_login(station_id, password, login)
         if self._hasher.needs_rehash(hashed):
             hashed = await self._rehash(station_id, hashed, password)
         self._verified[station_id] = _fingerprint(hashed, password)
         return login
+
+    async def _rotated_login(
+        self, station_id: StationId, password: str, login: StationLogin
+    ) -> StationLogin | None:
+        """The login with the new password of a rotation under way, if it is one (the stored
+        one stays good until the station has confirmed the new one and connected with it)."""
+        pending = await self._db.read(lambda uow: uow.credential_changes.login_hashes(station_id))
+        for change_id, hashed in pending:
+            if await asyncio.to_thread(self._hasher.verify, hashed, password):
+                return replace(login, rotation_id=change_id)
+        return None
 
     async def _dummy(self) -> str:
         """A hash made with today's parameters, of a secret nobody knows."""
