@@ -252,12 +252,12 @@ class StationCredentialService:
                 status, connected=change.connected_at is not None, no_answer=no_answer
             )
             answered = now if status is not None else None
+            if state is ChangeState.COMPLETED:  # first: it takes the new hash over
+                _complete(uow, change, now)
             uow.credential_changes.update(
                 change_id, state, answered_at=answered, detail=detail, command_id=command
             )
-            if state is ChangeState.COMPLETED:
-                _complete(uow, change, now)
-            elif state is ChangeState.FAILED:
+            if state is ChangeState.FAILED:
                 _failed_event(uow, change, detail, now)
             return _get(uow, change_id)
 
@@ -382,9 +382,9 @@ class StationCredentialService:
                 if change.target_profile is not None and transport < change.target_profile:
                     continue  # still connecting the old way
                 state = after_connect(change.state)
-                uow.credential_changes.update(change.id, state, connected_at=now)
-                if state is ChangeState.COMPLETED:
+                if state is ChangeState.COMPLETED:  # first: it takes the new hash over
                     _complete(uow, change, now)
+                uow.credential_changes.update(change.id, state, connected_at=now)
 
         try:
             await self._db.write(record)
