@@ -53,7 +53,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
 
 
 async def logs_in(running: Running, station_id: str, password: str) -> bool:
-    return await running.container.stations.authenticate(StationId(station_id), password) is not None
+    return (
+        await running.container.stations.authenticate(StationId(station_id), password) is not None
+    )
 
 
 async def state_of(running: Running, change_id: int) -> ChangeState:
