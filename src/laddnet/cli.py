@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     from laddnet.station_security_cli import add_station_security_commands
 
     add_station_security_commands(station, sub)  # station set ..., ca ...
+    from laddnet.credentials_cli import add_credential_commands
+
+    add_credential_commands(station)  # station rotate-password, rotations, upgrade-profile
     p = station.add_parser(
         "set-password", help="give a station a new basic-auth password (the old one stops working)"
     )

@@ -116,9 +116,7 @@ async def _is(running: Running, change_id: int, state: ChangeState) -> bool:
 
 
 async def test_a_station_that_never_answers_keeps_its_old_password(quick: Running) -> None:
-    station = await online(quick, "CP-1", "1.6")
-    station._auto_answer = False  # noqa: SLF001 - a station that hears but never answers
-    await station.reconnect()
+    station = await online(quick, "CP-1", "1.6", auto_answer=False)  # hears, never answers
     change = await quick.container.credentials.rotate_password(CP1, "user:1")
     assert change.state is ChangeState.UNCONFIRMED
     assert await logs_in(quick, "CP-1", PASSWORD)  # the old one: the station never confirmed
