@@ -33,6 +33,8 @@ class EventType(StrEnum):
     ALERT_CLOSED = "alert.closed"
     MAINTENANCE_CHANGED = "maintenance.changed"
     TICKET_CHANGED = "ticket.changed"
+    CERTIFICATE_EXPIRING = "certificate.expiring"  # a station certificate close to expiry
+    CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"  # renewal could not be asked
 
 
 ALL_EVENTS = "*"

@@ -12,8 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from websockets.exceptions import InvalidStatus
 
+from laddnet.adapters.db.tables import outbox_events
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.errors import InvalidInput
@@ -222,6 +224,14 @@ async def test_certificates_close_to_expiry_are_renewed_and_alerted(tls: TlsGate
     assert ("certificate_renewal_failed", "CP-3") in kinds
     assert ("certificate_expiring", "CP-2") in kinds
     assert ("certificate_expiring", "CP-1") not in kinds
+    with container.engine.connect() as conn:  # the events webhooks and the stream get
+        rows = conn.execute(select(outbox_events.c.type, outbox_events.c.station_id)).all()
+    published = {(t, s) for t, s in rows if t.startswith("certificate.")}
+    assert published == {
+        ("certificate.expiring", "CP-2"),
+        ("certificate.expiring", "CP-3"),
+        ("certificate.renewal_failed", "CP-3"),
+    }
     # Asked once a day: a second round right away asks nobody.
     again = await container.credentials.check_renewals()
     assert again.asked == again.failed == []

@@ -28,6 +28,7 @@ from laddnet.domain.errors import (
     StorageUnavailable,
     UnknownStation,
 )
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.security.certificates import StationCertificate
 from laddnet.domain.security.credentials import (
@@ -52,8 +53,8 @@ log = logging.getLogger(__name__)  # station ids and change ids only: never a pa
 ACTOR = "laddnet"
 BULK_CONCURRENCY = 20
 MAX_BULK = 10_000
-CERTIFICATE_EXPIRING = "certificate.expiring"  # outbox events (docs/api/sites-and-stations.md)
-CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"
+CERTIFICATE_EXPIRING = EventType.CERTIFICATE_EXPIRING.value
+CERTIFICATE_RENEWAL_FAILED = EventType.CERTIFICATE_RENEWAL_FAILED.value
 
 
 @dataclass(frozen=True, slots=True)
