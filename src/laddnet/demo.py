@@ -136,6 +136,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"              POST {api}/api/v1/stations/DEMO-001/problem-reports, no key)\n"
             f"  Maintenance: LADDNET_API_KEY={api_key} laddnet station maintenance DEMO-001 --on\n"
             f"              (also unlock-connector, remote-start, get-log, ...: see --help)\n"
+            f"  Passwords:  LADDNET_API_KEY={api_key} laddnet station rotate-password DEMO-002\n"
+            f"              (a new password over OCPP; laddnet station rotations shows progress)\n"
             f"  OCPP:       {base}/DEMO-001 (password {DEMO_PASSWORD})\n"
             f"{login}"
             f"{demo_tls.banner(settings, tls)}"

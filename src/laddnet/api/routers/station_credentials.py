@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES, ErrorBody
+from laddnet.domain.errors import NotAuthorized, UnknownStation
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.security.credentials import ChangeKind, ChangeState, CredentialChange
 
@@ -149,12 +150,18 @@ async def rotate_many(
 async def list_changes(
     container: ContainerDep,
     page: PageDep,
-    _: PrincipalDep,
+    principal: PrincipalDep,
     station_id: Annotated[str | None, Query(max_length=48)] = None,
     batch: Annotated[str | None, Query(max_length=40)] = None,
     kind: ChangeKind | None = None,
     state: ChangeState | None = None,
 ) -> CredentialChangePage:
+    if principal.sites is not None:  # a site scope sees its own stations' changes only
+        if station_id is None:
+            raise NotAuthorized("a site-scoped account lists changes one station at a time")
+        station = await container.queries.station(StationId(station_id))
+        if station is None or not principal.sees_site(station.site_id):
+            raise UnknownStation(f"station {station_id!r} not found")
     changes, total = await container.credentials.changes(
         station_id=station_id,
         batch=batch,
@@ -163,7 +170,9 @@ async def list_changes(
         limit=page.limit,
         offset=page.offset,
     )
-    progress = await container.credentials.progress(batch) if batch is not None else None
+    progress = None
+    if batch is not None and principal.sites is None:
+        progress = await container.credentials.progress(batch)
     return CredentialChangePage(
         items=[CredentialChangeOut.from_domain(c) for c in changes],
         total=total,

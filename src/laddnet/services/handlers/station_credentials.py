@@ -23,6 +23,7 @@ from laddnet.domain.errors import (
     Conflict,
     InvalidInput,
     LaddnetError,
+    NotFound,
     StationDidNotAnswer,
     StationNotConnected,
     StorageUnavailable,
@@ -159,7 +160,7 @@ class StationCredentialService:
     async def progress(self, batch: str) -> dict[str, int]:
         counts = await self._db.read(lambda uow: uow.credential_changes.counts(batch))
         if not counts:
-            raise UnknownStation(f"no rotation batch {batch!r}")
+            raise NotFound(f"no rotation batch {batch!r}")
         return counts
 
     async def changes(
