@@ -64,7 +64,7 @@ async def state_of(running: Running, change_id: int) -> ChangeState:
 
 
 @pytest.mark.parametrize("version", ["1.6", "2.0.1"])
-async def test_rotation_takes_effect_once_confirmed_and_used(
+async def test_tc_a_09_csms_rotation_takes_effect_once_confirmed_and_used(
     quick: Running, version: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)  # ours; websockets' DEBUG lines dump every frame
@@ -127,12 +127,19 @@ async def test_a_station_that_never_answers_keeps_its_old_password(quick: Runnin
     await station.close()
 
 
-async def test_a_station_that_refuses_fails_the_rotation(quick: Running) -> None:
-    station = await online(quick, "CP-2", "1.6")
-    station.responder.config["AuthorizationKey"][1] = "ReadOnly"  # it will not change it
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+async def test_tc_a_10_csms_a_station_that_refuses_keeps_its_old_password(
+    quick: Running, version: str
+) -> None:
+    station = await online(quick, "CP-2", version)
+    if version == "1.6":  # it will not change it
+        station.responder.config["AuthorizationKey"][1] = "ReadOnly"
+    else:
+        station.responder.variables[("SecurityCtrlr", "BasicAuthPassword")][1] = "ReadOnly"
     change = await quick.container.credentials.rotate_password(StationId("CP-2"), "user:1")
     assert change.state is ChangeState.FAILED
     assert change.detail == "station answered Rejected"
+    await station.reconnect()  # with the old password, as before
     assert await logs_in(quick, "CP-2", PASSWORD)
     events = await quick.container.queries.security_events()
     assert any(

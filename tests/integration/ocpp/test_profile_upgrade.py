@@ -132,7 +132,9 @@ async def test_v16_upgrade_keeps_the_old_profile_until_the_station_uses_the_new_
     assert [r["target_id"] for r in rows] == ["CP-1"]
 
 
-async def test_v201_upgrade_sends_network_profile_priority_and_reset(tls: TlsGateway) -> None:
+async def test_tc_a_19_csms_v201_upgrade_sends_network_profile_priority_and_reset(
+    tls: TlsGateway,
+) -> None:
     station = tls.ws("CP-2", "2.0.1")
     await station.connect()
     await station.boot()
@@ -159,6 +161,8 @@ async def test_v201_upgrade_sends_network_profile_priority_and_reset(tls: TlsGat
         return await profile_of(tls, "CP-2") is SecurityProfile.TLS_BASIC_AUTH
 
     await eventually(upgraded)
+    with pytest.raises(InvalidStatus):  # step 10-11: the old profile is refused from now on
+        await tls.ws("CP-2", "2.0.1").connect()
     await secure.close()
 
 
@@ -193,7 +197,9 @@ async def _certificate(container: Container, station_id: str, days_left: float) 
     await container.database.write(lambda uow: uow.certificates.add(cert))
 
 
-async def test_certificates_close_to_expiry_are_renewed_and_alerted(tls: TlsGateway) -> None:
+async def test_tc_a_11_csms_certificates_close_to_expiry_are_renewed_and_alerted(
+    tls: TlsGateway,
+) -> None:
     container = tls.container
     one = tls.ws("CP-1", "1.6")
     await one.connect()
