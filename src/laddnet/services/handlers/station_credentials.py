@@ -389,6 +389,12 @@ class StationCredentialService:
                 uow.credential_changes.update(change.id, state, connected_at=now)
 
         try:
+            if rotation_id is None:  # the common case: one read, no write (reconnect storms)
+                profile = ChangeKind.SECURITY_PROFILE
+                if not await self._db.read(
+                    lambda uow: uow.credential_changes.open_of(station_id, profile)
+                ):
+                    return
             await self._db.write(record)
         except StorageUnavailable:
             log.warning("could not record %s's login for its credential changes", station_id)
