@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
+from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.sites.model import SiteDetails
 from tests.integration.commands.conftest import PASSWORD, Live
 
 
@@ -66,3 +70,34 @@ async def test_profile_upgrade_through_the_api(live: Live) -> None:
     )
     assert same.status_code == 422
     await station.close()
+
+
+async def test_a_site_scoped_operator_rotates_only_its_own_stations(live: Live) -> None:
+    container = live.container
+    await container.sites.create_site("north", SiteDetails("North", "Europe/Stockholm"), "test")
+    await container.station_admin.update_station(
+        StationId("CP-1"), actor="test", site_id=SiteId("north")
+    )
+    station = await live.station("CP-1", "1.6")
+    other = await live.station("CP-2", "1.6")  # on no site
+    key = await container.api_keys.create("operator", sites=["north"])
+    async with httpx.AsyncClient(
+        base_url=str(live.api.base_url), headers={"Authorization": f"Bearer {key}"}, timeout=20
+    ) as scoped:
+        outside = await scoped.post("/api/v1/stations/CP-2/password-rotation")
+        assert outside.status_code == 404
+        inside = await scoped.post("/api/v1/stations/CP-1/password-rotation")
+        assert inside.status_code == 200, inside.text
+        everything = await scoped.get("/api/v1/password-rotations")
+        assert everything.status_code == 403  # one station at a time
+        mine = await scoped.get("/api/v1/password-rotations", params={"station_id": "CP-1"})
+        assert [c["station_id"] for c in mine.json()["items"]] == ["CP-1"]
+        theirs = await scoped.get("/api/v1/password-rotations", params={"station_id": "CP-2"})
+        assert theirs.status_code == 404
+        bulk = await scoped.post("/api/v1/password-rotations", json={"all": True})
+        assert bulk.status_code == 202, bulk.text
+        assert sum(bulk.json()["progress"].values()) == 1  # CP-1 only
+    await container.credentials.wait()
+    assert other.password == PASSWORD
+    await station.close()
+    await other.close()
