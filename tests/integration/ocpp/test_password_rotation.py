@@ -15,6 +15,7 @@ import pytest
 
 from laddnet.bootstrap import build
 from laddnet.config import Settings
+from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.credentials import ChangeKind, ChangeState, password_of_key
 from laddnet.ocpp.server import Gateway
@@ -124,6 +125,11 @@ async def test_a_station_that_never_answers_keeps_its_old_password(quick: Runnin
     await asyncio.sleep(0.2)
     assert await state_of(quick, change.id) is ChangeState.UNCONFIRMED
     assert await logs_in(quick, "CP-1", PASSWORD)
+    # Each open rotation's password is one more to check at a login: at most three.
+    for _ in range(2):
+        await quick.container.credentials.rotate_password(CP1, "user:1")
+    with pytest.raises(Conflict, match="3 password rotations open"):
+        await quick.container.credentials.rotate_password(CP1, "user:1")
     await station.close()
 
 
