@@ -117,6 +117,7 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
             argv = [sys.executable, str(HERE / "loadgen.py"), "--url", url, "--count", str(count)]
             argv += ["--first", str(w * per), "--version", args.version, "--prefix", args.prefix]
             argv += ["--password", args.password, "--think", str(args.think)]
+            argv += ["--compression"] if args.compression else []
             workers.append(await stack.enter_async_context(_process(*argv)))
         for proc in workers:
             assert proc.stdout is not None
@@ -213,6 +214,7 @@ def _table(results: list[Result], args: argparse.Namespace) -> str:
     lines = [
         f"OCPP {args.version}, {args.stations} stations, {args.workers} load processes, "
         f"{args.seconds:g} s window, {os.cpu_count()} CPUs"
+        + (", permessage-deflate offered" if args.compression else "")
     ]
     lines.append(f"{'':<12}" + "".join(f"{c:>20}" for c in [*cols, *extra]))
     for r in results:
@@ -263,6 +265,12 @@ if __name__ == "__main__":
         help="gateway processes of `laddnet serve --workers N` (needs --database-url, PostgreSQL)",
     )
     parser.add_argument("--bus-url", default="nats://127.0.0.1:4222", help="with --serve-workers")
+    parser.add_argument(
+        "--compression",
+        action="store_true",
+        help="stations offer WebSocket compression (permessage-deflate), which Laddnet accepts"
+        " unless LADDNET_WS_COMPRESSION=false",
+    )
     parser.add_argument("--prefix", default="BENCH-")
     parser.add_argument("--password", default="bench-password-0123")
     asyncio.run(main(parser.parse_args()))

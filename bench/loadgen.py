@@ -37,6 +37,7 @@ class Station:
         self.id, self.version = station_id, args.version
         self.url = f"{args.url.rstrip('/')}/{station_id}"
         self.token = base64.b64encode(f"{station_id}:{args.password}".encode()).decode()
+        self.compression = "deflate" if args.compression else None  # offer RFC 7692
         self.ws: ClientConnection | None = None
         self.msg: Any = v16 if args.version == "1.6" else v201
         self.evse = EvseState(1)
@@ -68,7 +69,7 @@ class Station:
                         self.url,
                         subprotocols=[subprotocol],
                         additional_headers={"Authorization": f"Basic {self.token}"},
-                        compression=None,
+                        compression=self.compression,
                         proxy=None,
                         ping_interval=None,
                         open_timeout=max(1.0, deadline - time.monotonic()),
@@ -225,4 +226,5 @@ if __name__ == "__main__":
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--think", type=float, default=0.0)
+    parser.add_argument("--compression", action="store_true", help="offer permessage-deflate")
     asyncio.run(main(parser.parse_args()))
