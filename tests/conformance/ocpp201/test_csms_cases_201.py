@@ -609,9 +609,11 @@ async def test_tc_f_06_csms_unlock_connector_without_transaction(live: Live) -> 
         ("tc_f_23", "StatusNotification", 1),
         ("tc_f_18", "FirmwareStatusNotification", None),
         ("tc_f_15", "LogStatusNotification", None),
+        ("tc_f_13", "TransactionEvent", 1),
+        ("tc_f_14", "TransactionEvent", None),
     ],
 )
-async def test_tc_f_11_12_15_18_20_23_csms_trigger_message(
+async def test_tc_f_11_to_23_csms_trigger_message(
     live: Live, case: str, message: str, evse_id: int | None
 ) -> None:
     station = await live.station("CP-1", V)
@@ -815,9 +817,12 @@ async def test_tc_m_05_csms_install_ca_certificate_failed(live: Live) -> None:
 
 async def test_tc_m_13_m_19_csms_get_installed_certificate_ids(live: Live) -> None:
     station = await live.station("CP-1", V)
+    every = await _certificate_command(live, "get-installed-certificate-ids", {})  # M18
+    assert _calls(station, "GetInstalledCertificateIds") == [{}]  # no type: all of them
+    assert every["status"] in ("Accepted", "NotFound")
     body = {"certificate_type": "manufacturer_root"}
     result = await _certificate_command(live, "get-installed-certificate-ids", body)
-    sent = _calls(station, "GetInstalledCertificateIds")[0]
+    sent = _calls(station, "GetInstalledCertificateIds")[1]
     assert sent == {"certificateType": ["ManufacturerRootCertificate"]}
     assert result["status"] == "NotFound"  # M19: nothing of that type installed
     root = make_ca("Vendor root").pem().decode()
@@ -826,6 +831,81 @@ async def test_tc_m_13_m_19_csms_get_installed_certificate_ids(live: Live) -> No
     result = await _certificate_command(live, "get-installed-certificate-ids", body)
     assert result["status"] == "Accepted"  # M13
     assert len(result["response"]["certificateHashDataChain"]) == 1
+    await station.close()
+
+
+# -- L Firmware, N Diagnostics ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "steps"),
+    [
+        ("tc_l_02", ["Downloading", "Downloaded", "InstallScheduled", "Installing", "Installed"]),
+        ("tc_l_03", ["DownloadScheduled", "Downloading", "Downloaded", "Installing", "Installed"]),
+        ("tc_l_06", ["Downloading", "Downloaded", "InvalidSignature"]),
+        ("tc_l_07", ["Downloading", "DownloadFailed"]),
+        ("tc_l_08", ["Downloading", "Downloaded", "InstallVerificationFailed"]),
+        ("tc_l_09", ["Downloading", "Downloaded", "Installing", "InstallationFailed"]),
+    ],
+)
+async def test_tc_l_02_03_06_07_08_09_csms_firmware_status_flows(
+    live: Live, case: str, steps: list[str]
+) -> None:
+    station = await live.station("CP-1", V)
+    _answer_only(station, "UpdateFirmware")  # the test sends the station's statuses itself
+    body = {"location": "https://fw.example.com/v3.bin", "retrieve_at": "2030-01-01T10:00:00Z"}
+    assert (await send(live, "CP-1", "update-firmware", body))["status"] == "Accepted"
+    request_id = _calls(station, "UpdateFirmware")[0]["requestId"]
+    for step in steps:
+        answer = await station.call(
+            "FirmwareStatusNotification", {"status": step, "requestId": request_id}
+        )
+        assert answer == {}, case
+    await station.close()
+    firmware = (await live.api.get("/api/v1/stations/CP-1/firmware")).json()
+    update = firmware["updates"][0]
+    assert [s["status"] for s in update["statuses"]] == steps, case
+    assert update["status"] == steps[-1], case
+
+
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("tc_l_04", "RevokedCertificate"),
+        ("tc_l_05", "InvalidCertificate"),
+        ("tc_l_10", "AcceptedCanceled"),
+        ("tc_l_11", "Rejected"),
+    ],
+)
+async def test_tc_l_04_05_10_11_csms_firmware_update_answers(
+    live: Live, case: str, status: str
+) -> None:
+    """L04/L05: the station refuses the signing certificate in its answer; L10/L11: a second
+    update while one runs, which the station cancels (AcceptedCanceled) or refuses."""
+    station = await live.station("CP-1", V)
+    body = {"location": "https://fw.example.com/v4.bin", "retrieve_at": "2030-01-01T10:00:00Z"}
+    _answer_only(station, "UpdateFirmware")
+    await send(live, "CP-1", "update-firmware", body)
+    _answer_only(station, "UpdateFirmware", status)
+    result = await send(live, "CP-1", "update-firmware", body)
+    assert result["status"] == status and result["response"] == {"status": status}, case
+    assert len(_calls(station, "UpdateFirmware")) == 2
+    await station.close()
+
+
+@pytest.mark.parametrize(
+    ("case", "status"), [("tc_n_34", "Rejected"), ("tc_n_36", "AcceptedCanceled")]
+)
+async def test_tc_n_34_36_csms_get_log_rejected_and_second_request(
+    live: Live, case: str, status: str
+) -> None:
+    live.container.operations.logs._public_url = str(live.api.base_url).rstrip("/")
+    station = await live.station("CP-1", V)
+    _answer_only(station, "GetLog", status)
+    result = await send(live, "CP-1", "get-log", {"type": "diagnostics"})
+    assert result["status"] == status, case
+    sent = _calls(station, "GetLog")[0]
+    assert sent["logType"] == "DiagnosticsLog" and sent["log"]["remoteLocation"].startswith("http")
     await station.close()
 
 
