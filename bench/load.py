@@ -117,6 +117,8 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
             argv = [sys.executable, str(HERE / "loadgen.py"), "--url", url, "--count", str(count)]
             argv += ["--first", str(w * per), "--version", args.version, "--prefix", args.prefix]
             argv += ["--password", args.password, "--think", str(args.think)]
+            argv += ["--compression"] if args.compression else []
+            argv += ["--cafile", args.cafile] if getattr(args, "cafile", None) else []
             workers.append(await stack.enter_async_context(_process(*argv)))
         for proc in workers:
             assert proc.stdout is not None
@@ -184,6 +186,10 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
             LADDNET_OCPP_PORT=str(ocpp_port),
             LADDNET_HTTP_PORT=str(http_port),
         )
+        tls_port = _free_port()
+        if args.tls:  # security profile 2: TLS with the password, on the TLS listener
+            env.update(_bench_pki(Path(tmp)), LADDNET_OCPP_TLS_PORT=str(tls_port))
+            args.cafile = str(Path(tmp) / "station-ca.pem")
         for step in (["migrate"], ["station", "import", "stations.csv"]):
             proc = await asyncio.create_subprocess_exec(
                 laddnet, *step, cwd=tmp, env=env, stderr=PIPE
@@ -196,6 +202,8 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
             if proc.returncode != 0:
                 note = f"{' '.join(step)} failed: {err.decode()[-300:]!r}"
                 return Result("laddnet", note=note)
+        if args.tls and not args.database_url:
+            _set_profile_2(Path(tmp) / "bench.db")
         serve = ["serve"]
         if args.serve_workers > 1:  # several gateway processes: PostgreSQL and the bus
             serve += ["--workers", str(args.serve_workers)]
@@ -203,7 +211,30 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
         async with _process(laddnet, *serve, env=env) as server:
             await _wait_port(ocpp_port, 60)
             url = f"ws://127.0.0.1:{ocpp_port}/ocpp"
-            return await drive("laddnet", url, server.pid, args)
+            if args.tls:
+                await _wait_port(tls_port, 60)
+                url = f"wss://127.0.0.1:{tls_port}/ocpp"
+            return await drive("laddnet" + ("-tls" if args.tls else ""), url, server.pid, args)
+
+
+def _bench_pki(directory: Path) -> dict[str, str]:
+    """A CA and a server certificate for 127.0.0.1 (Laddnet's own helpers), as settings."""
+    from datetime import UTC, datetime
+
+    from laddnet.adapters.crypto.station_ca import init_ca, issue_server_certificate
+
+    now = datetime.now(UTC)
+    ca = init_ca(directory, "Bench CA", now)
+    cert, key = issue_server_certificate(ca, ["127.0.0.1"], directory, now, days=2)
+    return {"LADDNET_TLS_CERT": cert, "LADDNET_TLS_KEY": key}
+
+
+def _set_profile_2(db: Path) -> None:
+    """Every imported station is a security profile 2 station (TLS and its password)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stations SET security_profile = 2")
 
 
 def _table(results: list[Result], args: argparse.Namespace) -> str:
@@ -213,6 +244,8 @@ def _table(results: list[Result], args: argparse.Namespace) -> str:
     lines = [
         f"OCPP {args.version}, {args.stations} stations, {args.workers} load processes, "
         f"{args.seconds:g} s window, {os.cpu_count()} CPUs"
+        + (", permessage-deflate offered" if args.compression else "")
+        + (", TLS (security profile 2)" if args.tls else "")
     ]
     lines.append(f"{'':<12}" + "".join(f"{c:>20}" for c in [*cols, *extra]))
     for r in results:
@@ -230,6 +263,8 @@ def _table(results: list[Result], args: argparse.Namespace) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
+    if args.tls:
+        args.only = "laddnet"  # the reference responder has no TLS listener
     results = []
     if args.only in ("reference", "both"):
         results.append(await bench_reference(args))
@@ -263,6 +298,18 @@ if __name__ == "__main__":
         help="gateway processes of `laddnet serve --workers N` (needs --database-url, PostgreSQL)",
     )
     parser.add_argument("--bus-url", default="nats://127.0.0.1:4222", help="with --serve-workers")
+    parser.add_argument(
+        "--compression",
+        action="store_true",
+        help="stations offer WebSocket compression (permessage-deflate), which Laddnet accepts"
+        " unless LADDNET_WS_COMPRESSION=false",
+    )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="security profile 2: the stations are profile 2 and connect over TLS with their"
+        " password (Laddnet only; a temporary CA and server certificate)",
+    )
     parser.add_argument("--prefix", default="BENCH-")
     parser.add_argument("--password", default="bench-password-0123")
     asyncio.run(main(parser.parse_args()))

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import base64
 import random
+import ssl
 import sys
 import time
 import uuid
@@ -32,11 +33,23 @@ FAILURES: Counter[str] = Counter()  # handshake failures by kind
 _ids = count()
 
 
+_CONTEXTS: dict[str, ssl.SSLContext] = {}
+
+
+def _ssl_context(cafile: str) -> ssl.SSLContext:
+    """One client context per process (loading the CA for each station would cost seconds)."""
+    if cafile not in _CONTEXTS:
+        _CONTEXTS[cafile] = ssl.create_default_context(cafile=cafile)
+    return _CONTEXTS[cafile]
+
+
 class Station:
     def __init__(self, args: argparse.Namespace, station_id: str) -> None:
         self.id, self.version = station_id, args.version
         self.url = f"{args.url.rstrip('/')}/{station_id}"
         self.token = base64.b64encode(f"{station_id}:{args.password}".encode()).decode()
+        self.compression = "deflate" if args.compression else None  # offer RFC 7692
+        self.ssl = _ssl_context(args.cafile) if args.cafile else None  # wss:// (profile 2)
         self.ws: ClientConnection | None = None
         self.msg: Any = v16 if args.version == "1.6" else v201
         self.evse = EvseState(1)
@@ -68,7 +81,8 @@ class Station:
                         self.url,
                         subprotocols=[subprotocol],
                         additional_headers={"Authorization": f"Basic {self.token}"},
-                        compression=None,
+                        compression=self.compression,
+                        ssl=self.ssl,
                         proxy=None,
                         ping_interval=None,
                         open_timeout=max(1.0, deadline - time.monotonic()),
@@ -225,4 +239,6 @@ if __name__ == "__main__":
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--think", type=float, default=0.0)
+    parser.add_argument("--compression", action="store_true", help="offer permessage-deflate")
+    parser.add_argument("--cafile", help="the server's CA: connect over TLS (a wss:// --url)")
     asyncio.run(main(parser.parse_args()))

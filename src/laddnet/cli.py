@@ -199,7 +199,12 @@ def _first_line(exc: BaseException) -> str:
 
 async def cmd_migrate(args: argparse.Namespace) -> int:
     container = await _container(migrated=True)
-    await container.aclose()
+    try:  # drivers' tokens keyed before id tokens were folded (migration 0016)
+        moved, removed = await container.driver_tokens.reindex()
+    finally:
+        await container.aclose()
+    if moved or removed:
+        print(f"drivers' tokens re-keyed: {moved} moved, {removed} duplicates removed")
     print("database is at the latest schema")
     return 0
 

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     )
     call_timeout: float = Field(30.0, description="Seconds to wait for a station's CALLRESULT.")
     max_frame_bytes: int = Field(65536, description="Largest OCPP frame accepted from a station.")
+    ws_compression: bool = Field(
+        True,
+        description="Negotiate WebSocket compression (RFC 7692 permessage-deflate) with stations"
+        " that offer it, as OCPP-J 2.0.1 requires of a CSMS. Each compressed connection keeps"
+        " zlib state (docs/performance.md): set false for very large networks.",
+    )
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
     boot_admission_limit: int = Field(
         10_000,

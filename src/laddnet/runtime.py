@@ -112,6 +112,8 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
     try:
         await _prepare_database(container, settings)
+        if part is not Part.GATEWAY:  # drivers' tokens keyed before tokens were folded (0016)
+            await container.driver_tokens.reindex()
         await _connect_bus(container)
         http_socket = (
             _listen(settings.host, settings.http_port, "the HTTP API") if api is not None else None

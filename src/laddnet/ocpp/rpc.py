@@ -31,7 +31,7 @@ from websockets.exceptions import ConnectionClosed
 
 from laddnet.domain.errors import LaddnetError, UnknownStation
 from laddnet.ocpp import schemas
-from laddnet.ocpp.errors import ErrorKind, OcppError, code_for, kind_for_domain_error
+from laddnet.ocpp.errors import V16, ErrorKind, OcppError, code_for, kind_for_domain_error
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,10 @@ class Connection:
             self._on_result(message_id, frame[2] if len(frame) > 2 else None)
         elif kind == CALLERROR:
             self._on_error(message_id, frame)
+        elif self.subprotocol == V16:
+            # OCPP-J 1.6 4.1.3: a message type not in the list SHALL be ignored (1.6 has no
+            # MessageTypeNotSupported; answering it would be a CALLERROR to no CALL).
+            log.info("%s: ignored message type %s", self.session.station_id, kind)
         else:
             await self._send_error(
                 message_id, ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED, f"message type {kind}"

@@ -129,7 +129,9 @@ class Gateway:
             close_timeout=settings.close_timeout,
             max_size=settings.max_frame_bytes,
             max_queue=4,
-            compression=None,  # per-connection zlib state costs ~100 KiB; OCPP frames are small
+            # RFC 7692 permessage-deflate, only with stations that offer it (OCPP-J 2.0.1 3.3:
+            # a CSMS SHALL support it); its zlib state per connection: docs/performance.md.
+            compression="deflate" if settings.ws_compression else None,
             server_header="Laddnet",
             backlog=settings.listen_backlog,
             open_timeout=settings.handshake_timeout,

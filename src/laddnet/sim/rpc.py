@@ -43,6 +43,7 @@ async def open_websocket(
     open_timeout: float,
     user_agent: str,
     ssl_context: ssl.SSLContext | None = None,
+    compression: bool = False,
 ) -> ClientConnection:
     """Open a station's WebSocket with basic auth and the version's subprotocol (raises
     websockets' InvalidStatus if the server refuses it). A wss:// URL uses `ssl_context`
@@ -57,7 +58,7 @@ async def open_websocket(
         subprotocols=[Subprotocol(subprotocol)],
         additional_headers=headers,
         open_timeout=open_timeout,
-        compression=None,
+        compression="deflate" if compression else None,  # offer RFC 7692 permessage-deflate
         proxy=None,
         user_agent_header=user_agent,
         ssl=ssl_context,

@@ -52,6 +52,7 @@ class SimStation:
         auto_answer: bool = True,
         clock: Callable[[], datetime] = utc_now,
         ssl_context: ssl.SSLContext | None = None,
+        compression: bool = False,
     ) -> None:
         if version not in SUBPROTOCOLS:
             raise ValueError(f"unsupported OCPP version {version!r}")
@@ -59,6 +60,7 @@ class SimStation:
         self.password = password
         self.version = version
         self.ssl_context = ssl_context  # for wss:// (see sim/tls.py)
+        self.compression = compression  # offer permessage-deflate (RFC 7692)
         self.vendor, self.model = vendor, model
         self.url = f"{base_url.rstrip('/')}/{quote(station_id, safe='')}"
         self.call_timeout, self.open_timeout = call_timeout, open_timeout
@@ -97,7 +99,13 @@ class SimStation:
         credentials = None if self.password is None else (self.station_id, self.password)
         agent = f"{self.vendor}-{self.model}"
         ws = await open_websocket(
-            self.url, self.version, credentials, self.open_timeout, agent, self.ssl_context
+            self.url,
+            self.version,
+            credentials,
+            self.open_timeout,
+            agent,
+            self.ssl_context,
+            self.compression,
         )
         on_call = self._on_server_call if self._auto_answer else None
         self._link = RpcConnection(ws, on_call, self._on_link_closed)

@@ -129,7 +129,7 @@ async def test_tokens_are_checked_removed_and_leave_with_the_driver(
     assert await _status(running, CARD) == "Invalid"
     with container.engine.connect() as conn:
         left = conn.execute(select(id_tokens.c.value, id_tokens.c.driver_id)).all()
-    assert [tuple(r) for r in left] == [("SHARED-CARD", None)]
+    assert [tuple(r) for r in left] == [("shared-card", None)]  # folded: case-insensitive
     rows, _ = await container.audit.search(limit=50)
     actions = [r["action"] for r in rows if r["target_id"] == driver_id]
     assert {"driver.token_added", "driver.token_removed", "driver.erased"} <= set(actions)

@@ -41,21 +41,21 @@ async def _stored(db: SqlDatabase) -> set[str]:
 
 async def test_concurrent_units_share_commits(container: Container) -> None:
     db = container.database
-    results = await asyncio.gather(*(db.write(_saver(f"T{n}")) for n in range(200)))
-    assert results == [f"T{n}" for n in range(200)]
-    assert await _stored(db) == {f"T{n}" for n in range(200)}
+    results = await asyncio.gather(*(db.write(_saver(f"t{n}")) for n in range(200)))
+    assert results == [f"t{n}" for n in range(200)]
+    assert await _stored(db) == {f"t{n}" for n in range(200)}
     assert 1 <= db.commits < 200
 
 
 async def test_a_failing_unit_is_rolled_back_alone(container: Container) -> None:
     db = container.database
     results = await asyncio.gather(
-        *(db.write(_saver(f"T{n}", fail=(n == 3))) for n in range(8)),
+        *(db.write(_saver(f"t{n}", fail=(n == 3))) for n in range(8)),
         return_exceptions=True,
     )
     assert isinstance(results[3], ValueError)
-    assert [r for i, r in enumerate(results) if i != 3] == [f"T{n}" for n in range(8) if n != 3]
-    assert await _stored(db) == {f"T{n}" for n in range(8) if n != 3}
+    assert [r for i, r in enumerate(results) if i != 3] == [f"t{n}" for n in range(8) if n != 3]
+    assert await _stored(db) == {f"t{n}" for n in range(8) if n != 3}
 
 
 async def test_a_failed_commit_fails_every_member(container: Container) -> None:
@@ -67,14 +67,14 @@ async def test_a_failed_commit_fails_every_member(container: Container) -> None:
     event.listen(db.engine, "commit", refuse)
     try:
         results = await asyncio.gather(
-            *(db.write(_saver(f"T{n}")) for n in range(5)),
+            *(db.write(_saver(f"t{n}")) for n in range(5)),
             return_exceptions=True,
         )
     finally:
         event.remove(db.engine, "commit", refuse)
     assert all(isinstance(r, StorageUnavailable) for r in results)
     assert await _stored(db) == set()
-    assert await db.write(_saver("AFTER")) == "AFTER"
+    assert await db.write(_saver("after")) == "after"
 
 
 async def test_answer_comes_only_after_commit(container: Container) -> None:
@@ -96,9 +96,9 @@ async def test_answer_comes_only_after_commit(container: Container) -> None:
 async def test_cancelled_waiter_does_not_block_others(container: Container) -> None:
     db = container.database
     first = asyncio.ensure_future(db.write(_saver("SLOW")))
-    others = [asyncio.ensure_future(db.write(_saver(f"T{n}"))) for n in range(5)]
+    others = [asyncio.ensure_future(db.write(_saver(f"t{n}"))) for n in range(5)]
     first.cancel()
-    assert await asyncio.wait_for(asyncio.gather(*others), 10) == [f"T{n}" for n in range(5)]
+    assert await asyncio.wait_for(asyncio.gather(*others), 10) == [f"t{n}" for n in range(5)]
     with pytest.raises(asyncio.CancelledError):
         await first
 
@@ -119,18 +119,18 @@ async def test_a_failing_unit_is_isolated_after_autocommit_reads(container: Cont
     for _ in range(10):  # pooled connections go through autocommit reads first
         await db.read(lambda uow: uow.tokens.get("X"))
     results = await asyncio.gather(
-        db.write(_saver("KEEP")), db.write(_saver("DROP", fail=True)), return_exceptions=True
+        db.write(_saver("keep")), db.write(_saver("drop", fail=True)), return_exceptions=True
     )
-    assert results[0] == "KEEP"
+    assert results[0] == "keep"
     assert isinstance(results[1], ValueError)
-    assert await _stored(db) == {"KEEP"}
+    assert await _stored(db) == {"keep"}
 
 
 async def test_sqlite_write_ahead_log_is_checkpointed_off_the_writer(tmp_path: Path) -> None:
     container = await build_migrated(Settings(database_url=f"sqlite:///{tmp_path}/wal.db"))
     try:
         db = container.database
-        await asyncio.gather(*(db.write(_saver(f"T{n}")) for n in range(500)))
+        await asyncio.gather(*(db.write(_saver(f"t{n}")) for n in range(500)))
         checkpointer = db._checkpointer
         assert checkpointer is not None
         async with asyncio.timeout(10):
@@ -193,18 +193,18 @@ async def test_reads_and_writes_recover_when_postgresql_drops_their_connections(
     container = build(Settings(database_url=url))
     try:
         db = container.database
-        await db.write(_saver("BEFORE"))
-        assert await _stored(db) == {"BEFORE"}
+        await db.write(_saver("before"))
+        assert await _stored(db) == {"before"}
         await _terminate_backends(url)
         # Both kinds of reads: through SQLAlchemy, and on the driver's cursor (hot_sql.py).
-        assert await db.read(lambda uow: uow.tokens.get("BEFORE")) is not None
+        assert await db.read(lambda uow: uow.tokens.get("before")) is not None
         await _terminate_backends(url)
-        assert await _stored(db) == {"BEFORE"}
+        assert await _stored(db) == {"before"}
         try:
-            await db.write(_saver("AFTER"))
+            await db.write(_saver("after"))
         except StorageUnavailable:
-            await db.write(_saver("AFTER"))  # what a station does: send it again
-        assert await _stored(db) == {"BEFORE", "AFTER"}
+            await db.write(_saver("after"))  # what a station does: send it again
+        assert await _stored(db) == {"before", "after"}
     finally:
         await container.aclose()
         await drop_postgres(url)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from laddnet.api.schemas import UtcDateTime
 from laddnet.api.schemas.certificates import CERTIFICATE_BODIES
+from laddnet.domain.authorization.model import fold_token
 from laddnet.domain.commands.model import CommandName, CommandOutcome, CommandRecord
 
 
@@ -138,6 +139,18 @@ class SendLocalList(Body):
     version: int = Field(ge=1)
     update: Literal["full", "differential"]
     tokens: list[LocalListToken] = Field(default_factory=list, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _tokens_once(self) -> SendLocalList:
+        # Id tokens are case-insensitive (1.6 CiString20Type, 2.0.1 IdToken): "AB" and "ab"
+        # are one entry, and a list naming a token twice would leave its state to the station.
+        seen: set[str] = set()
+        for token in self.tokens:
+            key = fold_token(token.id_token)
+            if key in seen:
+                raise ValueError(f"tokens: {token.id_token!r} is listed twice (case-insensitive)")
+            seen.add(key)
+        return self
 
 
 BODIES: dict[CommandName, type[Body]] = {

@@ -6,6 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold_token(value: str) -> str:
+    """The form an id token is stored, indexed and matched in: id tokens are case-insensitive
+    (OCPP 1.6 errata: idTag is a CiString20Type; 2.0.1 IdTokenType: "IdToken is case
+    insensitive"), and a CiString is ASCII, so only A-Z fold (to a-z); anything else stays."""
+    return value.translate(_ASCII_LOWER)
+
+
+def same_token(a: str | None, b: str | None) -> bool:
+    """Whether two presented id tokens are the same token (case-insensitively)."""
+    return a is not None and b is not None and fold_token(a) == fold_token(b)
+
 
 class AuthorizationStatus(StrEnum):
     ACCEPTED = "Accepted"

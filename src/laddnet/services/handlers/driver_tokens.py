@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from laddnet.domain.authorization.model import fold_token
 from laddnet.domain.drivers.model import UnknownDriver
 from laddnet.domain.drivers.tokens import HASHED_PREFIX, TokenKind, validated_token
 from laddnet.domain.errors import Conflict, NotFound
@@ -20,8 +21,9 @@ _FIELD = "id_token"
 
 def token_key(cipher: FieldCipher, value: str) -> str:
     """The lookup key of a driver's token: "#" and 35 hex digits (140 bits) of its keyed
-    hash, so it fits the 36 characters of `id_tokens.value`."""
-    return HASHED_PREFIX + cipher.blind_index(_FIELD, value)[:35]
+    hash, so it fits the 36 characters of `id_tokens.value`. The hash is of the folded token
+    (`fold_token`): a card presented in another case is the same card."""
+    return HASHED_PREFIX + cipher.blind_index(_FIELD, fold_token(value))[:35]
 
 
 async def presented_key(keys: KeyRing | None, value: str | None) -> str | None:
@@ -100,6 +102,41 @@ class DriverTokenService:
                     done += 1
             after = rows[-1]["value"]
 
+    async def reindex(self, batch: int = 200) -> tuple[int, int]:
+        """Move every driver's token whose key was hashed from the token as registered, not
+        folded (before migration 0016), to its folded key. A token whose folded key another
+        token holds already (one card registered twice in different cases) is removed and
+        the removal audited with the key kept. Idempotent; returns (moved, removed)."""
+        moved = removed = 0
+        after = ""
+        while True:
+            rows = await self._db.read(_tokens_after(after, batch))
+            if not rows:
+                return moved, removed
+            cipher = await cipher_for(self._keys, rows)
+            for row in rows:
+                key = token_key(cipher, cipher.decrypt(_FIELD, row["value_enc"]))
+                if key != row["value"]:
+                    if await self._db.write(_rekey(row["value"], key)):
+                        moved += 1
+                    else:
+                        await self._db.write(self._drop_duplicate(row, key))
+                        removed += 1
+            after = rows[-1]["value"]
+
+    def _drop_duplicate(self, row: dict[str, Any], key: str) -> Callable[[UnitOfWork], None]:
+        now = self._clock.now()
+
+        def apply(uow: UnitOfWork) -> None:
+            driver_id = row["driver_id"]
+            if uow.tokens.delete_for_driver(driver_id, row["value"]):
+                details = {"token": row["value"][1:], "reason": "same token in another case",
+                           "kept": key[1:]}  # fmt: skip
+                uow.audit.record("system", "driver.token_removed", "driver", driver_id,
+                                 details, now)  # fmt: skip
+
+        return apply
+
     async def remove(
         self, driver_id: str, token_id: str, *, actor: str, source: str | None
     ) -> None:
@@ -125,6 +162,10 @@ async def cipher_for(keys: KeyRing, rows: list[dict[str, Any]]) -> FieldCipher:
 
 def _tokens_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:
     return lambda uow: uow.tokens.drivers_after(after, limit)
+
+
+def _rekey(key: str, new_key: str) -> Callable[[UnitOfWork], bool]:
+    return lambda uow: uow.tokens.rekey(key, new_key)
 
 
 def _reseal(key: str, value_enc: str) -> Callable[[UnitOfWork], bool]:

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
-from laddnet.domain.authorization.model import IdToken
+from laddnet.domain.authorization.model import IdToken, fold_token
 from laddnet.domain.errors import Conflict
 from laddnet.domain.security.model import SecurityEventKind
 
@@ -20,14 +20,16 @@ class SqlTokenRepository:
         self._conn = conn
         self._hot = HotSql(conn)
 
+    # Tokens in clear are stored and looked up folded (`fold_token`: id tokens are
+    # case-insensitive); a driver's token's hashed key is computed on the folded token.
     def get(self, value: str) -> IdToken | None:
-        row = self._hot.one(id_tokens, {"value": value})  # every Authorize, start and stop
+        row = self._hot.one(id_tokens, {"value": fold_token(value)})
         return None if row is None else _token(row)
 
     def find(self, value: str, hashed: str | None) -> IdToken | None:
         """The token presented as `value`: stored in clear, or (a driver's) under `hashed`.
         A driver's token never matches in clear: presenting its stored key finds nothing."""
-        row = self._hot.one(id_tokens, {"value": value})
+        row = self._hot.one(id_tokens, {"value": fold_token(value)})  # every Authorize, start, stop
         if row is not None and row["driver_id"] is None:
             return _token(row)
         row = self._hot.one(id_tokens, {"value": hashed}) if hashed else None
@@ -35,7 +37,7 @@ class SqlTokenRepository:
 
     def save(self, token: IdToken, now: datetime) -> None:
         values = {
-            "value": token.value,
+            "value": fold_token(token.value),
             "blocked": token.blocked,
             "expires_at": token.expires_at,
             "group_id": token.group,
@@ -66,7 +68,7 @@ class SqlTokenRepository:
     def drivers_after(self, after: str, limit: int) -> list[dict[str, Any]]:
         """Drivers' tokens with a key after `after`, in key order (for re-encryption)."""
         query = (
-            select(id_tokens.c.value, id_tokens.c.value_enc)
+            select(id_tokens.c.value, id_tokens.c.value_enc, id_tokens.c.driver_id)
             .where(id_tokens.c.driver_id.is_not(None), id_tokens.c.value > after)
             .order_by(id_tokens.c.value)
             .limit(limit)
@@ -75,6 +77,14 @@ class SqlTokenRepository:
 
     def reseal(self, key: str, value_enc: str) -> bool:
         query = update(id_tokens).where(id_tokens.c.value == key).values(value_enc=value_enc)
+        return bool(self._conn.execute(query).rowcount)
+
+    def rekey(self, key: str, new_key: str) -> bool:
+        """Move a driver's token to `new_key`; False if that key is taken (nothing moved)."""
+        taken = select(id_tokens.c.value).where(id_tokens.c.value == new_key)
+        if self._conn.execute(taken).first():
+            return False
+        query = update(id_tokens).where(id_tokens.c.value == key).values(value=new_key)
         return bool(self._conn.execute(query).rowcount)
 
     def delete_for_driver(self, driver_id: str, key: str | None = None) -> int:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from laddnet.adapters.db.tables import reservations
+from laddnet.domain.authorization.model import fold_token
 from laddnet.domain.operations.model import Reservation, ReservationStatus
 
 
@@ -34,7 +35,8 @@ class SqlReservations:
         """Replace the id token of reservations made for one of `values` (an erased driver's)."""
         if not values:
             return 0
-        query = update(reservations).where(reservations.c.id_token.in_(values))
+        folded = [fold_token(v) for v in values]  # case-insensitive, as stations match them
+        query = update(reservations).where(func.lower(reservations.c.id_token).in_(folded))
         return self._conn.execute(query.values(id_token=placeholder)).rowcount
 
     def add(

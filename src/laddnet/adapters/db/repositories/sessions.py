@@ -14,6 +14,7 @@ from laddnet.adapters.db.hot_sql import HotSql, insert_sql, update_sql
 from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import meter_values, sessions, stations, transaction_events
 from laddnet.adapters.db.types import milliwatt_hours, time_param
+from laddnet.domain.authorization.model import fold_token
 from laddnet.domain.sessions.model import (
     ChargingSession,
     MeterSample,
@@ -76,8 +77,8 @@ class SqlSessionRepository:
             & (sessions.c.status == SessionStatus.ACTIVE.value)
             & (sessions.c.started_at <= stopped_at)
         )
-        if id_token:
-            cond = cond & (sessions.c.id_token == id_token)
+        if id_token:  # the same card in another case is the same token (fold_token)
+            cond = cond & (func.lower(sessions.c.id_token) == fold_token(id_token))
         row = (
             self._conn.execute(
                 select(sessions).where(cond).order_by(sessions.c.started_at.desc()).limit(1)
@@ -222,7 +223,7 @@ class SqlSessionRepository:
             return 0
         changed = self._conn.execute(
             update(sessions)
-            .where(sessions.c.id_token.in_(values))
+            .where(func.lower(sessions.c.id_token).in_([fold_token(v) for v in values]))
             .values(id_token=placeholder, start_key=None)
         ).rowcount
         if self._cache is not None:

@@ -1,0 +1,3 @@
+"""Conformance tests run against the real gateway and API (tests/integration/commands)."""
+
+from tests.integration.commands.conftest import live  # noqa: F401 - the fixture, shared
