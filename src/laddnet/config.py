@@ -324,6 +324,41 @@ class Settings(BaseSettings):
     station_certificate_days: int = Field(
         365, ge=1, le=3650, description="Validity (days) of the station certificates we sign."
     )
+    connection_rate_limit: int = Field(
+        30,
+        ge=0,
+        description="Connections one station id may open within LADDNET_CONNECTION_RATE_WINDOW"
+        " seconds (counted after its login succeeded, so that nobody without its password can"
+        " use up its share); more are refused before the upgrade with 429 and Retry-After."
+        " 0: no limit. Counted per process.",
+    )
+    connection_rate_limit_per_address: int = Field(
+        600,
+        ge=0,
+        description="Connection attempts from one source address within the window, whatever"
+        " the station ids (counted before the login: 429 before any password check). Higher"
+        " than the per-id limit: many stations may share an address. 0: no limit.",
+    )
+    connection_rate_window: float = Field(
+        60.0, gt=0, description="Seconds over which station connections are counted."
+    )
+    firmware_url_prefix: str | None = Field(
+        None,
+        description="Firmware updates only from this repository (e.g."
+        " https://firmware.example.com/releases/): an update-firmware command whose location is"
+        " outside it is refused with 422. Unset: any location.",
+    )
+    firmware_signing_ca: str | None = Field(
+        None,
+        description="PEM file with the CA certificate(s) that issue firmware signing"
+        " certificates: a signed update's signing certificate must be issued by one of them and"
+        " its signature verify over the firmware's SHA-256 before the command is sent. Read at"
+        " each update.",
+    )
+    firmware_require_signature: bool = Field(
+        False,
+        description="Refuse unsigned firmware updates (422); needs LADDNET_FIRMWARE_SIGNING_CA.",
+    )
 
     @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
     @classmethod

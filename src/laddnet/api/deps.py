@@ -31,6 +31,7 @@ from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.handlers.station_guard import StationGuardService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
@@ -110,6 +111,9 @@ class ApiContainer(Protocol):
 
     @property
     def certificates(self) -> CertificateService: ...
+
+    @property
+    def station_guard(self) -> StationGuardService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

@@ -33,6 +33,7 @@ class EventType(StrEnum):
     ALERT_CLOSED = "alert.closed"
     MAINTENANCE_CHANGED = "maintenance.changed"
     TICKET_CHANGED = "ticket.changed"
+    STATION_NEW_NETWORK = "station.new_network"  # connected from a network never used before
 
 
 ALL_EVENTS = "*"

@@ -40,6 +40,7 @@ from laddnet.ports.records import (
     SessionRepository,
     TokenRepository,
 )
+from laddnet.ports.station_guard import FirmwareSignatureCheck, StationGuard
 from laddnet.ports.stations import SiteRepository, StationLink, StationRepository, StatusHistory
 
 T = TypeVar("T")
@@ -123,6 +124,8 @@ class UnitOfWork(Protocol):
     def health(self) -> HealthStore: ...
     @property
     def certificates(self) -> CertificateInventory: ...
+    @property
+    def guard(self) -> StationGuard: ...
 
 
 class Database(Protocol):
@@ -157,6 +160,7 @@ __all__ = [
     "EventLog",
     "FieldCipher",
     "FirmwareLog",
+    "FirmwareSignatureCheck",
     "HealthStore",
     "KeyRing",
     "Ledger",
@@ -177,6 +181,7 @@ __all__ = [
     "Reservations",
     "SessionRepository",
     "SiteRepository",
+    "StationGuard",
     "StationLink",
     "StationRepository",
     "StatusHistory",

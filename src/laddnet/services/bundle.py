@@ -23,6 +23,7 @@ from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
+from laddnet.services.handlers.station_guard import StationGuardService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
@@ -55,3 +56,4 @@ class Services:
     driver_tokens: DriverTokenService  # drivers' id tokens, hashed and encrypted
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
     certificates: CertificateService  # station certificates (SignCertificate, inventory)
+    station_guard: StationGuardService  # site allow-lists, networks seen, firmware inventory

@@ -26,3 +26,7 @@ class SecurityEventKind(StrEnum):
     NETWORK_NOT_ALLOWED = "network_not_allowed"  # outside the station's allowed networks
     LOGIN_THROTTLED = "login_throttled"  # too many failed logins from an address or for an id
     CERTIFICATE_MISMATCH = "certificate_mismatch"  # client certificate's CN is not the station
+    NEW_NETWORK = "new_network"  # a station connected from a network it never used before
+    CONNECTION_RATE_LIMITED = "connection_rate_limited"  # too many connections (id or address)
+    FIRMWARE_REFUSED = "firmware_refused"  # an update outside the repository or badly signed
+    FIRMWARE_SECURITY_STATUS = "firmware_security_status"  # InvalidSignature, ... from a station

@@ -14,6 +14,8 @@ from laddnet.domain.operations.model import (
     firmware_status_after_answer,
     parse_utc,
 )
+from laddnet.domain.security.firmware import SECURITY_STATUSES
+from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.model import Station
 from laddnet.ports import Clock, Database, UnitOfWork
 from laddnet.services.handlers.commands import Answered, CommandService
@@ -76,6 +78,10 @@ class FirmwareService:
                 update_id = uow.firmware.find_update(station_id, request_id)
             uow.firmware.add_status(station_id, update_id, status, now)
             _published(uow, station_id, request_id, status, now)
+            if status in SECURITY_STATUSES:  # the station refused the signature or certificate
+                detail = f"firmware update (request id {request_id}): the station reported {status}"
+                kind = SecurityEventKind.FIRMWARE_SECURITY_STATUS
+                uow.events.security(kind, station_id, detail, None, now)
 
         await self._db.write(record)
 
