@@ -30,6 +30,7 @@ from laddnet.api.routers import (
     sessions,
     sites,
     station_admin,
+    station_guard,
     stations,
     tariffs,
     tickets,
@@ -83,6 +84,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(reports.router)
     v1.include_router(notifications.router)
     v1.include_router(certificates.router)
+    v1.include_router(station_guard.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
