@@ -56,6 +56,8 @@ class Responder:
         self.table = V16 if version == "1.6" else V201
         self.signed_chains: list[str] = []  # CertificateSigned, newest last
         self.installed_certificates: list[tuple[str, str]] = []  # (certificateType, PEM)
+        # A signed firmware update is answered this (e.g. InvalidCertificate) if set.
+        self.signed_firmware_answer: str | None = None
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)

@@ -50,9 +50,14 @@ def after_update_firmware(uow: UnitOfWork, answered: Answered) -> None:
     update_id = uow.firmware.find_update(station_id, answered.body["request_id"])
     if update_id is None:
         return
-    status = firmware_status_after_answer(answered.status)
-    uow.firmware.set_answer(update_id, status.value, answered.command_id, answered.at, SENT)
-    _published(uow, station_id, answered.body["request_id"], status.value, answered.at)
+    status = firmware_status_after_answer(answered.status).value
+    if answered.status in SECURITY_STATUSES:  # InvalidCertificate, RevokedCertificate
+        status = answered.status
+        detail = f"firmware update (request id {answered.body['request_id']}): answered {status}"
+        kind = SecurityEventKind.FIRMWARE_SECURITY_STATUS
+        uow.events.security(kind, station_id, detail, None, answered.at)
+    uow.firmware.set_answer(update_id, status, answered.command_id, answered.at, SENT)
+    _published(uow, station_id, answered.body["request_id"], status, answered.at)
 
 
 def _published(
