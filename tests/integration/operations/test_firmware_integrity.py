@@ -190,7 +190,7 @@ async def test_bad_signatures_and_certificates_are_refused_before_sending(
     other_key = ec.generate_private_key(ec.SECP256R1())
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     good = _sign(pki.key, FIRMWARE)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         (
             {"signature": _sign(pki.key, FIRMWARE + b"!"), "firmware_sha256": SHA256},
             "does not verify",

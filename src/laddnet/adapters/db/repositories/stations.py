@@ -15,6 +15,7 @@ from laddnet.adapters.db.tables import connectors, evse_availability, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 from laddnet.domain.security.profiles import SecurityProfile
+from laddnet.domain.security.seen_networks import effective_networks
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     Availability,
@@ -51,7 +52,7 @@ class SqlStationRepository:
         profile = SecurityProfile(row["security_profile"])
         networks = _networks(row["allowed_networks"])
         if networks is None and row["site_id"] is not None:  # else its site's list applies
-            networks = site_networks(self._conn, row["site_id"])
+            networks = effective_networks(networks, site_networks(self._conn, row["site_id"]))
         return row["password_hash"], registration, profile, networks
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
