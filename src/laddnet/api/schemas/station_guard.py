@@ -32,8 +32,8 @@ class StationNetworkOut(BaseModel):
     network: str = Field(description="The /24 (IPv4) or /48 (IPv6) it connected from")
     first_seen_at: UtcDateTime
     last_seen_at: UtcDateTime = Field(
-        description="As last written (a reconnect from the same"
-        " network to the same gateway process is not written again)"
+        description="Not kept current (a reconnect from a known network costs a read, not a"
+        " write): usually first_seen_at"
     )
 
 

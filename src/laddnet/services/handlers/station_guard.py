@@ -81,6 +81,13 @@ class StationGuardService:
             self._known.move_to_end(station_id)
             return "known"
         now = self._clock.now()
+        try:  # a read first: after a restart a reconnect storm costs reads, not writes
+            known = await self._db.read(lambda uow: uow.guard.has_network(station_id, network))
+        except StorageUnavailable:
+            known = False
+        if known:
+            self._remember(station_id, network)
+            return "known"
 
         def write(uow: UnitOfWork) -> str:
             seen = uow.guard.note_network(station_id, network, now)
@@ -96,11 +103,14 @@ class StationGuardService:
         except StorageUnavailable:
             log.warning("could not record the network %s connected from", station_id)
             return None
+        self._remember(station_id, network)
+        return seen
+
+    def _remember(self, station_id: str, network: str) -> None:
         self._known[station_id] = network
         self._known.move_to_end(station_id)
         if len(self._known) > _KNOWN_CACHE:
             self._known.popitem(last=False)
-        return seen
 
     async def station_networks(self, station_id: str) -> list[tuple[str, object, object]]:
         rows = await self._db.read(lambda uow: uow.guard.networks_of(station_id))

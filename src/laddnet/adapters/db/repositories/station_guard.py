@@ -69,7 +69,7 @@ class SqlStationGuard:
         t = station_networks
         key = and_(t.c.station_id == station_id, t.c.network == network)
         if self._conn.execute(update(t).where(key).values(last_seen_at=now)).rowcount:
-            return "known"
+            return "known"  # (the service reads first; this is a race with another node)
         values = {
             "station_id": station_id,
             "network": network,
@@ -85,6 +85,13 @@ class SqlStationGuard:
             select(func.count()).select_from(t).where(t.c.station_id == station_id)
         ).scalar_one()
         return "first" if others <= 1 else "new"
+
+    def has_network(self, station_id: str, network: str) -> bool:
+        t = station_networks
+        found = self._conn.execute(
+            select(t.c.network).where(t.c.station_id == station_id, t.c.network == network)
+        ).first()
+        return found is not None
 
     def networks_of(self, station_id: str) -> list[tuple[str, datetime, datetime]]:
         t = station_networks
