@@ -360,6 +360,18 @@ class Settings(BaseSettings):
         description="Refuse unsigned firmware updates (422); needs LADDNET_FIRMWARE_SIGNING_CA.",
     )
 
+    @field_validator("firmware_url_prefix", "firmware_signing_ca")
+    @classmethod
+    def _firmware_unset_if_empty(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("firmware_require_signature")
+    @classmethod
+    def _signature_needs_ca(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("firmware_signing_ca") is None:
+            raise ValueError("needs LADDNET_FIRMWARE_SIGNING_CA too")
+        return value
+
     @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
     @classmethod
     def _unset_if_empty(cls, value: str | None) -> str | None:
