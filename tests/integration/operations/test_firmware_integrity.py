@@ -333,3 +333,23 @@ async def test_signed_update_without_a_signing_ca_is_refused(live: Live) -> None
     assert "no firmware signing CA is configured" in answer.json()["error"]["message"]
     assert _calls(station, "UpdateFirmware") == []
     await station.close()
+
+
+async def test_a_site_scope_sees_its_sites_stations_only(live: Live) -> None:
+    await live.api.post("/api/v1/sites", json={"id": "north", "name": "N", "time_zone": "UTC"})
+    moved = await live.api.patch("/api/v1/stations/CP-1", json={"site_id": "north"})
+    assert moved.status_code == 200, moved.text
+    one = await live.station("CP-1", "1.6")
+    two = await live.station("CP-2", "2.0.1")
+    mark = {"vendor": "Laddnet", "model": "Sim-1", "version": "1.0.0", "reason": "CVE-2026-0002"}
+    assert (await live.api.post("/api/v1/firmware/vulnerable-versions", json=mark)).is_success
+    key = await live.container.api_keys.create("viewer", sites=["north"])
+    scoped = {"Authorization": f"Bearer {key}"}
+    report = await live.api.get("/api/v1/firmware/vulnerable", headers=scoped)
+    assert [s["station_id"] for s in report.json()["items"]] == ["CP-1"]
+    inventory = await live.api.get("/api/v1/firmware", headers=scoped)
+    assert [i["stations"] for i in inventory.json()["items"]] == [1]
+    everyone = await live.api.get("/api/v1/firmware/vulnerable")
+    assert everyone.json()["total"] == 2
+    await one.close()
+    await two.close()
