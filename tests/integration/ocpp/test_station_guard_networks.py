@@ -23,13 +23,18 @@ from tests.integration.api.conftest import serving
 from tests.integration.ocpp.conftest import PASSWORD, Running
 
 
-async def _api(running: Running, method: str, path: str, body: Any = None) -> httpx.Response:
+@pytest.fixture
+async def api(running: Running) -> AsyncIterator[httpx.AsyncClient]:
     key = await running.container.api_keys.create("operator")
     async with (
         serving(create_app(running.container)) as url,
-        httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as api,
+        httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client,
     ):
-        return await api.request(method, path, json=body)
+        yield client
+
+
+async def _call(api: httpx.AsyncClient, method: str, path: str, body: Any = None) -> httpx.Response:
+    return await api.request(method, path, json=body)
 
 
 async def _events(running: Running, kind: str, count: int = 1) -> list[dict[str, Any]]:
@@ -43,27 +48,27 @@ async def _events(running: Running, kind: str, count: int = 1) -> list[dict[str,
             await asyncio.sleep(0.05)
 
 
-async def _on_site(running: Running, site_id: str, *station_ids: str) -> None:
-    made = await _api(
-        running, "POST", "/api/v1/sites", {"id": site_id, "name": site_id, "time_zone": "UTC"}
+async def _on_site(api: httpx.AsyncClient, site_id: str, *station_ids: str) -> None:
+    made = await _call(
+        api, "POST", "/api/v1/sites", {"id": site_id, "name": site_id, "time_zone": "UTC"}
     )
     assert made.status_code == 201, made.text
     for station_id in station_ids:
-        moved = await _api(running, "PATCH", f"/api/v1/stations/{station_id}", {"site_id": site_id})
+        moved = await _call(api, "PATCH", f"/api/v1/stations/{station_id}", {"site_id": site_id})
         assert moved.status_code == 200, moved.text
 
 
 @pytest.mark.parametrize("version", ["1.6", "2.0.1"])
 async def test_a_site_list_applies_to_its_stations_without_their_own(
-    running: Running, version: str
+    running: Running, api: httpx.AsyncClient, version: str
 ) -> None:
-    await _on_site(running, "depot", "CP-1", "CP-2")
-    put = await _api(
-        running, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": ["10.0.0.0/8"]}
+    await _on_site(api, "depot", "CP-1", "CP-2")
+    put = await _call(
+        api, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": ["10.0.0.0/8"]}
     )
     assert put.status_code == 200, put.text
     assert put.json() == {"site_id": "depot", "allowed_networks": ["10.0.0.0/8"]}
-    got = await _api(running, "GET", "/api/v1/sites/depot/allowed-networks")
+    got = await _call(api, "GET", "/api/v1/sites/depot/allowed-networks")
     assert got.json()["allowed_networks"] == ["10.0.0.0/8"]
 
     with pytest.raises(InvalidStatus) as refused:
@@ -75,16 +80,14 @@ async def test_a_site_list_applies_to_its_stations_without_their_own(
     assert any("site depot allowed networks: 10.0.0.0/8" in e["detail"] for e in changed)
 
     # CP-2's own list wins over the site's.
-    own = await _api(
-        running, "PATCH", "/api/v1/stations/CP-2", {"allowed_networks": ["127.0.0.0/8"]}
-    )
+    own = await _call(api, "PATCH", "/api/v1/stations/CP-2", {"allowed_networks": ["127.0.0.0/8"]})
     assert own.status_code == 200, own.text
     station = running.station("CP-2", version)
     await station.connect()
     await station.close()
 
-    lifted = await _api(
-        running, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": None}
+    lifted = await _call(
+        api, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": None}
     )
     assert lifted.json()["allowed_networks"] is None
     station = running.station("CP-1", version)
@@ -92,12 +95,12 @@ async def test_a_site_list_applies_to_its_stations_without_their_own(
     await station.close()
 
 
-async def test_site_list_errors(running: Running) -> None:
-    missing = await _api(running, "GET", "/api/v1/sites/nowhere/allowed-networks")
+async def test_site_list_errors(api: httpx.AsyncClient) -> None:
+    missing = await _call(api, "GET", "/api/v1/sites/nowhere/allowed-networks")
     assert missing.status_code == 404
-    await _on_site(running, "depot")
-    bad = await _api(
-        running, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": ["10.1.1.1/8"]}
+    await _on_site(api, "depot")
+    bad = await _call(
+        api, "PUT", "/api/v1/sites/depot/allowed-networks", {"allowed_networks": ["10.1.1.1/8"]}
     )
     assert bad.status_code == 422
     assert "'10.1.1.1/8' is not a network in CIDR form" in bad.text
@@ -105,7 +108,7 @@ async def test_site_list_errors(running: Running) -> None:
 
 @pytest.mark.parametrize("version", ["1.6", "2.0.1"])
 async def test_a_station_in_a_network_it_never_used_is_a_security_event(
-    running: Running, version: str
+    running: Running, api: httpx.AsyncClient, version: str
 ) -> None:
     # CP-1 has connected from 198.51.100.0/24 before (through the service the gateway uses).
     guard = running.container.station_guard
@@ -129,7 +132,7 @@ async def test_a_station_in_a_network_it_never_used_is_a_security_event(
     await asyncio.sleep(0.2)
     events = await _events(running, "new_network")
     assert [e["station_id"] for e in events] == ["CP-1"]
-    seen = await _api(running, "GET", "/api/v1/stations/CP-1/networks")
+    seen = await _call(api, "GET", "/api/v1/stations/CP-1/networks")
     assert [i["network"] for i in seen.json()["items"]] == ["198.51.100.0/24", "127.0.0.0/24"]
     announced = await running.container.database.read(
         lambda uow: uow.connection.execute(  # type: ignore[attr-defined]
