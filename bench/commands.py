@@ -97,6 +97,8 @@ async def main(args: argparse.Namespace) -> None:
             LADDNET_OCPP_PORT=str(ocpp_port),
             LADDNET_HTTP_PORT=str(http_port),
             LADDNET_NODE_ID="bench-a",
+            # every simulated station connects from 127.0.0.1: no per-address rate limit
+            LADDNET_CONNECTION_RATE_LIMIT_PER_ADDRESS="0",
         )
         if args.bus_url:
             env["LADDNET_BUS_URL"] = args.bus_url

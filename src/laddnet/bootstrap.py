@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
+from laddnet.adapters.crypto.firmware_signing import FirmwareSigningCa
 from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_passwords
 from laddnet.adapters.crypto.station_ca import CaFiles, StationCa
 from laddnet.adapters.db.engine import create_engine, migrate
@@ -40,6 +41,7 @@ from laddnet.services.handlers.configuration import ConfigurationService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
+from laddnet.services.handlers.firmware_policy import FirmwarePolicy, add_firmware_policy
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.mfa import MfaService
@@ -49,6 +51,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.station_credentials import StationCredentialService
+from laddnet.services.handlers.station_guard import StationGuardService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
@@ -106,6 +109,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         max_bytes=settings.log_upload_max_bytes,
     )
     hooks = add_operation_hooks(default_hooks(), logs)
+    hooks = add_firmware_policy(hooks, _firmware_policy(settings))
     cdrs = CdrService(database, clock)
     keyring = DatabaseKeyRing(database, clock, master_key_source(settings))
     sessions = SessionService(
@@ -177,6 +181,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             alert_window=timedelta(days=settings.certificate_alert_days),
             renewal_retry=timedelta(hours=settings.certificate_renewal_retry_hours),
         ),
+        station_guard=StationGuardService(database, clock),
     )
 
 
@@ -248,3 +253,12 @@ async def build_migrated(settings: Settings, clock: Clock | None = None) -> Cont
     container = build(settings, clock)
     await migrate(container.engine)
     return container
+
+
+def _firmware_policy(settings: Settings) -> FirmwarePolicy:
+    signing_ca = settings.firmware_signing_ca
+    return FirmwarePolicy(
+        url_prefix=settings.firmware_url_prefix,
+        signatures=FirmwareSigningCa(signing_ca) if signing_ca else None,
+        require_signature=settings.firmware_require_signature,
+    )

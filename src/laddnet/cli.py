@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     p = station.add_parser("list", help="list stations with their live state")
     p.set_defaults(command=cmd_station_list)
     sites_cli.add_station_history_command(station)
+    from laddnet.guard_cli import add_firmware_commands, add_station_network_command
+
+    add_station_network_command(station)  # station networks
+    add_firmware_commands(sub)  # firmware inventory|vulnerable|versions|mark-vulnerable|unmark
     sites_cli.add_site_commands(sub)
     from laddnet.security_cli import add_security_commands
 

@@ -72,6 +72,9 @@ BODIES: dict[str, tuple[str, Body]] = {
             retries=a.retries,
             retry_interval=a.retry_interval,
             install_at=a.install_at,
+            signature=a.signature,
+            signing_certificate=_read(a.signing_certificate) if a.signing_certificate else None,
+            firmware_sha256=a.sha256,
         ),
     ),
     "get-log": (
@@ -197,6 +200,9 @@ def _operation_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
     firmware.add_argument("--install-at", help=f"when to install ({when}; 2.0.1)")
     firmware.add_argument("--retries", type=int)
     firmware.add_argument("--retry-interval", type=int, help="seconds")
+    firmware.add_argument("--signature", help="base64 signature of the firmware (signed update)")
+    firmware.add_argument("--signing-certificate", help="PEM file of the signing certificate")
+    firmware.add_argument("--sha256", help="hex SHA-256 of the firmware file (signed update)")
     log = parsers["get-log"]
     log.add_argument("--type", required=True, choices=["diagnostics", "security"])
     log.add_argument("--since", help=f"oldest entries wanted ({when})")

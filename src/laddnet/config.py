@@ -350,6 +350,53 @@ class Settings(BaseSettings):
     certificate_check_interval: float = Field(
         3600.0, gt=0, description="Seconds between two rounds of the certificate renewal check."
     )
+    connection_rate_limit: int = Field(
+        30,
+        ge=0,
+        description="Connections one station id may open within LADDNET_CONNECTION_RATE_WINDOW"
+        " seconds (counted after its login succeeded, so that nobody without its password can"
+        " use up its share); more are refused before the upgrade with 429 and Retry-After."
+        " 0: no limit. Counted per process.",
+    )
+    connection_rate_limit_per_address: int = Field(
+        600,
+        ge=0,
+        description="Connection attempts from one source address within the window, whatever"
+        " the station ids (counted before the login: 429 before any password check). Higher"
+        " than the per-id limit: many stations may share an address. 0: no limit.",
+    )
+    connection_rate_window: float = Field(
+        60.0, gt=0, description="Seconds over which station connections are counted."
+    )
+    firmware_url_prefix: str | None = Field(
+        None,
+        description="Firmware updates only from this repository (e.g."
+        " https://firmware.example.com/releases/): an update-firmware command whose location is"
+        " outside it is refused with 422. Unset: any location.",
+    )
+    firmware_signing_ca: str | None = Field(
+        None,
+        description="PEM file with the CA certificate(s) that issue firmware signing"
+        " certificates: a signed update's signing certificate must be issued by one of them and"
+        " its signature verify over the firmware's SHA-256 before the command is sent. Read at"
+        " each update.",
+    )
+    firmware_require_signature: bool = Field(
+        False,
+        description="Refuse unsigned firmware updates (422); needs LADDNET_FIRMWARE_SIGNING_CA.",
+    )
+
+    @field_validator("firmware_url_prefix", "firmware_signing_ca")
+    @classmethod
+    def _firmware_unset_if_empty(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("firmware_require_signature")
+    @classmethod
+    def _signature_needs_ca(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("firmware_signing_ca") is None:
+            raise ValueError("needs LADDNET_FIRMWARE_SIGNING_CA too")
+        return value
 
     @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
     @classmethod

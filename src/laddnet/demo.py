@@ -87,6 +87,9 @@ async def seed(container: Container, stations: int) -> str:
         TargetKind.SITE, DEMO_SITE, 0, TariffId(str(DEMO_TARIFF["id"])), DEMO_ACTOR
     )
     await seed_faulty(container, DEMO_SITE, DEMO_PASSWORD, DEMO_ACTOR)
+    await container.station_guard.mark_vulnerable(  # the simulator's firmware, for the report
+        "Laddnet", "Sim-1", "1.0.0", "demo: pretend CVE, fixed in 2.0.0", DEMO_ACTOR
+    )
     return await container.api_keys.create("admin", "demo")
 
 
@@ -122,6 +125,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"
             f"  Security:   curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/security-events"
             f"  (or: laddnet security events)\n"
+            f"  Firmware:   {api}/api/v1/firmware/vulnerable (the demo marks the simulator's"
+            f" 1.0.0 vulnerable; laddnet firmware inventory | vulnerable)\n"
             f"  Driver:     curl -H 'Authorization: Bearer {api_key}'"
             f" {api}/api/v1/drivers/{driver_id}\n"
             f"              (personal data encrypted at rest: search the database file for it)\n"

@@ -32,6 +32,9 @@ def add_site_commands(sub: Any) -> None:
     p.set_defaults(command=cmd_site_add)
     p = site.add_parser("list", help="list sites and the stations on them")
     p.set_defaults(command=cmd_site_list)
+    from laddnet.guard_cli import add_site_network_commands
+
+    add_site_network_commands(site)  # site allowed-networks
 
 
 def add_station_history_command(station: Any) -> None:

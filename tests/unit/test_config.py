@@ -108,3 +108,11 @@ def test_production_refuses_to_start_without_a_master_key_or_with_a_placeholder(
         Settings(master_key="changeme")
     real = base64.b64encode(secrets.token_bytes(32)).decode()
     assert Settings(env="production", master_key=real).env == "production"
+
+
+def test_requiring_firmware_signatures_needs_a_signing_ca() -> None:
+    with pytest.raises(ValueError, match="LADDNET_FIRMWARE_SIGNING_CA"):
+        Settings(firmware_require_signature=True)
+    settings = Settings(firmware_signing_ca="ca.pem", firmware_require_signature=True)
+    assert settings.firmware_require_signature
+    assert Settings(firmware_url_prefix="").firmware_url_prefix is None

@@ -31,6 +31,7 @@ from laddnet.api.routers import (
     sites,
     station_admin,
     station_credentials,
+    station_guard,
     stations,
     tariffs,
     tickets,
@@ -85,6 +86,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(notifications.router)
     v1.include_router(certificates.router)
     v1.include_router(station_credentials.router)
+    v1.include_router(station_guard.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates

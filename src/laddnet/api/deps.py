@@ -32,6 +32,7 @@ from laddnet.services.handlers.operations import Operations
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.station_credentials import StationCredentialService
+from laddnet.services.handlers.station_guard import StationGuardService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
 from laddnet.services.queries import Queries
@@ -114,6 +115,9 @@ class ApiContainer(Protocol):
 
     @property
     def credentials(self) -> StationCredentialService: ...
+
+    @property
+    def station_guard(self) -> StationGuardService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

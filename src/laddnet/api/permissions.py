@@ -98,6 +98,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/audit"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/audit.csv"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/security-events"): Rule(P.SECURITY_READ),
+    ("GET", f"{V1}/sites/{{site_id}}/allowed-networks"): Rule(P.SITES_READ),
+    ("PUT", f"{V1}/sites/{{site_id}}/allowed-networks"): Rule(P.SITES_MANAGE),
+    ("GET", f"{_STATION}/networks"): Rule(P.SECURITY_READ),
+    ("GET", f"{V1}/firmware"): Rule(P.STATIONS_READ),
+    ("GET", f"{V1}/firmware/vulnerable"): Rule(P.STATIONS_READ),
+    ("GET", f"{V1}/firmware/vulnerable-versions"): Rule(P.STATIONS_READ),
+    ("POST", f"{V1}/firmware/vulnerable-versions"): Rule(P.STATIONS_SECURITY),
+    ("DELETE", f"{V1}/firmware/vulnerable-versions/{{vulnerability_id}}"): Rule(
+        P.STATIONS_SECURITY
+    ),
     # pricing and money
     ("GET", f"{V1}/tariffs"): Rule(P.PRICING_READ),
     ("POST", f"{V1}/tariffs"): Rule(P.PRICING_MANAGE),

@@ -35,6 +35,7 @@ class EventType(StrEnum):
     TICKET_CHANGED = "ticket.changed"
     CERTIFICATE_EXPIRING = "certificate.expiring"  # a station certificate close to expiry
     CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"  # renewal could not be asked
+    STATION_NEW_NETWORK = "station.new_network"  # connected from a network never used before
 
 
 ALL_EVENTS = "*"

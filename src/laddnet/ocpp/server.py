@@ -22,6 +22,7 @@ from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp import schemas
+from laddnet.ocpp.connection_rate import ConnectionRateLimit
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
@@ -80,6 +81,11 @@ class Gateway:
             settings.login_failure_limit,
             settings.login_failure_limit_per_address,
             settings.login_failure_window,
+        )
+        self._rate = ConnectionRateLimit(
+            settings.connection_rate_limit,
+            settings.connection_rate_limit_per_address,
+            settings.connection_rate_window,
         )
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
@@ -179,6 +185,25 @@ class Gateway:
         return Subprotocol(chosen) if chosen else None
 
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        """Connection-rate limits (connection_rate.py) around the login: per address before
+        it, per station id after it succeeded; then the login."""
+        refusal = self._rate.by_address(_host(conn))
+        if refusal is None:
+            response = await self._process_login(conn, request)
+            if response is not None or conn not in self._logins:
+                return response
+            refusal = self._rate.by_station(station_id_from_path(request.path))
+            if refusal is None:
+                return None
+            self._logins.pop(conn, None)
+        station_id = station_id_from_path(request.path)
+        kind = refusal.event or SecurityEventKind.CONNECTION_RATE_LIMITED
+        self._record_security(kind, station_id, refusal.detail or refusal.reason, conn)
+        response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
+
+    async def _process_login(self, conn: ServerConnection, request: Request) -> Response | None:
         station_id = station_id_from_path(request.path)
         retry_after = self._throttle.applies(conn, station_id)
         if retry_after > 0:  # throttle.py: only the last verified password gets in
@@ -293,6 +318,8 @@ class Gateway:
                 self._in_background(changes(StationId(station_id), login.rotation_id, transport))
             if self.on_station_connected is not None:
                 self.on_station_connected(station_id)
+            guard = self._services.station_guard  # a network never used before is an event
+            self._in_background(_noted(guard.note_connection(station_id, _host(ws))))
             settings = self._settings
             keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
             try:
@@ -381,3 +408,12 @@ def _remote(ws: ServerConnection) -> str | None:
 
 def _version(subprotocol: str) -> str:
     return "1.6" if subprotocol == V16 else "2.0.1"
+
+
+def _host(ws: ServerConnection) -> str | None:
+    address = ws.remote_address
+    return str(address[0]) if address else None
+
+
+async def _noted(work: Coroutine[Any, Any, str | None]) -> None:
+    await work

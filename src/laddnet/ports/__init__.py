@@ -41,6 +41,7 @@ from laddnet.ports.records import (
     SessionRepository,
     TokenRepository,
 )
+from laddnet.ports.station_guard import FirmwareSignatureCheck, StationGuard
 from laddnet.ports.stations import SiteRepository, StationLink, StationRepository, StatusHistory
 
 T = TypeVar("T")
@@ -126,6 +127,8 @@ class UnitOfWork(Protocol):
     def certificates(self) -> CertificateInventory: ...
     @property
     def credential_changes(self) -> CredentialChanges: ...
+    @property
+    def guard(self) -> StationGuard: ...
 
 
 class Database(Protocol):
@@ -161,6 +164,7 @@ __all__ = [
     "EventLog",
     "FieldCipher",
     "FirmwareLog",
+    "FirmwareSignatureCheck",
     "HealthStore",
     "KeyRing",
     "Ledger",
@@ -181,6 +185,7 @@ __all__ = [
     "Reservations",
     "SessionRepository",
     "SiteRepository",
+    "StationGuard",
     "StationLink",
     "StationRepository",
     "StatusHistory",

@@ -24,6 +24,7 @@ from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
 from laddnet.services.handlers.station_credentials import StationCredentialService
+from laddnet.services.handlers.station_guard import StationGuardService
 from laddnet.services.handlers.stations import StationService
 from laddnet.services.handlers.tariffs import TariffService
 from laddnet.services.maintenance.service import MaintenanceService
@@ -57,3 +58,4 @@ class Services:
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
     certificates: CertificateService  # station certificates (SignCertificate, inventory)
     credentials: StationCredentialService  # password rotation, profile upgrades, renewals
+    station_guard: StationGuardService  # site allow-lists, networks seen, firmware inventory

@@ -80,7 +80,9 @@ def _update_firmware_v16(_r: Responder, p: dict[str, Any]) -> Answer:
     return Answer({}, _run(_firmware_walk("FirmwareStatusNotification", None)))
 
 
-def _signed_update_firmware(_r: Responder, p: dict[str, Any]) -> Answer:
+def _signed_update_firmware(r: Responder, p: dict[str, Any]) -> Answer:
+    if r.signed_firmware_answer is not None:  # the station refused the signing certificate
+        return Answer({"status": r.signed_firmware_answer})
     walk = _firmware_walk("SignedFirmwareStatusNotification", p["requestId"])
     return Answer({"status": "Accepted"}, _run(walk))
 
@@ -109,7 +111,10 @@ def _accepted(_r: Responder, _p: dict[str, Any]) -> Answer:
     return Answer({"status": "Accepted"})
 
 
-def _update_firmware_v201(_r: Responder, p: dict[str, Any]) -> Answer:
+def _update_firmware_v201(r: Responder, p: dict[str, Any]) -> Answer:
+    signed = "signingCertificate" in p["firmware"]
+    if signed and r.signed_firmware_answer is not None:
+        return Answer({"status": r.signed_firmware_answer})
     walk = _firmware_walk("FirmwareStatusNotification", p["requestId"])
     return Answer({"status": "Accepted"}, _run(walk))
 

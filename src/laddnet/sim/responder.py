@@ -60,6 +60,8 @@ class Responder:
         self.installed_certificates: list[tuple[str, str]] = []  # (certificateType, PEM)
         self.network_profiles: dict[int, dict[str, Any]] = {}  # SetNetworkProfile, by slot
         self.renewals_asked = 0  # trigger messages asking for a SignCertificate
+        # A signed firmware update is answered this (e.g. InvalidCertificate) if set.
+        self.signed_firmware_answer: str | None = None
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)

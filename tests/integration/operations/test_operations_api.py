@@ -132,7 +132,9 @@ async def test_firmware_update_walks_to_installed(live: Live, version: str) -> N
     await station.close()
 
 
-async def test_signed_firmware_on_16_uses_the_security_extension(live: Live) -> None:
+async def test_signed_firmware_is_not_sent_unchecked(live: Live) -> None:
+    # With no firmware signing CA configured the signature cannot be checked: refused, not
+    # sent (test_firmware_integrity.py sends verified ones as SignedUpdateFirmware on 1.6).
     station = await live.station("CP-1", "1.6")
     body = {
         "location": "https://fw.example.com/v2.bin",
@@ -141,9 +143,8 @@ async def test_signed_firmware_on_16_uses_the_security_extension(live: Live) -> 
         "signing_certificate": "-----BEGIN CERTIFICATE-----",
     }
     answer = await live.api.post("/api/v1/stations/CP-1/commands/update-firmware", json=body)
-    assert answer.status_code == 200, answer.text
-    sent = _calls(station, "SignedUpdateFirmware")[0]
-    assert sent["firmware"]["signature"] == "c2lnbmF0dXJl"
+    assert answer.status_code == 422, answer.text
+    assert _calls(station, "SignedUpdateFirmware") == []
     await station.close()
 
 

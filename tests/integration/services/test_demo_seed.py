@@ -34,3 +34,12 @@ async def test_the_demo_site_has_a_tariff_so_its_sessions_get_cdrs(container: Co
     applied = await container.tariffs.applying(StationId("DEMO-001"), 1)
     assert applied is not None
     assert (applied.tariff_id, applied.version, applied.source) == ("demo", 1, "site")
+
+
+async def test_the_demo_marks_the_simulators_firmware_vulnerable_once(
+    container: Container,
+) -> None:
+    await seed(container, 1)
+    await seed(container, 1)
+    marks = await container.station_guard.vulnerable_versions()
+    assert [(m.vendor, m.model, m.version) for m in marks] == [("Laddnet", "Sim-1", "1.0.0")]

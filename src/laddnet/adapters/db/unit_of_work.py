@@ -33,6 +33,7 @@ from laddnet.adapters.db.repositories.recovery import SqlRecovery
 from laddnet.adapters.db.repositories.reservations import SqlReservations
 from laddnet.adapters.db.repositories.sessions import SqlSessionRepository
 from laddnet.adapters.db.repositories.sites import SqlSiteRepository
+from laddnet.adapters.db.repositories.station_guard import SqlStationGuard
 from laddnet.adapters.db.repositories.stations import SqlStationRepository
 from laddnet.adapters.db.repositories.status_history import SqlStatusHistory
 from laddnet.adapters.db.repositories.tariffs import SqlTariffRepository
@@ -79,3 +80,4 @@ class SqlUnitOfWork:
         self.health = SqlHealth(conn)
         self.certificates = SqlCertificateInventory(conn)
         self.credential_changes = SqlCredentialChanges(conn)
+        self.guard = SqlStationGuard(conn)  # site allow-lists, networks seen, firmware

@@ -96,6 +96,14 @@ class UpdateFirmware(Body):
     )
     signing_certificate: str | None = Field(None, max_length=5500, description="PEM")
     install_at: AwareDatetime | None = Field(None, description="2.0.1 and signed 1.6 only")
+    firmware_sha256: str | None = Field(
+        None,
+        min_length=64,
+        max_length=64,
+        pattern="^[0-9a-fA-F]{64}$",
+        description="Hex SHA-256 of the firmware file: a signed update's signature is checked"
+        " over it (against LADDNET_FIRMWARE_SIGNING_CA) before the command is sent",
+    )
 
 
 class GetLog(Body):

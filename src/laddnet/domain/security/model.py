@@ -29,3 +29,7 @@ class SecurityEventKind(StrEnum):
     CREDENTIAL_CHANGE_FAILED = "credential_change_failed"  # a rotation or upgrade refused
     CERTIFICATE_EXPIRING = "certificate_expiring"  # a station certificate close to expiry
     CERTIFICATE_RENEWAL_FAILED = "certificate_renewal_failed"  # renewal could not be asked for
+    NEW_NETWORK = "new_network"  # a station connected from a network it never used before
+    CONNECTION_RATE_LIMITED = "connection_rate_limited"  # too many connections (id or address)
+    FIRMWARE_REFUSED = "firmware_refused"  # an update outside the repository or badly signed
+    FIRMWARE_SECURITY_STATUS = "firmware_security_status"  # InvalidSignature, ... from a station

@@ -14,6 +14,8 @@ from laddnet.domain.operations.model import (
     firmware_status_after_answer,
     parse_utc,
 )
+from laddnet.domain.security.firmware import SECURITY_STATUSES
+from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.stations.model import Station
 from laddnet.ports import Clock, Database, UnitOfWork
 from laddnet.services.handlers.commands import Answered, CommandService
@@ -48,9 +50,14 @@ def after_update_firmware(uow: UnitOfWork, answered: Answered) -> None:
     update_id = uow.firmware.find_update(station_id, answered.body["request_id"])
     if update_id is None:
         return
-    status = firmware_status_after_answer(answered.status)
-    uow.firmware.set_answer(update_id, status.value, answered.command_id, answered.at, SENT)
-    _published(uow, station_id, answered.body["request_id"], status.value, answered.at)
+    status = firmware_status_after_answer(answered.status).value
+    if answered.status in SECURITY_STATUSES:  # InvalidCertificate, RevokedCertificate
+        status = answered.status
+        detail = f"firmware update (request id {answered.body['request_id']}): answered {status}"
+        kind = SecurityEventKind.FIRMWARE_SECURITY_STATUS
+        uow.events.security(kind, station_id, detail, None, answered.at)
+    uow.firmware.set_answer(update_id, status, answered.command_id, answered.at, SENT)
+    _published(uow, station_id, answered.body["request_id"], status, answered.at)
 
 
 def _published(
@@ -76,6 +83,10 @@ class FirmwareService:
                 update_id = uow.firmware.find_update(station_id, request_id)
             uow.firmware.add_status(station_id, update_id, status, now)
             _published(uow, station_id, request_id, status, now)
+            if status in SECURITY_STATUSES:  # the station refused the signature or certificate
+                detail = f"firmware update (request id {request_id}): the station reported {status}"
+                kind = SecurityEventKind.FIRMWARE_SECURITY_STATUS
+                uow.events.security(kind, station_id, detail, None, now)
 
         await self._db.write(record)
 

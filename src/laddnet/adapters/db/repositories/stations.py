@@ -9,11 +9,13 @@ from sqlalchemy import ColumnElement, Connection, func, select, update
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.repositories.station_guard import site_networks
 from laddnet.adapters.db.session_cache import SessionCache
 from laddnet.adapters.db.tables import connectors, evse_availability, stations
 from laddnet.domain.errors import DuplicateStation
 from laddnet.domain.ids import ConnectorId, EvseId, SiteId, StationId
 from laddnet.domain.security.profiles import SecurityProfile
+from laddnet.domain.security.seen_networks import effective_networks
 from laddnet.domain.stations.model import (
     WHOLE_STATION,
     Availability,
@@ -48,7 +50,10 @@ class SqlStationRepository:
         status = row["registration_status"]
         registration = RegistrationStatus(status) if status else None
         profile = SecurityProfile(row["security_profile"])
-        return row["password_hash"], registration, profile, _networks(row["allowed_networks"])
+        networks = _networks(row["allowed_networks"])
+        if networks is None and row["site_id"] is not None:  # else its site's list applies
+            networks = effective_networks(networks, site_networks(self._conn, row["site_id"]))
+        return row["password_hash"], registration, profile, networks
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
         stmt = (

@@ -439,3 +439,4 @@ from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
 )
 from laddnet.adapters.db.tables.privacy import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.reviews import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.station_guard import *  # noqa: F403,E402
