@@ -26,6 +26,10 @@ def register(sub: Any, station: Any) -> None:
     p.add_argument("--kind", help="station_offline, connector_faulted, boot_loop, ...")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(command=cmd_alert_list)
+    p = alert.add_parser("close", help="close an open alert by hand")
+    p.add_argument("alert_id", type=int, metavar="ID")
+    p.add_argument("--reason", default="", help="why, kept on the alert")
+    p.set_defaults(command=cmd_alert_close)
 
     notify = sub.add_parser(
         "notify", help="who gets alerts and ticket changes by e-mail (LADDNET_SMTP_URL)"
@@ -70,6 +74,18 @@ async def cmd_alert_list(args: argparse.Namespace) -> int:
         await container.aclose()
     print(format_alert_table(alerts))
     print(f"{total} alerts")
+    return 0
+
+
+async def cmd_alert_close(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        alert = await container.maintenance.close_alert(args.alert_id, args.reason, "cli")
+    finally:
+        await container.aclose()
+    print(format_alert_table([alert]))
     return 0
 
 

@@ -53,6 +53,7 @@ COMMANDS = [
     ["station", "maintenance"],
     ["alert"],
     ["alert", "list"],
+    ["alert", "close"],
     ["ticket"],
     ["ticket", "list"],
     ["ticket", "show"],

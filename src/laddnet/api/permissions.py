@@ -112,6 +112,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/reports/revenue"): Rule(P.LEDGER_READ),
     # faults, maintenance and uptime
     ("GET", f"{V1}/alerts"): Rule(P.MAINTENANCE_READ),
+    ("POST", f"{V1}/alerts/{{alert_id}}/close"): Rule(P.MAINTENANCE_MANAGE),
     ("GET", f"{V1}/alert-rules"): Rule(P.MAINTENANCE_READ),
     ("PUT", f"{V1}/alert-rules"): Rule(P.ALERTS_CONFIGURE),
     ("POST", f"{_STATION}/maintenance"): Rule(P.MAINTENANCE_MANAGE),

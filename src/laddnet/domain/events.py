@@ -33,6 +33,7 @@ class EventType(StrEnum):
     ALERT_CLOSED = "alert.closed"
     MAINTENANCE_CHANGED = "maintenance.changed"
     TICKET_CHANGED = "ticket.changed"
+    SECURITY_EVENT_RECORDED = "security_event.recorded"
 
 
 ALL_EVENTS = "*"

@@ -60,6 +60,12 @@ class MaintenanceStore(Protocol):
         """Close an open alert; None if it was closed already."""
         ...
 
+    def update_alert_details(self, alert_id: int, details: Mapping[str, Any]) -> None:
+        """Replace an open alert's details (a repeated cause counted on it)."""
+        ...
+
+    def get_alert(self, alert_id: int) -> Alert | None: ...
+
     def list_alerts(
         self,
         *,

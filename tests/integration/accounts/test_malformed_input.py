@@ -14,7 +14,8 @@ from laddnet.bootstrap import Container
 SAMPLE_PATH = {"station_id": "NOPE-1", "session_id": "1", "site_id": "nope", "webhook_id": "1",
                "log_id": "1", "user_id": "nope", "key_id": "nope", "driver_id": "nope",
                "token": "nope", "name": "reset", "tariff_id": "nope", "ticket_id": "1",
-               "recipient_id": "1", "token_id": "nope"}  # fmt: skip
+               "recipient_id": "1", "token_id": "nope",
+               "alert_id": "1"}  # fmt: skip
 ODD_VALUES: list[Any] = [None, 0, -1, 1.5, True, "", "x" * 100_000, [], {}, "\u0000", "☃"]
 
 

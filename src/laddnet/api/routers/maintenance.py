@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
+from laddnet.api.params import RowId
 from laddnet.api.schemas.maintenance import (
     AlertOut,
     AlertPage,
@@ -40,6 +41,25 @@ async def list_alerts(
     attempts = await container.maintenance.attempts([a.id for a in found])
     items = [AlertOut.from_domain(a, attempts.get(a.id, ())) for a in found]
     return AlertPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+class AlertClose(BaseModel):
+    reason: str = Field(
+        default="", max_length=200, description="Why (kept in close_reason, with who closed it)"
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/close",
+    summary="Close an open alert by hand (e.g. a critical security event looked into)",
+    responses={**WRITE_RESPONSES, **NOT_FOUND_RESPONSE},
+)
+async def close_alert(
+    alert_id: RowId, body: AlertClose, container: ContainerDep, writer: WriterDep
+) -> AlertOut:
+    alert = await container.maintenance.close_alert(alert_id, body.reason, writer.actor)
+    attempts = await container.maintenance.attempts([alert.id])
+    return AlertOut.from_domain(alert, attempts.get(alert.id, ()))
 
 
 @router.get("/alert-rules", summary="The alert rules: defaults, overrides, in force")

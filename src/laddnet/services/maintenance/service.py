@@ -17,7 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from laddnet.domain.commands.model import CommandName, CommandResult
-from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownSite, UnknownStation
+from laddnet.domain.errors import (
+    InvalidInput,
+    LaddnetError,
+    NotFound,
+    UnknownSite,
+    UnknownStation,
+)
 from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
@@ -123,6 +129,24 @@ class MaintenanceService:
                 status=status, station_id=station_id, kind=kind, limit=limit, offset=offset
             )
         )
+
+    async def close_alert(self, alert_id: int, reason: str, actor: str) -> Alert:
+        """Close an open alert by hand (a `security_critical` alert someone looked into). A
+        timed condition that still holds opens a new alert at the next round. NotFound if
+        there is no such alert; an alert closed already is returned as it is."""
+        now = self._clock.now()
+        why = f"by hand ({actor}): {reason}".strip()[:64]
+
+        def apply(uow: UnitOfWork) -> Alert:
+            alert = uow.maintenance.get_alert(alert_id)
+            if alert is None:
+                raise NotFound(f"alert {alert_id} does not exist")
+            if alert.is_open:
+                close(uow, [alert], now, why)
+                alert = uow.maintenance.get_alert(alert_id) or alert
+            return alert
+
+        return await self._db.write(apply)
 
     async def attempts(self, alert_ids: Sequence[int]) -> dict[int, list[Attempt]]:
         """The automatic recovery steps taken for these alerts."""
