@@ -30,6 +30,7 @@ from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_o
 from laddnet.domain.maintenance.health import WINDOW, Health, score
 from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
+from laddnet.domain.stations.model import RegistrationStatus
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close, health_lows
@@ -239,16 +240,40 @@ class MaintenanceService:
             return MaintenanceChange(station_id, mode, None, f"{type(exc).__name__}: {exc}")
         return MaintenanceChange(station_id, mode, result, None)
 
+    # Seconds a station that connected again has to boot before it is told again without one.
+    reconnect_grace: float = 10.0
+
     def _on_event(self, event: Event) -> None:
         """A station that boots while in maintenance mode (it may have been offline when the
-        mode was switched on, or forgot it) is told again to be inoperative."""
-        if event.type != EventType.STATION_BOOTED.value or event.station_id is None:
+        mode was switched on, or forgot it) is told again to be inoperative; so is one that
+        connects again without booting (a network outage: it may have missed the mode)."""
+        if event.station_id is None:
             return
-        if event.data.get("status") != "Accepted":
+        sid = StationId(event.station_id)
+        if event.type == EventType.STATION_BOOTED.value:
+            if event.data.get("status") != "Accepted":
+                return
+            task = asyncio.create_task(self.reapply(sid))
+        elif event.type == EventType.STATION_CONNECTED.value:
+            task = asyncio.create_task(self._after_reconnect(sid, event.time))
+        else:
             return
-        task = asyncio.create_task(self.reapply(StationId(event.station_id)))
         self._reapplying.add(task)
         task.add_done_callback(self._reapplying.discard)
+
+    async def _after_reconnect(self, station_id: StationId, connected_at: datetime) -> None:
+        """Re-send maintenance mode to a station that connected at `connected_at` and has not
+        booted since within `reconnect_grace` (a boot re-sends it itself), if its last boot was
+        accepted and it is still connected."""
+        await asyncio.sleep(self.reconnect_grace)
+        station = await self._db.read(lambda uow: uow.stations.get(station_id))
+        if station is None or not station.connected:
+            return
+        if station.registration_status is not RegistrationStatus.ACCEPTED:
+            return
+        if station.last_boot_at is not None and station.last_boot_at >= connected_at:
+            return
+        await self.reapply(station_id)
 
     async def reapply(self, station_id: StationId) -> CommandResult | None:
         """Send `change-availability` inoperative if the station is in maintenance mode."""
