@@ -166,4 +166,8 @@ async def cmd_station_health(args: argparse.Namespace) -> int:
     print(f"{args.station_id} health {health.score}/100")
     for reason in health.reasons:
         print(f"  - {reason}")
+    for c in health.connectors:
+        print(f"  EVSE {c.evse_id} connector {c.connector_id}: {c.health.score}/100")
+        for reason in c.health.reasons:
+            print(f"    - {reason}")
     return 0

@@ -15,7 +15,7 @@ from laddnet.domain.maintenance.alerts import (
     Severity,
     StationFacts,
 )
-from laddnet.domain.maintenance.health import HealthSignals
+from laddnet.domain.maintenance.health import ConnectorSignals, HealthSignals
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.notify import Recipient
 from laddnet.domain.maintenance.recovery import Attempt
@@ -174,3 +174,9 @@ class Mailer(Protocol):
 
 class HealthStore(Protocol):
     def signals(self, station_id: str, since: datetime) -> HealthSignals: ...
+    def connector_signals(
+        self, station_id: str, since: datetime
+    ) -> tuple[ConnectorSignals, ...]: ...
+    def firmware_seen(self, station_id: str, version: str, at: datetime) -> None:
+        """Note the firmware a station booted with; a new version restarts its age."""
+        ...

@@ -102,16 +102,30 @@ async def set_maintenance(
     return MaintenanceResult.from_domain(change)
 
 
-class HealthOut(BaseModel):
-    station_id: str
+class ConnectorHealthOut(BaseModel):
+    evse_id: int
+    connector_id: int
     score: int = Field(description="0 (broken) to 100 (healthy)")
     reasons: list[str] = Field(description="What cost it points, worst first")
+
+
+class HealthOut(BaseModel):
+    station_id: str
+    score: int = Field(
+        description="0 (broken) to 100 (healthy): the lower of the station's own and its "
+        "worst connector's"
+    )
+    reasons: list[str] = Field(description="What cost it points, worst first")
     window_days: int = Field(description="The signals' period, up to now")
+    connectors: list[ConnectorHealthOut] = Field(
+        default_factory=list,
+        description="Each connector's score from its own sessions, fault reports and power",
+    )
 
 
 @router.get(
     "/stations/{station_id}/health",
-    summary="A station's health score from the last week, with its reasons",
+    summary="A station's and its connectors' health scores from the last week, with reasons",
     responses=NOT_FOUND_RESPONSE,
 )
 async def station_health(station_id: str, container: ContainerDep) -> HealthOut:
@@ -121,4 +135,13 @@ async def station_health(station_id: str, container: ContainerDep) -> HealthOut:
         score=health.score,
         reasons=list(health.reasons),
         window_days=WINDOW.days,
+        connectors=[
+            ConnectorHealthOut(
+                evse_id=c.evse_id,
+                connector_id=c.connector_id,
+                score=c.health.score,
+                reasons=list(c.health.reasons),
+            )
+            for c in health.connectors
+        ],
     )

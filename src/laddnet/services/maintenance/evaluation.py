@@ -238,6 +238,9 @@ def on_events(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
             uow.maintenance.save_boots(
                 sid, remember_boot(uow.maintenance.boots(sid), e.time, rules)
             )
+            firmware = e.data.get("firmware_version")
+            if isinstance(firmware, str) and firmware:
+                uow.health.firmware_seen(sid, firmware, e.time)
         elif e.type == EventType.SESSION_ENDED.value and sid not in resting:
             _session_ended(uow, e, rules.for_site(_site(uow, sid)), now)
         elif e.type == EventType.FIRMWARE_STATUS_CHANGED.value and sid not in resting:

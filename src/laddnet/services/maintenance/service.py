@@ -27,13 +27,14 @@ from laddnet.domain.errors import (
 from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
-from laddnet.domain.maintenance.health import WINDOW, Health, score
+from laddnet.domain.maintenance.health import StationHealth
 from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
 from laddnet.domain.stations.model import RegistrationStatus
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close, health_lows
+from laddnet.services.maintenance.health_alerts import health_of
 from laddnet.services.maintenance.monitor import Monitor
 from laddnet.services.maintenance.notifications import Notifier, RecipientService
 from laddnet.services.maintenance.recovery import RecoveryRunner
@@ -175,14 +176,14 @@ class MaintenanceService:
         self.monitor.mark_tick()
         return rules
 
-    async def health(self, station_id: StationId) -> Health:
-        """The station's health score over the last week, with its reasons."""
+    async def health(self, station_id: StationId) -> StationHealth:
+        """The station's and its connectors' health scores over the last week, with reasons."""
         now = self._clock.now()
 
-        def read(uow: UnitOfWork) -> Health:
+        def read(uow: UnitOfWork) -> StationHealth:
             if uow.stations.get(station_id) is None:
                 raise UnknownStation(f"station {station_id!r} not found")
-            return score(uow.health.signals(station_id, now - WINDOW), now)
+            return health_of(uow, station_id, now)
 
         return await self._db.read(read)
 
