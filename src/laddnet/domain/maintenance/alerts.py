@@ -94,6 +94,10 @@ class AlertRules:
     recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
     recovery_hard_reset_after_minutes: int = 10
     recovery_attempts_per_day: int = 3  # per station, in any 24 hours
+    recovery_heartbeat_trigger: bool = True  # a silent station is asked for a heartbeat
+    recovery_heartbeat_soft_reset: bool = False  # then soft-reset, if still silent
+    recovery_failed_sessions_unlock: bool = True  # a connector failing sessions is unlocked
+    recovery_failed_sessions_soft_reset: bool = False  # then its station soft-reset
     security_critical: bool = True  # a critical security event opens an alert on its station
     security_quiet_minutes: int = 60  # which closes after this long without another
 
@@ -110,6 +114,10 @@ _SWITCHES = frozenset(
         "recovery_soft_reset",
         "recovery_hard_reset",
         "security_critical",
+        "recovery_heartbeat_trigger",
+        "recovery_heartbeat_soft_reset",
+        "recovery_failed_sessions_unlock",
+        "recovery_failed_sessions_soft_reset",
     }
 )
 _LIMITS: dict[str, tuple[int, int]] = {
