@@ -41,6 +41,9 @@ def register(sub: Any, station: Any) -> None:
     p.set_defaults(command=cmd_notify_add)
     p = notify.add_parser("list", help="the recipients")
     p.set_defaults(command=cmd_notify_list)
+    p = notify.add_parser("failures", help="messages the mail server refused for good")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(command=cmd_notify_failures)
 
     p = station.add_parser("health", help="a station's health score and its reasons")
     p.add_argument("station_id", metavar="ID")
@@ -151,6 +154,20 @@ async def cmd_notify_list(args: argparse.Namespace) -> int:
     for r in found:
         print(f"{r.id:>4} {r.email:<40} {r.site_id or 'every site':<20} {r.min_severity.value}")
     print(f"{len(found)} recipients")
+    return 0
+
+
+async def cmd_notify_failures(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        found = await container.maintenance.notifier.failures(args.limit)
+    finally:
+        await container.aclose()
+    for f in found:
+        print(f"{f['first_tried_at']} event {f['event_id']} to {f['email']}: {f['error']}")
+    print(f"{len(found)} failed messages")
     return 0
 
 

@@ -65,6 +65,7 @@ COMMANDS = [
     ["notify"],
     ["notify", "add"],
     ["notify", "list"],
+    ["notify", "failures"],
     ["station", "health"],
     ["token"],
     ["token", "add"],

@@ -126,6 +126,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/uptime-exclusions"): Rule(P.MAINTENANCE_READ),
     ("POST", f"{V1}/uptime-exclusions"): Rule(P.ALERTS_CONFIGURE),
     ("GET", f"{V1}/notification-recipients"): Rule(P.MAINTENANCE_READ),
+    ("GET", f"{V1}/notification-recipients/failures"): Rule(P.MAINTENANCE_READ),
     ("POST", f"{V1}/notification-recipients"): Rule(P.ALERTS_CONFIGURE),
     ("DELETE", f"{V1}/notification-recipients/{{recipient_id}}"): Rule(P.ALERTS_CONFIGURE),
 }
