@@ -1,6 +1,7 @@
 """The demo's faulty station: DEMO-FAULTY reports a fault, gets an alert a minute later (the
 demo site's rule) and a ticket, and Laddnet's automatic soft reset recovers it (the alert
-closes, the ticket resolves itself); over and over."""
+closes, the ticket resolves itself); over and over. At the start it also reports its cabinet
+opened (a critical security event: a `security_critical` alert, closed after an hour's quiet)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ async def run_faulty(base_url: str, password: str) -> None:
     await station.connect()
     await station.boot()
     await station.status(1, "Available")
+    with contextlib.suppress(*SEND_ERRORS):
+        tamper = {
+            "type": "TamperDetectionActivated",
+            "timestamp": station.now().isoformat(),
+            "techInfo": "demo: cabinet door opened",
+        }
+        await station.call("SecurityEventNotification", tamper)
+        log.info("demo: %s reported its cabinet opened: a security_critical alert", FAULTY)
     while True:
         await asyncio.sleep(WORKING_FOR)
         if not await _report(station, "Faulted"):

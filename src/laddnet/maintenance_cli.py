@@ -26,6 +26,10 @@ def register(sub: Any, station: Any) -> None:
     p.add_argument("--kind", help="station_offline, connector_faulted, boot_loop, ...")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(command=cmd_alert_list)
+    p = alert.add_parser("close", help="close an open alert by hand")
+    p.add_argument("alert_id", type=int, metavar="ID")
+    p.add_argument("--reason", default="", help="why, kept on the alert")
+    p.set_defaults(command=cmd_alert_close)
 
     notify = sub.add_parser(
         "notify", help="who gets alerts and ticket changes by e-mail (LADDNET_SMTP_URL)"
@@ -37,6 +41,9 @@ def register(sub: Any, station: Any) -> None:
     p.set_defaults(command=cmd_notify_add)
     p = notify.add_parser("list", help="the recipients")
     p.set_defaults(command=cmd_notify_list)
+    p = notify.add_parser("failures", help="messages the mail server refused for good")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(command=cmd_notify_failures)
 
     p = station.add_parser("health", help="a station's health score and its reasons")
     p.add_argument("station_id", metavar="ID")
@@ -70,6 +77,18 @@ async def cmd_alert_list(args: argparse.Namespace) -> int:
         await container.aclose()
     print(format_alert_table(alerts))
     print(f"{total} alerts")
+    return 0
+
+
+async def cmd_alert_close(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        alert = await container.maintenance.close_alert(args.alert_id, args.reason, "cli")
+    finally:
+        await container.aclose()
+    print(format_alert_table([alert]))
     return 0
 
 
@@ -138,6 +157,20 @@ async def cmd_notify_list(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_notify_failures(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        found = await container.maintenance.notifier.failures(args.limit)
+    finally:
+        await container.aclose()
+    for f in found:
+        print(f"{f['first_tried_at']} event {f['event_id']} to {f['email']}: {f['error']}")
+    print(f"{len(found)} failed messages")
+    return 0
+
+
 async def cmd_station_health(args: argparse.Namespace) -> int:
     from laddnet.cli import _container
     from laddnet.domain.ids import StationId
@@ -150,4 +183,8 @@ async def cmd_station_health(args: argparse.Namespace) -> int:
     print(f"{args.station_id} health {health.score}/100")
     for reason in health.reasons:
         print(f"  - {reason}")
+    for c in health.connectors:
+        print(f"  EVSE {c.evse_id} connector {c.connector_id}: {c.health.score}/100")
+        for reason in c.health.reasons:
+            print(f"    - {reason}")
     return 0

@@ -126,6 +126,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/reports/revenue"): Rule(P.LEDGER_READ),
     # faults, maintenance and uptime
     ("GET", f"{V1}/alerts"): Rule(P.MAINTENANCE_READ),
+    ("POST", f"{V1}/alerts/{{alert_id}}/close"): Rule(P.MAINTENANCE_MANAGE),
     ("GET", f"{V1}/alert-rules"): Rule(P.MAINTENANCE_READ),
     ("PUT", f"{V1}/alert-rules"): Rule(P.ALERTS_CONFIGURE),
     ("POST", f"{_STATION}/maintenance"): Rule(P.MAINTENANCE_MANAGE),
@@ -139,6 +140,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/uptime-exclusions"): Rule(P.MAINTENANCE_READ),
     ("POST", f"{V1}/uptime-exclusions"): Rule(P.ALERTS_CONFIGURE),
     ("GET", f"{V1}/notification-recipients"): Rule(P.MAINTENANCE_READ),
+    ("GET", f"{V1}/notification-recipients/failures"): Rule(P.MAINTENANCE_READ),
     ("POST", f"{V1}/notification-recipients"): Rule(P.ALERTS_CONFIGURE),
     ("DELETE", f"{V1}/notification-recipients/{{recipient_id}}"): Rule(P.ALERTS_CONFIGURE),
 }

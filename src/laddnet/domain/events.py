@@ -36,6 +36,7 @@ class EventType(StrEnum):
     CERTIFICATE_EXPIRING = "certificate.expiring"  # a station certificate close to expiry
     CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"  # renewal could not be asked
     STATION_NEW_NETWORK = "station.new_network"  # connected from a network never used before
+    SECURITY_EVENT_RECORDED = "security_event.recorded"
 
 
 ALL_EVENTS = "*"

@@ -15,7 +15,7 @@ from laddnet.domain.maintenance.alerts import (
     Severity,
     StationFacts,
 )
-from laddnet.domain.maintenance.health import HealthSignals
+from laddnet.domain.maintenance.health import ConnectorSignals, HealthSignals
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.notify import Recipient
 from laddnet.domain.maintenance.recovery import Attempt
@@ -59,6 +59,12 @@ class MaintenanceStore(Protocol):
     def close_alert(self, alert_id: int, now: datetime, reason: str) -> Alert | None:
         """Close an open alert; None if it was closed already."""
         ...
+
+    def update_alert_details(self, alert_id: int, details: Mapping[str, Any]) -> None:
+        """Replace an open alert's details (a repeated cause counted on it)."""
+        ...
+
+    def get_alert(self, alert_id: int) -> Alert | None: ...
 
     def list_alerts(
         self,
@@ -158,6 +164,10 @@ class NotificationStore(Protocol):
     def recipients(self) -> list[Recipient]: ...
     def delete_recipient(self, recipient_id: int) -> bool: ...
     def claim(self, event_ids: list[int], email: str, now: datetime) -> list[int]: ...
+    def record(
+        self, event_ids: list[int], email: str, status: str, attempts: int, error: str | None
+    ) -> None: ...
+    def failures(self, limit: int) -> list[dict[str, Any]]: ...
 
 
 class Mailer(Protocol):
@@ -168,3 +178,9 @@ class Mailer(Protocol):
 
 class HealthStore(Protocol):
     def signals(self, station_id: str, since: datetime) -> HealthSignals: ...
+    def connector_signals(
+        self, station_id: str, since: datetime
+    ) -> tuple[ConnectorSignals, ...]: ...
+    def firmware_seen(self, station_id: str, version: str, at: datetime) -> None:
+        """Note the firmware a station booted with; a new version restarts its age."""
+        ...

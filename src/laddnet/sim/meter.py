@@ -25,8 +25,11 @@ class Reading:
     soc: int
 
 
-def reading(energy_wh: int, power_w: int, session_wh: int, soc_start: int) -> Reading:
-    """A plausible snapshot: per-phase current follows power, SoC follows the session energy."""
+def reading(
+    energy_wh: int, power_w: int, session_wh: int, soc_start: int, offered_w: int | None = None
+) -> Reading:
+    """A plausible snapshot: per-phase current follows power, SoC follows the session energy.
+    `offered_w`: the power the charger offers (default: the step above `power_w`)."""
     voltages = tuple(NOMINAL_DV + random.randint(-40, 40) for _ in range(3))
     v1, v2, v3 = voltages
     if power_w <= SINGLE_PHASE_MAX_W:
@@ -37,6 +40,8 @@ def reading(energy_wh: int, power_w: int, session_wh: int, soc_start: int) -> Re
         currents = (per_phase * 100 // v1, per_phase * 100 // v2, per_phase * 100 // v3)
         offered = 22_000 if power_w > 11_000 else 11_000
     soc = min(100, soc_start + max(0, session_wh) * 100 // BATTERY_WH)
+    if offered_w is not None:
+        offered = offered_w
     return Reading(energy_wh, power_w, offered, currents, (v1, v2, v3), soc)
 
 

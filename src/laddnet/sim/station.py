@@ -251,12 +251,20 @@ class SimStation:
         return self.transaction_id(evse_id) or ""
 
     async def meter(
-        self, evse_id: int, energy_wh: int, power_w: int, timestamp: datetime | None = None
+        self,
+        evse_id: int,
+        energy_wh: int,
+        power_w: int,
+        timestamp: datetime | None = None,
+        *,
+        offered_w: int | None = None,
     ) -> dict[str, Any] | None:
-        """Report meter values for the running transaction; None while queued."""
+        """Report meter values for the running transaction; None while queued. `offered_w`:
+        the Power.Offered reported (default: the charger step above `power_w`)."""
         evse = self._in_transaction(evse_id)
         evse.last_energy_wh = energy_wh
-        r = reading(energy_wh, power_w, energy_wh - evse.meter_start_wh, evse.soc_start)
+        session_wh = energy_wh - evse.meter_start_wh
+        r = reading(energy_wh, power_w, session_wh, evse.soc_start, offered_w)
         return (await self._submit(evse, self._msg.meter(evse, r, self._now(timestamp)))).result
 
     async def stop_session(

@@ -15,7 +15,7 @@ SAMPLE_PATH = {"station_id": "NOPE-1", "session_id": "1", "site_id": "nope", "we
                "log_id": "1", "user_id": "nope", "key_id": "nope", "driver_id": "nope",
                "token": "nope", "name": "reset", "tariff_id": "nope", "ticket_id": "1",
                "recipient_id": "1", "token_id": "nope",
-               "vulnerability_id": "1"}  # fmt: skip
+               "vulnerability_id": "1", "alert_id": "1"}  # fmt: skip
 ODD_VALUES: list[Any] = [None, 0, -1, 1.5, True, "", "x" * 100_000, [], {}, "\u0000", "☃"]
 
 

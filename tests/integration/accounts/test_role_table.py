@@ -30,6 +30,7 @@ PLACEHOLDERS = {
     "ticket_id": "999999",
     "recipient_id": "999999",
     "vulnerability_id": "999999",
+    "alert_id": "999999",
 }
 
 

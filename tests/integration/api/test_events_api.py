@@ -143,3 +143,31 @@ async def test_an_unknown_event_type_filter_is_422(client: httpx.AsyncClient) ->
 
 async def test_the_stream_needs_an_api_key(anonymous: httpx.AsyncClient) -> None:
     assert (await anonymous.get("/api/v1/events")).status_code == 401
+
+
+async def test_security_events_reach_the_stream_only_of_callers_with_security_read(
+    container: Container, client: httpx.AsyncClient, base_url: str
+) -> None:
+    from laddnet.domain.security.model import SecurityEventKind
+
+    await container.events.start()
+    viewer_key = await container.api_keys.create("viewer")
+    headers = {"Authorization": f"Bearer {viewer_key}"}
+    async with (
+        httpx.AsyncClient(base_url=base_url, headers=headers, timeout=10) as viewer,
+        client.stream("GET", "/api/v1/events") as admin_stream,
+        viewer.stream("GET", "/api/v1/events") as viewer_stream,
+    ):
+        admin_frames = await _opened(admin_stream)
+        viewer_frames = await _opened(viewer_stream)
+        await container.stations.record_security_event(
+            SecurityEventKind.LOGIN_THROTTLED, "CP-1", "too many failed logins", "10.0.0.9"
+        )
+        await _presence(container, "CP-1", True)  # then an event both may see
+        admin_seen = await _take(admin_frames, 2)
+        viewer_seen = await _take(viewer_frames, 1)
+    assert [f["event"] for f in admin_seen] == ["security_event.recorded", "station.connected"]
+    data = admin_seen[0]["data"]["data"]
+    assert (data["kind"], data["severity"]) == ("login_throttled", "critical")
+    assert "10.0.0.9" not in json.dumps(data)
+    assert [f["event"] for f in viewer_seen] == ["station.connected"]

@@ -47,6 +47,7 @@ async def test_injected_faults_cost_points_healthy_stations_none(watched: Watche
         "score": 100,
         "reasons": [],
         "window_days": 7,
+        "connectors": [{"evse_id": 1, "connector_id": 1, "score": 100, "reasons": []}],
     }
     assert (await watched.live.api.get("/api/v1/stations/NOPE/health")).status_code == 404
     for station in (failing, healthy, rebooting):

@@ -124,3 +124,84 @@ async def test_recipients_api_roles_and_input(watched: Watched) -> None:
     assert (await viewer.delete(f"/api/v1/notification-recipients/{rid}")).status_code == 403
     assert (await api.delete(f"/api/v1/notification-recipients/{rid}")).status_code == 204
     assert (await api.delete(f"/api/v1/notification-recipients/{rid}")).status_code == 404
+
+
+class Flaky(Inbox):
+    """Refuses `bad@` for good at RCPT and the first message's DATA for now (451)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = 0
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: object, session: object, envelope: Any, address: str, options: object
+    ) -> str:
+        if address.startswith("bad@"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+        if self.refused == 0:
+            self.refused += 1
+            return "451 4.3.0 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_refused_message_is_retried_and_a_permanent_failure_recorded(
+    database_url: str,
+) -> None:
+    from tests.integration.commands.conftest import live_gateway
+    from tests.integration.maintenance.conftest import MovableClock, watched_container
+
+    flaky, port = Flaky(), _free_port()
+    controller = Controller(flaky, hostname="127.0.0.1", port=port)
+    controller.start()
+    clock = MovableClock()
+    container = watched_container(
+        database_url,
+        clock,
+        smtp_url=f"smtp://127.0.0.1:{port}",
+        smtp_from="alerts@laddnet.example",
+        notify_digest_seconds=0.2,
+    )
+    try:
+        async with live_gateway(container, configuration_read=True) as live:
+            await container.events.start()
+            await container.maintenance.start()
+            for email in ("ops@example.com", "bad@example.com"):
+                answer = await live.api.post(
+                    "/api/v1/notification-recipients", json={"email": email}
+                )
+                assert answer.status_code == 201, answer.text
+            station = await live.station("CP-1", "2.0.1")
+            now = station.now().isoformat()
+            await station.call(
+                "SecurityEventNotification", {"type": "TamperDetectionActivated", "timestamp": now}
+            )
+            notifier = container.maintenance.notifier
+
+            async def refused() -> bool:
+                return flaky.refused == 1 and notifier.failed == 1
+
+            await eventually(refused)
+            assert flaky.to("ops@example.com") == []  # refused for now: not yet delivered
+            failures = (await live.api.get("/api/v1/notification-recipients/failures")).json()
+            assert [(f["email"], f["attempts"]) for f in failures] == [("bad@example.com", 1)]
+            assert failures[0]["error"].startswith("550")
+            viewer = await live.viewer.get("/api/v1/notification-recipients/failures")
+            assert viewer.status_code == 200
+
+            clock.shift += timedelta(seconds=31)  # the first retry is due after 30 s
+
+            async def delivered() -> bool:
+                return bool(flaky.to("ops@example.com"))
+
+            await eventually(delivered)
+            [mail] = flaky.to("ops@example.com")
+            assert "security_critical" in mail["Subject"]
+            assert notifier.failed == 1  # the retry succeeded: nothing more failed
+            await station.close()
+    finally:
+        controller.stop()
+        await container.aclose()

@@ -161,3 +161,72 @@ async def _tickets(watched: Watched) -> list[dict[str, Any]]:
     answer = await watched.live.api.get("/api/v1/tickets")
     assert answer.status_code == 200, answer.text
     return [t for t in answer.json()["items"] if t["cause"] == "connector_faulted"]
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+async def test_a_silent_station_is_asked_for_a_heartbeat_which_clears_it(
+    watched: Watched, version: str
+) -> None:
+    await _rules(watched, heartbeat_missing_minutes=30)
+    station = await watched.live.station("CP-1", version)
+    watched.clock.shift += timedelta(minutes=31)
+    await watched.tick()  # the alert opens, then its first step: TriggerMessage Heartbeat
+
+    async def asked() -> list[dict[str, Any]] | None:
+        [alert] = await watched.alerts(station_id="CP-1", kind="heartbeat_missing")
+        steps: list[dict[str, Any]] = alert["recovery"]
+        return steps if steps and steps[0]["status"] is not None else None
+
+    [step] = await eventually(asked)
+    assert (step["action"], step["status"]) == ("trigger_message", "Accepted")
+    triggered = [p for a, p in station.received_calls if a == "TriggerMessage"]
+    assert triggered == [{"requestedMessage": "Heartbeat"}]
+    # No ticket while recovery may still clear it.
+    assert (await watched.live.api.get("/api/v1/tickets")).json()["items"] == []
+
+    async def closed() -> list[dict[str, Any]] | None:  # the heartbeat came: it clears
+        await watched.tick()
+        return await watched.alerts(status="closed", kind="heartbeat_missing") or None
+
+    [alert] = await eventually(closed)
+    assert alert["recovery"][0]["cleared"] is True
+    await station.close()
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+async def test_a_connector_failing_sessions_is_unlocked_then_ticketed(
+    watched: Watched, version: str
+) -> None:
+    await _rules(watched, recovery_failed_sessions_unlock=True)
+    await watched.container.authorization.add_token("TAG-1")
+    station = await watched.live.station("CP-2", version)
+    t0 = station.now() - timedelta(hours=1)
+    for n in range(3):  # three sessions in a row deliver nothing
+        start = t0 + timedelta(minutes=10 * n)
+        await station.start_session(2, "TAG-1", meter_start_wh=5000, timestamp=start)
+        await station.stop_session(2, 5000, timestamp=start + timedelta(minutes=2))
+
+    async def alerted() -> list[dict[str, object]] | None:
+        return await watched.alerts(status="open", kind="failed_sessions") or None
+
+    await eventually(alerted)
+    await watched.tick()  # recovery runs after the timer's round
+
+    async def unlocked() -> list[dict[str, Any]] | None:
+        [alert] = await watched.alerts(station_id="CP-2", kind="failed_sessions")
+        steps: list[dict[str, Any]] = alert["recovery"]
+        return steps if steps and steps[0]["status"] is not None else None
+
+    [step] = await eventually(unlocked)
+    assert step["action"] == "unlock_connector"
+    sent = [p for a, p in station.received_calls if a == "UnlockConnector"]
+    expected = {"connectorId": 2} if version == "1.6" else {"evseId": 2, "connectorId": 1}
+    assert sent == [expected]
+    assert (await watched.live.api.get("/api/v1/tickets")).json()["items"] == []
+
+    # Still failing after the grace (10 minutes), with no further step on: a ticket.
+    watched.clock.shift += timedelta(minutes=11)
+    await watched.tick()
+    tickets = (await watched.live.api.get("/api/v1/tickets")).json()["items"]
+    assert [(t["station_id"], t["cause"]) for t in tickets] == [("CP-2", "failed_sessions")]
+    await station.close()

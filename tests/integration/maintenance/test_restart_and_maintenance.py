@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
 from laddnet.domain.maintenance.alerts import AlertKind
+from laddnet.sim.station import SimStation
+from tests.integration.commands.conftest import PASSWORD
 from tests.integration.commands.helpers import eventually
 from tests.integration.maintenance.conftest import MovableClock, Watched, watched_container
 
@@ -195,3 +198,46 @@ async def test_maintenance_switched_on_offline_is_sent_when_the_station_boots(
     await watched.becomes("CP-1", "available")
     assert again.received_calls[calls:] == []
     await again.close()
+
+
+@VERSIONS
+async def test_maintenance_is_sent_again_when_the_station_reconnects_without_booting(
+    watched: Watched, version: str
+) -> None:
+    watched.container.maintenance.reconnect_grace = 0.3
+    station = await watched.live.station("CP-2", version)
+    await station.close()
+    await watched.becomes("CP-2", "offline")
+    answer = await watched.live.api.post(
+        "/api/v1/stations/CP-2/maintenance", json={"on": True, "reason": "cable"}
+    )
+    assert answer.json()["command_error"]  # offline when switched on
+
+    # The network comes back: the station connects again without a boot.
+    again = SimStation(watched.live.ocpp_url, "CP-2", PASSWORD, version)  # type: ignore[arg-type]
+    await again.connect()
+
+    async def told() -> list[dict[str, object]] | None:
+        sent = [p for a, p in again.received_calls if a == "ChangeAvailability"]
+        return sent or None
+
+    [sent] = await eventually(told)
+    expected = (
+        {"connectorId": 0, "type": "Inoperative"}
+        if version == "1.6"
+        else {"operationalStatus": "Inoperative"}
+    )
+    assert sent == expected
+    await watched.becomes("CP-2", "in_maintenance")
+    await again.close()
+
+    # Connecting and booting: told once, by the boot.
+    booted = await watched.live.station("CP-2", version)
+    await eventually(lambda: _told_once(booted))
+    await asyncio.sleep(0.6)  # past the grace: the connection adds nothing
+    assert [a for a, _ in booted.received_calls].count("ChangeAvailability") == 1
+    await booted.close()
+
+
+async def _told_once(station: SimStation) -> bool:
+    return any(a == "ChangeAvailability" for a, _ in station.received_calls)

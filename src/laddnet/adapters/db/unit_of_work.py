@@ -54,6 +54,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(conn)
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
+        self.events = SqlEventLog(conn, self.outbox)  # publishes security events
         self.commands = SqlCommandLog(conn)
         self.sites = SqlSiteRepository(conn)
         self.status_history = SqlStatusHistory(conn)

@@ -10,12 +10,14 @@ from fastapi.responses import StreamingResponse
 
 from laddnet.api.deps import ContainerDep, PrincipalDep
 from laddnet.api.params import INT64_MAX
+from laddnet.domain.accounts.roles import Permission
 from laddnet.domain.errors import InvalidInput
-from laddnet.domain.events import ALL_EVENTS, Event
+from laddnet.domain.events import ALL_EVENTS, Event, EventType
 from laddnet.services.events.stream import REPLAY_LIMIT
 from laddnet.services.events.webhooks import KNOWN_EVENTS
 
 router = APIRouter(prefix="/events", tags=["events"])
+_SECURITY = EventType.SECURITY_EVENT_RECORDED.value
 
 _DESCRIPTION = f"""A `text/event-stream` of events as they are committed. Each event has an
 `id:` (the event id), `event:` (its type) and `data:` (JSON `{{id, type, time, station_id,
@@ -74,6 +76,7 @@ async def stream_events(
     wanted = _parse_types(types)
     resume = _parse_last_id(last_event_id_header, last_event_id)
     events = container.events
+    sees_security = principal.may(Permission.SECURITY_READ)
     allowed = None
     if principal.sites is not None:  # a site scope sees its sites' stations' events only
         scoped, _total = await container.queries.stations(
@@ -85,6 +88,8 @@ async def stream_events(
         async with events.streams.open(wanted, station_id, resume, allowed) as stream:
             yield b": connected\nretry: 3000\n\n"
             async for event in stream.items(events.keepalive):
+                if event is not None and event.type == _SECURITY and not sees_security:
+                    continue  # they name peers' addresses: permission security:read
                 yield b": keepalive\n\n" if event is None else _frame(event)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

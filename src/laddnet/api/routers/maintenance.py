@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, WriterDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
+from laddnet.api.params import RowId
 from laddnet.api.schemas.maintenance import (
     AlertOut,
     AlertPage,
@@ -40,6 +41,25 @@ async def list_alerts(
     attempts = await container.maintenance.attempts([a.id for a in found])
     items = [AlertOut.from_domain(a, attempts.get(a.id, ())) for a in found]
     return AlertPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+class AlertClose(BaseModel):
+    reason: str = Field(
+        default="", max_length=200, description="Why (kept in close_reason, with who closed it)"
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/close",
+    summary="Close an open alert by hand (e.g. a critical security event looked into)",
+    responses={**WRITE_RESPONSES, **NOT_FOUND_RESPONSE},
+)
+async def close_alert(
+    alert_id: RowId, body: AlertClose, container: ContainerDep, writer: WriterDep
+) -> AlertOut:
+    alert = await container.maintenance.close_alert(alert_id, body.reason, writer.actor)
+    attempts = await container.maintenance.attempts([alert.id])
+    return AlertOut.from_domain(alert, attempts.get(alert.id, ()))
 
 
 @router.get("/alert-rules", summary="The alert rules: defaults, overrides, in force")
@@ -82,16 +102,30 @@ async def set_maintenance(
     return MaintenanceResult.from_domain(change)
 
 
-class HealthOut(BaseModel):
-    station_id: str
+class ConnectorHealthOut(BaseModel):
+    evse_id: int
+    connector_id: int
     score: int = Field(description="0 (broken) to 100 (healthy)")
     reasons: list[str] = Field(description="What cost it points, worst first")
+
+
+class HealthOut(BaseModel):
+    station_id: str
+    score: int = Field(
+        description="0 (broken) to 100 (healthy): the lower of the station's own and its "
+        "worst connector's"
+    )
+    reasons: list[str] = Field(description="What cost it points, worst first")
     window_days: int = Field(description="The signals' period, up to now")
+    connectors: list[ConnectorHealthOut] = Field(
+        default_factory=list,
+        description="Each connector's score from its own sessions, fault reports and power",
+    )
 
 
 @router.get(
     "/stations/{station_id}/health",
-    summary="A station's health score from the last week, with its reasons",
+    summary="A station's and its connectors' health scores from the last week, with reasons",
     responses=NOT_FOUND_RESPONSE,
 )
 async def station_health(station_id: str, container: ContainerDep) -> HealthOut:
@@ -101,4 +135,13 @@ async def station_health(station_id: str, container: ContainerDep) -> HealthOut:
         score=health.score,
         reasons=list(health.reasons),
         window_days=WINDOW.days,
+        connectors=[
+            ConnectorHealthOut(
+                evse_id=c.evse_id,
+                connector_id=c.connector_id,
+                score=c.health.score,
+                reasons=list(c.health.reasons),
+            )
+            for c in health.connectors
+        ],
     )

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, WriterDep
@@ -40,6 +43,25 @@ class RecipientOut(BaseModel):
 @router.get("", summary="Notification recipients")
 async def list_recipients(container: ContainerDep) -> list[RecipientOut]:
     return [RecipientOut.from_domain(r) for r in await container.maintenance.recipients.list()]
+
+
+class FailureOut(BaseModel):
+    event_id: int = Field(description="The alert or ticket event the message was about")
+    email: str
+    first_tried_at: datetime
+    attempts: int | None = Field(description="Tries made before giving up")
+    error: str | None = Field(description="The mail server's last answer (code: text)")
+
+
+@router.get(
+    "/failures",
+    summary="Messages the mail server refused for good (5xx) or after every retry, newest first",
+)
+async def list_failures(
+    container: ContainerDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[FailureOut]:
+    rows = await container.maintenance.notifier.failures(limit)
+    return [FailureOut.model_validate(r) for r in rows]
 
 
 @router.post(

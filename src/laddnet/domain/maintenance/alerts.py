@@ -28,6 +28,7 @@ class AlertKind(StrEnum):
     FIRMWARE_FAILED = "firmware_failed"
     METER_ANOMALY = "meter_anomaly"
     HEALTH_LOW = "health_low"
+    SECURITY_CRITICAL = "security_critical"
 
 
 class Severity(StrEnum):
@@ -45,6 +46,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     AlertKind.FIRMWARE_FAILED: Severity.WARNING,
     AlertKind.METER_ANOMALY: Severity.WARNING,
     AlertKind.HEALTH_LOW: Severity.WARNING,
+    AlertKind.SECURITY_CRITICAL: Severity.CRITICAL,
 }
 
 # Kinds whose condition the timer re-evaluates from stored state (and closes when it clears);
@@ -92,6 +94,12 @@ class AlertRules:
     recovery_hard_reset: bool = False  # then a hard reset, if still faulted (cuts power)
     recovery_hard_reset_after_minutes: int = 10
     recovery_attempts_per_day: int = 3  # per station, in any 24 hours
+    recovery_heartbeat_trigger: bool = True  # a silent station is asked for a heartbeat
+    recovery_heartbeat_soft_reset: bool = False  # then soft-reset, if still silent
+    recovery_failed_sessions_unlock: bool = True  # a connector failing sessions is unlocked
+    recovery_failed_sessions_soft_reset: bool = False  # then its station soft-reset
+    security_critical: bool = True  # a critical security event opens an alert on its station
+    security_quiet_minutes: int = 60  # which closes after this long without another
 
     def apply(self, overrides: Mapping[str, Any]) -> AlertRules:
         return replace(self, **check_overrides(overrides))
@@ -105,6 +113,11 @@ _SWITCHES = frozenset(
         "open_tickets",
         "recovery_soft_reset",
         "recovery_hard_reset",
+        "security_critical",
+        "recovery_heartbeat_trigger",
+        "recovery_heartbeat_soft_reset",
+        "recovery_failed_sessions_unlock",
+        "recovery_failed_sessions_soft_reset",
     }
 )
 _LIMITS: dict[str, tuple[int, int]] = {
@@ -117,6 +130,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "recovery_hard_reset_after_minutes": (1, 1_440),
     "recovery_attempts_per_day": (0, 50),
     "health_min_score": (0, 100),
+    "security_quiet_minutes": (1, 10_080),
 }
 
 
@@ -290,6 +304,38 @@ def failed_run(energies: Sequence[Decimal], rules: AlertRules) -> bool:
     if k == 0 or len(energies) < k:
         return False
     return all(e <= 0 for e in energies[:k])
+
+
+# --- Critical security events ----------------------------------------------------------
+
+
+def security_details(
+    previous: Mapping[str, Any] | None, data: Mapping[str, Any], at: datetime
+) -> dict[str, Any]:
+    """The details of a station's `security_critical` alert after one more critical security
+    event (`data`: the `security_event.recorded` event's data): the first and last event, how
+    many, and each cause (the event's kind, or the OCPP type a station reported) once."""
+    cause = str(data.get("type") or data.get("kind"))
+    causes = list(previous.get("causes", [])) if previous else []
+    if cause not in causes:
+        causes.append(cause)
+    return {
+        "events": int(previous.get("events", 0)) + 1 if previous else 1,
+        "causes": causes[:20],
+        "last_event_id": data.get("id"),
+        "last_detail": str(data.get("detail", ""))[:500],
+        "last_at": at.isoformat(),
+    }
+
+
+def security_quiet(alert: Alert, rules: AlertRules, now: datetime) -> bool:
+    """Whether a `security_critical` alert has had no further critical event for
+    `security_quiet_minutes`: it closes."""
+    if alert.key.kind is not AlertKind.SECURITY_CRITICAL or not alert.is_open:
+        return False
+    raw = alert.details.get("last_at")
+    last = datetime.fromisoformat(raw) if isinstance(raw, str) else alert.opened_at
+    return now - last >= timedelta(minutes=rules.security_quiet_minutes)
 
 
 # --- Reconciliation ---------------------------------------------------------------------

@@ -57,3 +57,21 @@ def message(notices: Sequence[Notice]) -> tuple[str, str]:
         subject = f"Laddnet: {len(notices)} changes at {len(stations)} stations"
     body = "\n".join(f"- {n.line}" for n in notices) + "\n"
     return subject, body
+
+
+# Seconds before each new try of a message the mail server refused for now (4xx, or no
+# answer); once spent, the message is recorded as failed.
+RETRY_SCHEDULE: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0, 7200.0)
+
+
+def permanent(code: int | None) -> bool:
+    """Whether an SMTP reply code refuses for good (5xx). None (no reply: the server was
+    unreachable or hung up) and 4xx are worth another try."""
+    return code is not None and 500 <= code < 600
+
+
+def retry_after(attempts: int, schedule: tuple[float, ...] = RETRY_SCHEDULE) -> float | None:
+    """Seconds to wait after `attempts` failed tries, or None: give up."""
+    if attempts < 1 or attempts > len(schedule):
+        return None
+    return schedule[attempts - 1]

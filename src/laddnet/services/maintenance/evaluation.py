@@ -26,6 +26,8 @@ from laddnet.domain.maintenance.alerts import (
     failed_run,
     reconcile,
     remember_boot,
+    security_details,
+    security_quiet,
     still_holding,
     timed_conditions,
 )
@@ -200,6 +202,9 @@ def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
         offline=frozenset(f.station_id for f in facts if not f.connected),
     )
     sites = {f.station_id: f.site_id for f in facts}
+    quiet = _quiet_security_alerts(uow, rules, now)
+    if quiet:
+        decision = Decision(decision.open, [*decision.close, *quiet])
     resting = uow.maintenance.maintenance_of(sorted({a.key.station_id for a in decision.close}))
     return TimedPlan(rules, decision, sites, frozenset(resting))
 
@@ -211,6 +216,8 @@ def apply_timed(uow: UnitOfWork, plan: TimedPlan, now: datetime) -> None:
         open_alert(uow, condition, plan.sites.get(condition.key.station_id), now, plan.rules)
     for alert in plan.decision.close:
         reason = MAINTENANCE_REASON if alert.key.station_id in plan.resting else "cleared"
+        if alert.key.kind is AlertKind.SECURITY_CRITICAL and reason == "cleared":
+            reason = "quiet"  # no critical security event for security_quiet_minutes
         close(uow, [alert], now, reason)
 
 
@@ -231,10 +238,47 @@ def on_events(uow: UnitOfWork, events: Sequence[Event], now: datetime) -> None:
             uow.maintenance.save_boots(
                 sid, remember_boot(uow.maintenance.boots(sid), e.time, rules)
             )
+            firmware = e.data.get("firmware_version")
+            if isinstance(firmware, str) and firmware:
+                uow.health.firmware_seen(sid, firmware, e.time)
         elif e.type == EventType.SESSION_ENDED.value and sid not in resting:
             _session_ended(uow, e, rules.for_site(_site(uow, sid)), now)
         elif e.type == EventType.FIRMWARE_STATUS_CHANGED.value and sid not in resting:
             _firmware(uow, e, now)
+        elif e.type == EventType.SECURITY_EVENT_RECORDED.value and sid not in resting:
+            _security_event(uow, e, rules, now)
+
+
+def _quiet_security_alerts(uow: UnitOfWork, rules: RuleSet, now: datetime) -> list[Alert]:
+    found = uow.maintenance.open_alerts(kinds=[AlertKind.SECURITY_CRITICAL])
+    if not found:
+        return []
+    stations = uow.maintenance.stations_by_id(sorted({a.key.station_id for a in found}))
+    out = []
+    for a in found:
+        station = stations.get(a.key.station_id)
+        if security_quiet(a, rules.for_site(station.site_id if station else None), now):
+            out.append(a)
+    return out
+
+
+def _security_event(uow: UnitOfWork, e: Event, rules: RuleSet, now: datetime) -> None:
+    """A critical security event of a known station opens its `security_critical` alert, or,
+    if one is open, is counted on it (and restarts its quiet period)."""
+    if e.data.get("severity") != "critical":
+        return
+    sid = str(e.station_id)
+    station = uow.stations.get(StationId(sid))
+    if station is None or not rules.for_site(station.site_id).security_critical:
+        return
+    key = AlertKey(sid, 0, 0, AlertKind.SECURITY_CRITICAL)
+    current = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+    if current:
+        details = security_details(current[0].details, e.data, e.time)
+        uow.maintenance.update_alert_details(current[0].id, {**current[0].details, **details})
+        return
+    condition = Condition(key, e.time, security_details(None, e.data, e.time))
+    open_alert(uow, condition, station.site_id, now, rules)
 
 
 def _site(uow: UnitOfWork, station_id: str) -> str | None:

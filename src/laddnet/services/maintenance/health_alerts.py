@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from laddnet.domain.events import EventType
+from laddnet.domain.ids import StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKey, AlertKind, Condition, RuleSet
-from laddnet.domain.maintenance.health import WINDOW, score
+from laddnet.domain.maintenance.health import (
+    WINDOW,
+    ConnectorSignals,
+    StationHealth,
+    station_health,
+)
 from laddnet.ports import UnitOfWork
 from laddnet.services.maintenance.evaluation import close, open_alert
 
@@ -45,7 +51,7 @@ def plan_health(uow: UnitOfWork, station_ids: Sequence[str], now: datetime) -> H
         if station is None or station.decommissioned_at is not None:
             continue
         threshold = rules.for_site(station.site_id).health_min_score
-        health = score(uow.health.signals(sid, now - WINDOW), now)
+        health = health_of(uow, sid, now)
         key = AlertKey(sid, 0, 0, AlertKind.HEALTH_LOW)
         current = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
         low = threshold > 0 and health.score < threshold and sid not in resting
@@ -55,6 +61,19 @@ def plan_health(uow: UnitOfWork, station_ids: Sequence[str], now: datetime) -> H
         elif not low:
             to_close.extend(current)
     return HealthPlan(rules, to_open, to_close)
+
+
+def health_of(uow: UnitOfWork, station_id: str, now: datetime) -> StationHealth:
+    """The station's and its connectors' health over the window up to `now`."""
+    since = now - WINDOW
+    station = uow.stations.get(StationId(station_id))
+    signals = {
+        (c.evse_id, c.connector_id): c for c in uow.health.connector_signals(station_id, since)
+    }
+    for c in station.connectors if station else ():
+        if c.evse_id > 0 and c.connector_id > 0 and (c.evse_id, c.connector_id) not in signals:
+            signals[(c.evse_id, c.connector_id)] = ConnectorSignals(c.evse_id, c.connector_id)
+    return station_health(uow.health.signals(station_id, since), tuple(signals.values()), now)
 
 
 def apply_health(uow: UnitOfWork, plan: HealthPlan, now: datetime) -> None:

@@ -51,6 +51,7 @@ _ALERT_EVENTS = frozenset(
         EventType.FIRMWARE_STATUS_CHANGED.value,
         EventType.STATION_CONNECTED.value,  # presence history, for uptime
         EventType.STATION_DISCONNECTED.value,
+        EventType.SECURITY_EVENT_RECORDED.value,  # a critical one opens an alert
     }
 )
 BATCH = 500

@@ -2,8 +2,10 @@
 severity, collected over a window and sent as one message per recipient (a digest).
 
 Each (event, address) is claimed in the database before its message leaves, so with several
-processes every address gets each event once; a message the mail server refuses is logged and
-not retried (at most once, unlike webhooks, which retry).
+processes every address gets each event once. A message the mail server refuses for now (a 4xx
+reply, or no answer) is tried again by the process that claimed it, after 30 s, 2 min, 10 min,
+30 min and 2 h; one refused for good (5xx), or still refused after the last try, is recorded as
+failed (`GET /api/v1/notification-failures`, `laddnet notify failures`) and logged.
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ import asyncio
 import logging
 import smtplib
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from laddnet.domain.errors import InvalidInput, StorageUnavailable, UnknownSite
 from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import SiteId
 from laddnet.domain.maintenance.alerts import Severity
-from laddnet.domain.maintenance.notify import Notice, Recipient, message, wants
+from laddnet.domain.maintenance.notify import (
+    Notice,
+    Recipient,
+    message,
+    permanent,
+    retry_after,
+    wants,
+)
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -49,6 +59,25 @@ def notice(event: Event) -> Notice | None:
     return Notice(event.id, event.type, event.station_id, d.get("site_id"), severity, line)
 
 
+def smtp_code(exc: BaseException) -> int | None:
+    """The SMTP reply code that refused a message (the lowest of the recipients' when several
+    were refused: one temporary refusal is worth another try), or None: no reply."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [int(code) for code, _ in exc.recipients.values()]
+        return min(codes) if codes else None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return int(exc.smtp_code)
+    return None
+
+
+@dataclass
+class _Retry:
+    due: datetime
+    attempts: int  # tries so far
+    recipient: Recipient
+    notices: list[Notice]
+
+
 class Notifier:
     def __init__(
         self, db: Database, clock: Clock, bus: EventBus, mailer: Mailer | None, *, window: float
@@ -59,8 +88,10 @@ class Notifier:
         self._mailer = mailer
         self._window = window
         self._pending: list[Notice] = []
+        self._retries: list[_Retry] = []
         self._unsubscribe: Callable[[], None] | None = None
         self.sent = 0  # read by tests
+        self.failed = 0  # read by tests
 
     def listen(self, event: Event) -> None:
         found = notice(event)
@@ -82,7 +113,9 @@ class Notifier:
             self._unsubscribe()
 
     async def flush(self) -> None:
-        """Send what the window collected: one message per recipient."""
+        """Send what the window collected, one message per recipient, and the messages whose
+        next try is due."""
+        await self._retry_due()
         notices, self._pending = self._pending, []
         if not notices or self._mailer is None:
             return
@@ -98,15 +131,54 @@ class Notifier:
         ids = [n.event_id for n in notices]
         claimed = set(await self._db.write(lambda uow: _claim(uow, ids, recipient.email, now)))
         mine = [n for n in notices if n.event_id in claimed]
-        if not mine:
-            return
-        subject, body = message(mine)
+        if mine:
+            await self._try(recipient, mine, 1)
+
+    async def _retry_due(self) -> None:
+        now = self._clock.now()
+        due = [r for r in self._retries if r.due <= now]
+        self._retries = [r for r in self._retries if r.due > now]
+        for r in due:
+            await self._try(r.recipient, r.notices, r.attempts + 1)
+
+    async def _try(self, recipient: Recipient, notices: list[Notice], attempt: int) -> None:
+        """Send one message (the `attempt`-th try); on a refusal, schedule the next try or
+        record the failure."""
+        assert self._mailer is not None
+        subject, body = message(notices)
+        ids = [n.event_id for n in notices]
         try:
             await self._mailer.send(recipient.email, subject, body)
         except (OSError, smtplib.SMTPException) as exc:
-            log.warning("notifications: could not mail %s: %s", recipient.email, exc)
+            code = smtp_code(exc)
+            error = f"{code or type(exc).__name__}: {exc}"
+            delay = None if permanent(code) else retry_after(attempt)
+            status = "failed" if delay is None else "retrying"
+            log.warning(
+                "notifications: could not mail %s (try %d, %s): %s",
+                recipient.email,
+                attempt,
+                status,
+                error,
+            )
+            await self._db.write(
+                lambda uow: uow.notifications.record(ids, recipient.email, status, attempt, error)
+            )
+            if delay is None:
+                self.failed += 1
+            else:
+                due = self._clock.now() + timedelta(seconds=delay)
+                self._retries.append(_Retry(due, attempt, recipient, notices))
             return
+        if attempt > 1:
+            await self._db.write(
+                lambda uow: uow.notifications.record(ids, recipient.email, "sent", attempt, None)
+            )
         self.sent += 1
+
+    async def failures(self, limit: int = 100) -> list[dict[str, object]]:
+        """Messages given up on, newest first."""
+        return await self._db.read(lambda uow: uow.notifications.failures(limit))
 
 
 def _claim(uow: UnitOfWork, ids: list[int], email: str, now: datetime) -> list[int]:

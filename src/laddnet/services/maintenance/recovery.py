@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from laddnet.domain.commands.model import CommandName
 from laddnet.domain.errors import LaddnetError
 from laddnet.domain.ids import StationId
 from laddnet.domain.maintenance.alerts import Alert
 from laddnet.domain.maintenance.recovery import (
     DAY,
     RECOVERABLE,
-    RESET_TYPE,
     Attempt,
     RecoveryAction,
+    command,
     next_step,
     recovery_failed,
 )
@@ -81,10 +80,10 @@ class RecoveryRunner:
             attempt = Attempt(due.alert.id, due.step, due.action, now)
             if not await self._db.write(partial(_claim, station_id=sid, attempt=attempt)):
                 continue
-            body = {"type": RESET_TYPE[due.action]}
+            name, body = command(due.action, due.alert)
             command_id, status, error = None, None, None
             try:
-                result = await self._commands.send(StationId(sid), CommandName.RESET, body, ACTOR)
+                result = await self._commands.send(StationId(sid), name, body, ACTOR)
                 command_id, status = result.command_id, result.status
             except LaddnetError as exc:  # offline, no answer, refused: recorded on the alert
                 error = f"{type(exc).__name__}: {exc}"

@@ -17,16 +17,24 @@ from datetime import datetime
 from typing import Any
 
 from laddnet.domain.commands.model import CommandName, CommandResult
-from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownSite, UnknownStation
+from laddnet.domain.errors import (
+    InvalidInput,
+    LaddnetError,
+    NotFound,
+    UnknownSite,
+    UnknownStation,
+)
 from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import SiteId, StationId
 from laddnet.domain.maintenance.alerts import Alert, AlertKind, RuleSet, check_overrides, scope_of
-from laddnet.domain.maintenance.health import WINDOW, Health, score
+from laddnet.domain.maintenance.health import StationHealth
 from laddnet.domain.maintenance.model import MaintenanceMode
 from laddnet.domain.maintenance.recovery import Attempt
+from laddnet.domain.stations.model import RegistrationStatus
 from laddnet.ports import Clock, Database, EventBus, Mailer, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.maintenance.evaluation import MAINTENANCE_REASON, close, health_lows
+from laddnet.services.maintenance.health_alerts import health_of
 from laddnet.services.maintenance.monitor import Monitor
 from laddnet.services.maintenance.notifications import Notifier, RecipientService
 from laddnet.services.maintenance.recovery import RecoveryRunner
@@ -124,6 +132,24 @@ class MaintenanceService:
             )
         )
 
+    async def close_alert(self, alert_id: int, reason: str, actor: str) -> Alert:
+        """Close an open alert by hand (a `security_critical` alert someone looked into). A
+        timed condition that still holds opens a new alert at the next round. NotFound if
+        there is no such alert; an alert closed already is returned as it is."""
+        now = self._clock.now()
+        why = f"by hand ({actor}): {reason}".strip()[:64]
+
+        def apply(uow: UnitOfWork) -> Alert:
+            alert = uow.maintenance.get_alert(alert_id)
+            if alert is None:
+                raise NotFound(f"alert {alert_id} does not exist")
+            if alert.is_open:
+                close(uow, [alert], now, why)
+                alert = uow.maintenance.get_alert(alert_id) or alert
+            return alert
+
+        return await self._db.write(apply)
+
     async def attempts(self, alert_ids: Sequence[int]) -> dict[int, list[Attempt]]:
         """The automatic recovery steps taken for these alerts."""
         return await self._db.read(lambda uow: uow.recovery.attempts_for(alert_ids))
@@ -150,14 +176,14 @@ class MaintenanceService:
         self.monitor.mark_tick()
         return rules
 
-    async def health(self, station_id: StationId) -> Health:
-        """The station's health score over the last week, with its reasons."""
+    async def health(self, station_id: StationId) -> StationHealth:
+        """The station's and its connectors' health scores over the last week, with reasons."""
         now = self._clock.now()
 
-        def read(uow: UnitOfWork) -> Health:
+        def read(uow: UnitOfWork) -> StationHealth:
             if uow.stations.get(station_id) is None:
                 raise UnknownStation(f"station {station_id!r} not found")
-            return score(uow.health.signals(station_id, now - WINDOW), now)
+            return health_of(uow, station_id, now)
 
         return await self._db.read(read)
 
@@ -215,16 +241,40 @@ class MaintenanceService:
             return MaintenanceChange(station_id, mode, None, f"{type(exc).__name__}: {exc}")
         return MaintenanceChange(station_id, mode, result, None)
 
+    # Seconds a station that connected again has to boot before it is told again without one.
+    reconnect_grace: float = 10.0
+
     def _on_event(self, event: Event) -> None:
         """A station that boots while in maintenance mode (it may have been offline when the
-        mode was switched on, or forgot it) is told again to be inoperative."""
-        if event.type != EventType.STATION_BOOTED.value or event.station_id is None:
+        mode was switched on, or forgot it) is told again to be inoperative; so is one that
+        connects again without booting (a network outage: it may have missed the mode)."""
+        if event.station_id is None:
             return
-        if event.data.get("status") != "Accepted":
+        sid = StationId(event.station_id)
+        if event.type == EventType.STATION_BOOTED.value:
+            if event.data.get("status") != "Accepted":
+                return
+            task = asyncio.create_task(self.reapply(sid))
+        elif event.type == EventType.STATION_CONNECTED.value:
+            task = asyncio.create_task(self._after_reconnect(sid, event.time))
+        else:
             return
-        task = asyncio.create_task(self.reapply(StationId(event.station_id)))
         self._reapplying.add(task)
         task.add_done_callback(self._reapplying.discard)
+
+    async def _after_reconnect(self, station_id: StationId, connected_at: datetime) -> None:
+        """Re-send maintenance mode to a station that connected at `connected_at` and has not
+        booted since within `reconnect_grace` (a boot re-sends it itself), if its last boot was
+        accepted and it is still connected."""
+        await asyncio.sleep(self.reconnect_grace)
+        station = await self._db.read(lambda uow: uow.stations.get(station_id))
+        if station is None or not station.connected:
+            return
+        if station.registration_status is not RegistrationStatus.ACCEPTED:
+            return
+        if station.last_boot_at is not None and station.last_boot_at >= connected_at:
+            return
+        await self.reapply(station_id)
 
     async def reapply(self, station_id: StationId) -> CommandResult | None:
         """Send `change-availability` inoperative if the station is in maintenance mode."""

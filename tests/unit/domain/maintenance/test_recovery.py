@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from laddnet.domain.commands.model import CommandName
 from laddnet.domain.maintenance.alerts import Alert, AlertKey, AlertKind, AlertRules, Severity
 from laddnet.domain.maintenance.recovery import (
     Attempt,
     RecoveryAction,
+    command,
+    next_step,
     recovers_first,
     recovery_failed,
+    steps,
 )
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -53,3 +57,53 @@ def test_the_days_attempts_spent_before_the_next_step_is_a_failure() -> None:
 def test_a_closed_alert_never_failed() -> None:
     closed = replace(FAULT, closed_at=T0)
     assert not recovery_failed(closed, [], OFF, T0, attempts_today=0)
+
+
+SILENT = Alert(
+    2, AlertKey("CS-1", 0, 0, AlertKind.HEARTBEAT_MISSING), Severity.WARNING, T0, None, {}
+)
+FAILING = Alert(
+    3, AlertKey("CS-1", 2, 0, AlertKind.FAILED_SESSIONS), Severity.WARNING, T0, None, {}
+)
+
+
+def test_each_kind_has_its_own_steps_hard_ones_off_by_default() -> None:
+    assert [a for a, _ in steps(SOFT, AlertKind.HEARTBEAT_MISSING)] == [
+        RecoveryAction.TRIGGER_MESSAGE
+    ]
+    assert [a for a, _ in steps(SOFT, AlertKind.FAILED_SESSIONS)] == [
+        RecoveryAction.UNLOCK_CONNECTOR
+    ]
+    more = replace(
+        SOFT, recovery_heartbeat_soft_reset=True, recovery_failed_sessions_soft_reset=True
+    )
+    assert steps(more, AlertKind.HEARTBEAT_MISSING) == [
+        (RecoveryAction.TRIGGER_MESSAGE, timedelta(0)),
+        (RecoveryAction.SOFT_RESET, timedelta(minutes=10)),
+    ]
+    assert [a for a, _ in steps(more, AlertKind.FAILED_SESSIONS)][1] is RecoveryAction.SOFT_RESET
+    for kind in (AlertKind.STATION_OFFLINE, AlertKind.BOOT_LOOP, AlertKind.SECURITY_CRITICAL):
+        assert steps(more, kind) == []
+        assert not recovers_first(kind, more)
+
+
+def test_the_commands_the_steps_send() -> None:
+    assert command(RecoveryAction.TRIGGER_MESSAGE, SILENT) == (
+        CommandName.TRIGGER_MESSAGE,
+        {"message": "Heartbeat"},
+    )
+    assert command(RecoveryAction.UNLOCK_CONNECTOR, FAILING) == (
+        CommandName.UNLOCK_CONNECTOR,
+        {"evse_id": 2, "connector_id": 1},
+    )
+    assert command(RecoveryAction.HARD_RESET, FAULT) == (CommandName.RESET, {"type": "hard"})
+
+
+def test_a_heartbeat_is_asked_for_while_charging_an_unlock_is_not() -> None:
+    asked = next_step(SILENT, [], SOFT, T0, charging=True, attempts_today=0)
+    assert asked == (0, RecoveryAction.TRIGGER_MESSAGE)
+    assert next_step(FAILING, [], SOFT, T0, charging=True, attempts_today=0) is None
+    assert next_step(FAILING, [], SOFT, T0, charging=False, attempts_today=0) == (
+        0,
+        RecoveryAction.UNLOCK_CONNECTOR,
+    )

@@ -82,6 +82,19 @@ class SqlAlerts:
         row = self._conn.execute(stmt).first()
         return _alert(row) if row is not None else None
 
+    def update_alert_details(self, alert_id: int, details: Mapping[str, Any]) -> None:
+        stmt = (
+            update(alerts)
+            .where(alerts.c.id == alert_id)
+            .where(alerts.c.open_marker == OPEN)
+            .values(details=dict(details))
+        )
+        self._conn.execute(stmt)
+
+    def get_alert(self, alert_id: int) -> Alert | None:
+        row = self._conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
+        return _alert(row) if row is not None else None
+
     def list_alerts(
         self,
         *,

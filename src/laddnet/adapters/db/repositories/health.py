@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, or_, select, update
 
-from laddnet.adapters.db.tables import sessions, status_history
-from laddnet.adapters.db.tables.maintenance import presence_history, station_monitoring
-from laddnet.domain.maintenance.health import HealthSignals
+from laddnet.adapters.db import meter_codec
+from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.tables import meter_values, sessions, status_history
+from laddnet.adapters.db.tables.health import firmware_seen
+from laddnet.adapters.db.tables.maintenance import alerts, presence_history, station_monitoring
+from laddnet.domain.maintenance.health import ConnectorSignals, HealthSignals, power_share
+
+# Sessions whose meter values are read for the power signal: the newest of the window.
+POWER_SESSIONS = 20
+_DELIVERED = "Power.Active.Import"
+_OFFERED = "Power.Offered"
 
 
 class SqlHealth:
@@ -42,6 +51,16 @@ class SqlHealth:
             select(m.c.recent_boots).where(m.c.station_id == station_id)
         ).first()
         boots = [b for b in (row.recent_boots if row else []) if datetime.fromisoformat(b) >= since]
+        gaps = self._conn.execute(
+            select(func.count()).where(
+                alerts.c.station_id == station_id,
+                alerts.c.kind == "heartbeat_missing",
+                alerts.c.opened_at >= since,
+            )
+        ).scalar_one()
+        f = firmware_seen
+        firmware = self._conn.execute(select(f).where(f.c.station_id == station_id)).first()
+        shares = self._power_shares(station_id, since)
         return HealthSignals(
             sessions=int(counts[0]),
             empty_sessions=int(counts[1]),
@@ -49,4 +68,103 @@ class SqlHealth:
             boots=len(boots),
             disconnects=int(lost),
             last_energy_at=counts[2],
+            heartbeat_gaps=int(gaps),
+            power_shares=tuple(v for vs in shares.values() for v in vs),
+            firmware=firmware.firmware_version if firmware else None,
+            firmware_since=firmware.first_seen_at if firmware else None,
         )
+
+    def connector_signals(self, station_id: str, since: datetime) -> tuple[ConnectorSignals, ...]:
+        s = sessions
+        connector = func.coalesce(s.c.connector_id, 1)
+        rows = self._conn.execute(
+            select(
+                s.c.evse_id,
+                connector,
+                func.count(),
+                func.count().filter(s.c.energy_wh <= 0),
+                func.max(s.c.stopped_at).filter(s.c.energy_wh > 0),
+            )
+            .where(s.c.station_id == station_id, s.c.stopped_at >= since)
+            .where(s.c.evse_id.is_not(None))
+            .group_by(s.c.evse_id, connector)
+        ).all()
+        h = status_history
+        fault_rows = self._conn.execute(
+            select(h.c.evse_id, h.c.connector_id, func.count())
+            .where(h.c.station_id == station_id, h.c.reported_at >= since)
+            .where(h.c.evse_id > 0, h.c.connector_id > 0)
+            .where(or_(h.c.status == "Faulted", h.c.error_code.is_not(None)))
+            .group_by(h.c.evse_id, h.c.connector_id)
+        ).all()
+        faults = {(int(r[0]), int(r[1])): int(r[2]) for r in fault_rows}
+        shares = self._power_shares(station_id, since)
+        keys = {(int(r[0]), int(r[1])) for r in rows} | set(faults) | set(shares)
+        by_key = {(int(r[0]), int(r[1])): r for r in rows}
+        out = []
+        for key in sorted(keys):
+            r = by_key.get(key)
+            out.append(
+                ConnectorSignals(
+                    evse_id=key[0],
+                    connector_id=key[1],
+                    sessions=int(r[2]) if r else 0,
+                    empty_sessions=int(r[3]) if r else 0,
+                    fault_reports=faults.get(key, 0),
+                    power_shares=tuple(shares.get(key, ())),
+                    last_energy_at=r[4] if r else None,
+                )
+            )
+        return tuple(out)
+
+    def _power_shares(self, station_id: str, since: datetime) -> dict[tuple[int, int], list[float]]:
+        """Per connector, each of the newest sessions' peak share of the power offered (the
+        largest delivered/offered of the readings that carry both, power flowing)."""
+        s = sessions
+        newest = self._conn.execute(
+            select(s.c.id, s.c.evse_id, func.coalesce(s.c.connector_id, 1))
+            .where(s.c.station_id == station_id, s.c.stopped_at >= since, s.c.energy_wh > 0)
+            .where(s.c.evse_id.is_not(None))
+            .order_by(s.c.stopped_at.desc())
+            .limit(POWER_SESSIONS)
+        ).all()
+        if not newest:
+            return {}
+        where = {int(r[0]): (int(r[1]), int(r[2])) for r in newest}
+        mv = meter_values
+        peaks: dict[int, float] = {}
+        for row in self._conn.execute(
+            select(mv.c.session_id, mv.c.sampled_at, mv.c.samples).where(
+                mv.c.session_id.in_(list(where))
+            )
+        ):
+            delivered = offered = None
+            for sample in meter_codec.decode(row.sampled_at, row.samples):
+                if sample.phase is not None:
+                    continue
+                if sample.measurand == _DELIVERED:
+                    delivered = float(sample.value)
+                elif sample.measurand == _OFFERED:
+                    offered = float(sample.value)
+            if not delivered or offered is None:  # no car drawing power: says nothing
+                continue
+            share = power_share(delivered, offered)
+            if share is not None:
+                peaks[row.session_id] = max(share, peaks.get(row.session_id, 0.0))
+        out: dict[tuple[int, int], list[float]] = defaultdict(list)
+        for session_id, peak in peaks.items():
+            out[where[session_id]].append(peak)
+        return dict(out)
+
+    def firmware_seen(self, station_id: str, version: str, at: datetime) -> None:
+        """Note the firmware a station booted with; a new version restarts its age."""
+        f = firmware_seen
+        changed = self._conn.execute(
+            update(f)
+            .where(f.c.station_id == station_id, f.c.firmware_version != version)
+            .values(firmware_version=version[:50], first_seen_at=at)
+        )
+        if changed.rowcount:
+            return
+        values = {"station_id": station_id, "firmware_version": version[:50], "first_seen_at": at}
+        self._conn.execute(insert_ignoring_duplicates(self._conn, f).values(values))

@@ -9,10 +9,13 @@ from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, 
 
 from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
+from laddnet.adapters.db.repositories.audit import SqlOutbox
 from laddnet.adapters.db.tables import api_keys, id_tokens, security_events, station_events
 from laddnet.domain.authorization.model import IdToken, fold_token
 from laddnet.domain.errors import Conflict
+from laddnet.domain.events import EventType
 from laddnet.domain.security.model import SecurityEventKind
+from laddnet.domain.security.severity import event_data
 
 
 class SqlTokenRepository:
@@ -159,10 +162,12 @@ class SqlApiKeyRepository:
 
 
 class SqlEventLog:
-    """Append-only logs: security events and station-reported events."""
+    """Append-only logs: security events and station-reported events. Each security event is
+    also published (`security_event.recorded`) through `outbox`, in the same transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, outbox: SqlOutbox | None = None) -> None:
         self._conn = conn
+        self._outbox = outbox
 
     def security(
         self,
@@ -172,7 +177,7 @@ class SqlEventLog:
         remote_address: str | None,
         now: datetime,
     ) -> None:
-        self._conn.execute(
+        result = self._conn.execute(
             insert(security_events).values(
                 kind=kind.value,
                 station_id=station_id,
@@ -181,6 +186,11 @@ class SqlEventLog:
                 occurred_at=now,
             )
         )
+        if self._outbox is not None:
+            key = result.inserted_primary_key
+            event_id = int(key[0]) if key is not None else 0
+            data = event_data(event_id, kind, detail, now)
+            self._outbox.add(EventType.SECURITY_EVENT_RECORDED.value, station_id, data, now)
 
     def station_event(
         self, station_id: str, kind: str, payload: dict[str, Any], now: datetime

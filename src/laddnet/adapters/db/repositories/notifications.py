@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables.maintenance import notification_recipients, notifications_sent
@@ -49,3 +50,31 @@ class SqlNotifications:
             if self._conn.execute(stmt.returning(notifications_sent.c.event_id)).first():
                 claimed.append(event_id)
         return claimed
+
+    def record(
+        self, event_ids: list[int], email: str, status: str, attempts: int, error: str | None
+    ) -> None:
+        """How sending these events to this address went: sent, retrying or failed."""
+        n = notifications_sent
+        self._conn.execute(
+            update(n)
+            .where(n.c.event_id.in_(event_ids), n.c.email == email)
+            .values(status=status, attempts=attempts, error=error[:255] if error else None)
+        )
+
+    def failures(self, limit: int) -> list[dict[str, Any]]:
+        """Messages given up on, newest first: one row per event and address."""
+        n = notifications_sent
+        rows = self._conn.execute(
+            select(n).where(n.c.status == "failed").order_by(n.c.sent_at.desc()).limit(limit)
+        )
+        return [
+            {
+                "event_id": r.event_id,
+                "email": r.email,
+                "first_tried_at": r.sent_at,
+                "attempts": r.attempts,
+                "error": r.error,
+            }
+            for r in rows
+        ]

@@ -425,6 +425,7 @@ from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.certificates import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.credentials import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.health import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.maintenance import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.pricing import (  # noqa: E402, F401
     cdr_queue,

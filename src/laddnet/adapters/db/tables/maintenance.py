@@ -206,4 +206,8 @@ notifications_sent = Table(
     Column("event_id", BigInteger, primary_key=True),
     Column("email", String(254), primary_key=True),
     Column("sent_at", UtcDateTime, nullable=False),
+    # None or "sent"; "retrying" while the mail server refuses for now; "failed" for good
+    Column("status", String(16), nullable=True),
+    Column("attempts", Integer, nullable=True),
+    Column("error", String(255), nullable=True),
 )

@@ -1,7 +1,7 @@
 """Credential changes of running stations and certificate renewals
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 05:30:00
 
 `station_credential_changes`: password rotations and security profile upgrades sent to
@@ -18,7 +18,7 @@ from alembic import op
 import laddnet.adapters.db.types
 
 revision: str = "0015"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Id tokens are case-insensitive: `id_tokens` keys of tokens stored in clear folded
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-06 05:30:00
 
 OCPP 1.6 (errata: idTag is a CiString20Type) and 2.0.1 ("IdToken is case insensitive") make

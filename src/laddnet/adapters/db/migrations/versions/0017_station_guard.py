@@ -1,7 +1,7 @@
 """Site allow-lists, the networks stations connected from, firmware versions marked vulnerable
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-06 05:30:00
 
 `site_allowed_networks` holds a site's allowed source networks (for its stations without a
