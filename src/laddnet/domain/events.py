@@ -33,6 +33,7 @@ class EventType(StrEnum):
     ALERT_CLOSED = "alert.closed"
     MAINTENANCE_CHANGED = "maintenance.changed"
     TICKET_CHANGED = "ticket.changed"
+    CDR_CORRECTED = "cdr.corrected"  # late data changed an issued CDR's price: credit + re-issue
 
 
 ALL_EVENTS = "*"

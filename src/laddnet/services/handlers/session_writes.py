@@ -136,8 +136,9 @@ def stop(
     energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
     if cmd.signed:
         uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
-    if ending:  # not for a stop re-sent after a lost answer
+    if ending or cmd.samples:  # a re-sent stop's transactionData may correct a CDR
         uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
+    if ending:  # not for a stop re-sent after a lost answer
         events.ended(
             uow,
             cmd.station_id,
@@ -179,7 +180,9 @@ def meter_values(
     now: datetime,
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
-) -> None:
+) -> bool:
+    """Store the values; True if they came after their session ended (it is queued to be
+    priced again: a changed price makes a correcting CDR)."""
     session: ChargingSession | None = None
     if cmd.session_id is not None:
         session = uow.sessions.get(cmd.session_id)
@@ -189,25 +192,35 @@ def meter_values(
         session = None
     if session is None:
         uow.sessions.add_samples(cmd.station_id, cmd.evse_id, None, cmd.samples, now)
-    else:
-        previous = session.last_register
-        energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
-        if cmd.signed:
-            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
-        events.updated(
-            uow,
-            session.station_id,
-            session.id,
-            transaction_id=session.transaction_ref or str(session.id),
-            evse_id=cmd.evse_id,
-            samples=cmd.samples,
-            energy_wh=energy,
-            now=now,
-            previous_at=previous.at if previous is not None else None,
-        )
-        # A reading dated far ahead would make any jump up to it look plausible.
-        times = checks.sample_times(cmd.samples)
-        checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
+        return False
+    previous = session.last_register
+    energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+    if cmd.signed:
+        uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
+    events.updated(
+        uow,
+        session.station_id,
+        session.id,
+        transaction_id=session.transaction_ref or str(session.id),
+        evse_id=cmd.evse_id,
+        samples=cmd.samples,
+        energy_wh=energy,
+        now=now,
+        previous_at=previous.at if previous is not None else None,
+    )
+    # A reading dated far ahead would make any jump up to it look plausible.
+    times = checks.sample_times(cmd.samples)
+    checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
+    return requeue_late(uow, session, now)
+
+
+def requeue_late(uow: UnitOfWork, session: ChargingSession, now: datetime) -> bool:
+    """Data for a session that had ended: queue it to be priced again (services/handlers/
+    cdrs.py issues a credit and a re-issue if its CDR's price changed). True if queued."""
+    if session.status is not SessionStatus.COMPLETED:
+        return False
+    uow.cdrs.enqueue(session.id, now)
+    return True
 
 
 def transaction_event(
@@ -217,7 +230,9 @@ def transaction_event(
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
     token_key: str | None = None,
+    late: list[int] | None = None,
 ) -> AuthorizationDecision | None:
+    """Record one event; an event for a session that had ended appends its id to `late`."""
     session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
     created = session is None
     if session is None:
@@ -267,6 +282,8 @@ def transaction_event(
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
         checks.transaction_event(uow, cmd, session, created, "evse_id" in changes, now, max_skew)
+        if requeue_late(uow, session, now) and late is not None:
+            late.append(session.id)
     return decision
 
 

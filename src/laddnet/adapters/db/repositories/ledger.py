@@ -181,8 +181,11 @@ class SqlLedger:
                 unposted.append(int(cdr_id))
             elif n > 1:
                 twice.append(int(cdr_id))
-        receivable = (
-            select(journal_entries.c.cdr_id, func.sum(journal_lines.c.debit).label("debit"))
+        receivable = (  # a credit CDR's total is negative: its receivable line is a credit
+            select(
+                journal_entries.c.cdr_id,
+                func.sum(journal_lines.c.debit - journal_lines.c.credit).label("debit"),
+            )
             .join(journal_lines, journal_lines.c.entry_id == journal_entries.c.id)
             .where(journal_entries.c.kind == "cdr", journal_lines.c.account.like("receivable:%"))
             .group_by(journal_entries.c.cdr_id)

@@ -107,7 +107,7 @@ cdrs = Table(
     "cdrs",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("session_id", Integer, nullable=False, unique=True),  # one CDR per session, ever
+    Column("session_id", Integer, nullable=False),
     Column("station_id", String(48), nullable=False),
     Column("site_id", String(48), nullable=True),
     Column("evse_id", Integer, nullable=True),
@@ -128,8 +128,15 @@ cdrs = Table(
     Column("total_incl_vat", Amount, nullable=False),
     Column("signed_meter_values", JSON, nullable=False),  # as the station sent them
     Column("issued_at", UtcDateTime, nullable=False),
+    # A session's CDRs in order: 0 the original; a correction adds a credit reversing the CDR
+    # in effect and a re-issue replacing it (both name it), so what was billed is explained.
+    Column("seq", Integer, nullable=False, server_default="0"),
+    Column("kind", String(8), nullable=False, server_default="original"),  # | credit | reissue
+    Column("corrects_cdr_id", BigId, nullable=True),
     Index("ix_cdrs_stopped", "stopped_at"),
     Index("ix_cdrs_station_stopped", "station_id", "stopped_at"),
+    UniqueConstraint("session_id", "seq", name="uq_cdrs_session_seq"),  # one original, ever
+    UniqueConstraint("corrects_cdr_id", "kind", name="uq_cdrs_corrects"),  # reversed once
 )
 
 journal_entries = Table(
