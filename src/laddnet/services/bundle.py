@@ -20,6 +20,7 @@ from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
+from laddnet.services.handlers.running_cost import RunningCostService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -55,3 +56,4 @@ class Services:
     driver_tokens: DriverTokenService  # drivers' id tokens, hashed and encrypted
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
     certificates: CertificateService  # station certificates (SignCertificate, inventory)
+    running_cost: RunningCostService  # 2.0.1 CostUpdated: what charging has cost so far

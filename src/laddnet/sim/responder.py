@@ -42,6 +42,7 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("SecurityCtrlr", "SecurityProfile"): ["1", RO],
         ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
         ("DeviceDataCtrlr", "ItemsPerMessage"): ["50", RO],
+        ("TariffCostCtrlr", "Enabled"): ["false", RW],  # true: it shows CostUpdated's cost
     }
 
 
@@ -199,6 +200,7 @@ BASE_V201: dict[str, Handler] = {
     "SetChargingProfile": status("Accepted"),
     "ClearChargingProfile": status("Accepted"),
     "GetLocalListVersion": lambda _r, _p: Answer({"versionNumber": 0}),
+    "CostUpdated": lambda _r, _p: Answer({}),  # the running cost (in received_calls)
 }
 
 # The operations commands (firmware, logs, local list, reservations) plug in here, from

@@ -99,6 +99,22 @@ class CdrService:
 
         return await self._db.read(read)
 
+    async def running_cost(
+        self, station_id: str, transaction_ref: str
+    ) -> tuple[SessionStatus, Decimal] | None:
+        """A 2.0.1 transaction's status and cost up to now incl. VAT (None: no session, no
+        tariff or no start), for the CostUpdated a station can show its driver."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> tuple[SessionStatus, Decimal] | None:
+            session = uow.sessions.by_ref(station_id, transaction_ref)
+            if session is None:
+                return None
+            found = costs.priced_until(uow, session, now, self._versions)
+            return None if found is None else (session.status, found[2].total_incl_vat)
+
+        return await self._db.read(read)
+
     async def final_cost(self, station_id: str, transaction_ref: str) -> PricedSession | None:
         """An ended 2.0.1 transaction's price (its CDR's, or priced now if the issuer has not
         reached it yet), for the TransactionEventResponse's totalCost; None if unpriced."""
