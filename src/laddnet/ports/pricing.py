@@ -12,6 +12,7 @@ from laddnet.domain.pricing.ledger import JournalEntry
 from laddnet.domain.pricing.records import (
     AppliedTariff,
     Assignment,
+    CustomerGroup,
     TariffId,
     TariffVersion,
 )
@@ -29,8 +30,16 @@ class TariffRepository(Protocol):
     def get(self, tariff_id: TariffId, version: int | None = None) -> TariffVersion | None: ...
     def list(self, *, limit: int, offset: int) -> tuple[list[TariffVersion], int]: ...
     def assign(self, assignment: Assignment, now: datetime, actor: str) -> None: ...
-    def applying(self, station_id: str, evse_id: int | None) -> AppliedTariff | None: ...
-    def pin(self, session_id: int, station_id: str, evse_id: int | None) -> None: ...
+    def applying(
+        self, station_id: str, evse_id: int | None, group: CustomerGroup | None = None
+    ) -> AppliedTariff | None: ...
+    def pin(
+        self,
+        session_id: int,
+        station_id: str,
+        evse_id: int | None,
+        group: CustomerGroup | None = None,
+    ) -> None: ...
     def pinned(self, session_id: int) -> tuple[TariffId, int] | None: ...
 
 

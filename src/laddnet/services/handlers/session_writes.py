@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from laddnet.domain.authorization.model import AuthorizationDecision, decide
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.pricing.records import customer_group
 from laddnet.domain.sessions.commands import (
     EventType,
     RecordMeterValues,
@@ -60,7 +61,8 @@ def start(
     max_skew: timedelta = DEFAULT_MAX_SKEW,
     token_key: str | None = None,
 ) -> tuple[int, AuthorizationDecision]:
-    decision = decide(uow.tokens.find(cmd.id_token, token_key), now)
+    token = uow.tokens.find(cmd.id_token, token_key)
+    decision = decide(token, now)
     key = start_key(cmd)
     existing = uow.sessions.by_start_key(key)
     if existing is not None:
@@ -85,7 +87,9 @@ def start(
         created_at=now,
         updated_at=now,
     )
-    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
+    group = customer_group(token.customer_group if token else None)
+    # The tariff version it is priced with (its customer group's, if one is assigned).
+    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id, group)
     first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
     events.started(
@@ -235,6 +239,7 @@ def transaction_event(
     """Record one event; an event for a session that had ended appends its id to `late`."""
     session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
     created = session is None
+    token = uow.tokens.find(cmd.id_token, token_key) if cmd.id_token else None
     if session is None:
         session_id = uow.sessions.create(
             station_id=cmd.station_id,
@@ -248,7 +253,9 @@ def transaction_event(
             created_at=now,
             updated_at=now,
         )
-        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
+        group = customer_group(token.customer_group if token else None)
+        # The tariff version it is priced with (its customer group's, if one is assigned).
+        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id, group)
         session = uow.sessions.get(session_id)
         assert session is not None
         events.started(
@@ -263,7 +270,7 @@ def transaction_event(
             meter_start_wh=None,
             now=now,
         )
-    decision = decide(uow.tokens.find(cmd.id_token, token_key), now) if cmd.id_token else None
+    decision = decide(token, now) if cmd.id_token else None
     fresh = uow.sessions.add_transaction_event(
         session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
     )

@@ -63,6 +63,25 @@ tariff_assignments = Table(
     PrimaryKeyConstraint("target_kind", "target_id", "evse_id"),
 )
 
+# A tariff for one customer group at a site, station or EVSE: it applies to that group's
+# sessions there instead of the group-less one in `tariff_assignments`.
+tariff_group_assignments = Table(
+    "tariff_group_assignments",
+    metadata,
+    Column("target_kind", String(8), nullable=False),
+    Column("target_id", String(48), nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("customer_group", String(16), nullable=False),  # ad_hoc | member | fleet | roaming
+    Column("tariff_id", String(36), ForeignKey("tariffs.id"), nullable=False),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    Column("assigned_by", String(64), nullable=False),
+    PrimaryKeyConstraint("target_kind", "target_id", "evse_id", "customer_group"),
+)
+
+# An id token's customer group (None: ad_hoc), which picks the tariff of its sessions.
+id_tokens = metadata.tables["id_tokens"]
+id_tokens.append_column(Column("customer_group", String(16), nullable=True))
+
 # Sessions that ended and wait for their CDR: written in the unit of work that ends the session,
 # taken by the CDR issuer after commit, so a CDR is made even if the server stops in between.
 cdr_queue = Table(

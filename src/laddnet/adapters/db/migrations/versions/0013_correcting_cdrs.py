@@ -1,5 +1,6 @@
 """Correcting CDRs: a session may have several CDRs (the original, then credit and re-issue
-pairs), numbered per session, each correction naming the CDR it corrects
+pairs), numbered per session, each correction naming the CDR it corrects; tariffs for customer
+groups
 
 Revision ID: 0013
 Revises: 0012
@@ -8,6 +9,9 @@ Create Date: 2026-12-06 05:10:00
 `cdrs` loses its one-row-per-session unique constraint and gains `seq`, `kind` and
 `corrects_cdr_id` with unique (session_id, seq) and (corrects_cdr_id, kind). Existing CDRs are
 originals (seq 0). A downgrade keeps only the originals.
+
+`tariff_group_assignments` (new) assigns a tariff for one customer group; `id_tokens` gains a
+nullable `customer_group` (None: ad_hoc). A downgrade drops both.
 """
 
 from collections.abc import Sequence
@@ -76,10 +80,28 @@ def upgrade() -> None:
         batch.add_column(sa.Column("corrects_cdr_id", _ID, nullable=True))
         batch.create_unique_constraint("uq_cdrs_session_seq", ["session_id", "seq"])
         batch.create_unique_constraint("uq_cdrs_corrects", ["corrects_cdr_id", "kind"])
+    op.create_table(
+        "tariff_group_assignments",
+        sa.Column("target_kind", sa.String(length=8), nullable=False),
+        sa.Column("target_id", sa.String(length=48), nullable=False),
+        sa.Column("evse_id", sa.Integer(), nullable=False),
+        sa.Column("customer_group", sa.String(length=16), nullable=False),
+        sa.Column("tariff_id", sa.String(length=36), nullable=False),
+        sa.Column(
+            "assigned_at", laddnet.adapters.db.types.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("assigned_by", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["tariff_id"], ["tariffs.id"]),
+        sa.PrimaryKeyConstraint("target_kind", "target_id", "evse_id", "customer_group"),
+    )
+    op.add_column("id_tokens", sa.Column("customer_group", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    with op.batch_alter_table("id_tokens") as batch:
+        batch.drop_column("customer_group")
+    op.drop_table("tariff_group_assignments")
     op.execute(
         "DELETE FROM journal_lines WHERE entry_id IN (SELECT j.id FROM journal_entries j"
         " JOIN cdrs c ON c.id = j.cdr_id WHERE c.kind <> 'original')"
