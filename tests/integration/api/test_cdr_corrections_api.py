@@ -10,7 +10,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import httpx
+from sqlalchemy import update
 
+from laddnet.adapters.db.tables.pricing import cdrs
 from laddnet.bootstrap import Container
 from laddnet.domain.ids import StationId
 from laddnet.domain.pricing.records import TargetKind, TariffId
@@ -72,7 +74,16 @@ async def test_a_late_meter_value_shows_as_credit_and_reissue(
     ]
     check = (await client.get("/api/v1/ledger/check")).json()
     assert check["ok"] and check["cdrs"] == 3
+    assert check["credits_not_reversing_their_cdr"] == []
     revenue = (await client.get("/api/v1/reports/revenue")).json()
     energy = [r for r in revenue["rows"] if r["dimension"] == "ENERGY"]
     assert [(r["revenue_excl_vat"], r["energy_kwh"]) for r in energy] == [("14.00", "10")]
     assert (await client.get("/api/v1/sessions/999999/cdrs")).status_code == 404
+    # A credit that does not take back the whole CDR is found by the check.
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(cdrs).where(cdrs.c.id == credit["id"]).values(total_incl_vat=Decimal("-20.00"))
+        )
+    broken = (await client.get("/api/v1/ledger/check")).json()
+    assert not broken["ok"]
+    assert broken["credits_not_reversing_their_cdr"] == [credit["id"]]
