@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, func, literal, or_, select, union_all, update
 
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import sessions, stations
@@ -114,10 +114,8 @@ class SqlTariffRepository:
         """The current version of the most specific tariff assigned to the EVSE, the station
         or the station's site (for the customer group, else for none)."""
         site_id = select(stations.c.site_id).where(stations.c.id == station_id).scalar_subquery()
-        candidates: list[Assignment] = []
-        versions: dict[str, int] = {}
-        tables = [tariff_assignments] + ([tariff_group_assignments] if group else [])
-        for a in tables:
+        selects = []
+        for a in [tariff_assignments] + ([tariff_group_assignments] if group else []):
             grouped = a is tariff_group_assignments
             where = [
                 or_(
@@ -127,18 +125,19 @@ class SqlTariffRepository:
             ]
             if grouped:
                 where.append(a.c.customer_group == str(group))
-            rows = self._conn.execute(
+            selects.append(
                 select(a.c.target_kind, a.c.target_id, a.c.evse_id, a.c.tariff_id,
-                       tariffs.c.current_version)
+                       tariffs.c.current_version, literal(grouped).label("grouped"))
                 .join(tariffs, tariffs.c.id == a.c.tariff_id)
                 .where(*where)
-            ).all()  # fmt: skip
-            for r in rows:
-                candidates.append(
-                    Assignment(TargetKind(r[0]), r[1], r[2], TariffId(r[3]),
-                               group if grouped else None)
-                )  # fmt: skip
-                versions[r[3]] = int(r[4])
+            )  # fmt: skip
+        # One round trip: the group-less assignments and the session's group's.
+        rows = self._conn.execute(union_all(*selects) if len(selects) > 1 else selects[0]).all()
+        candidates = [
+            Assignment(TargetKind(r[0]), r[1], r[2], TariffId(r[3]), group if r[5] else None)
+            for r in rows
+        ]
+        versions = {r[3]: int(r[4]) for r in rows}
         chosen = most_specific(candidates, evse_id, group)
         if chosen is None:
             return None
