@@ -47,6 +47,7 @@ from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations, add_operation_hooks
 from laddnet.services.handlers.reservations import ReservationService
+from laddnet.services.handlers.running_cost import RunningCostService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -182,6 +183,14 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             renewal_retry=timedelta(hours=settings.certificate_renewal_retry_hours),
         ),
         station_guard=StationGuardService(database, clock),
+        running_cost=RunningCostService(
+            database,
+            cdrs,
+            link,
+            mode=settings.cost_updated,
+            interval=settings.cost_updated_interval,
+            call_timeout=settings.call_timeout,
+        ),
     )
 
 

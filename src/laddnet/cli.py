@@ -131,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--blocked", action="store_true", help="register it as blocked")
     p.add_argument("--group", help="group (parent) id token")
     p.add_argument("--owner", help="who holds the token")
+    p.add_argument(
+        "--customer-group",
+        choices=["ad_hoc", "member", "fleet", "roaming"],
+        help="whose tariff its sessions get (none: ad_hoc)",
+    )
     p.set_defaults(command=cmd_token_add)
 
     from laddnet import accounts_cli
@@ -339,7 +344,12 @@ async def cmd_token_add(args: argparse.Namespace) -> int:
     container = await _container()
     try:
         await container.authorization.add_token(
-            args.tag, blocked=args.blocked, expires_at=expires, group=args.group, owner=args.owner
+            args.tag,
+            blocked=args.blocked,
+            expires_at=expires,
+            group=args.group,
+            owner=args.owner,
+            customer_group=args.customer_group,
         )
     finally:
         await container.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -143,6 +144,14 @@ class Settings(BaseSettings):
     )
     reservation_expiry_interval: float = Field(
         5.0, gt=0, description="Seconds between checks that expire past-due reservations."
+    )
+    cost_updated: Literal["off", "reported", "all"] = Field(
+        "reported",
+        description="Running cost to 2.0.1 stations in CostUpdated: 'reported' only to "
+        "stations whose device model has TariffCostCtrlr.Enabled true, 'all', or 'off'.",
+    )
+    cost_updated_interval: float = Field(
+        60.0, ge=0, description="Seconds between two CostUpdated of one transaction, at least."
     )
     cdr_interval: float = Field(
         5.0,

@@ -14,7 +14,7 @@ from laddnet.demo_accounts import login_and_enrol, seed_admin, seed_driver
 from laddnet.demo_faults import run_faulty, seed_faulty
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
-from laddnet.domain.pricing.records import TargetKind, TariffId
+from laddnet.domain.pricing.records import CustomerGroup, TargetKind, TariffId
 from laddnet.domain.sites.model import SiteDetails
 from laddnet.ocpp.server import Gateway
 from laddnet.runtime import serve
@@ -63,6 +63,16 @@ DEMO_TARIFF = {
 }
 
 
+# What fleets pay at the demo site (DEMO-TAG-2 is a fleet's token): a customer-group tariff.
+DEMO_FLEET_TARIFF = {
+    "id": "demo-fleet",
+    "name": "Demo fleet tariff",
+    "currency": "SEK",
+    "elements": [{"price_components": [{"type": "ENERGY", "price": "2.40", "vat": "25"}]}],
+}
+DEMO_FLEET_TAG = "DEMO-TAG-2"
+
+
 async def seed(container: Container, stations: int) -> str:
     """Add the demo site, demo stations on it and tokens (skipping those already there) and a
     fresh API key."""
@@ -80,11 +90,18 @@ async def seed(container: Container, stations: int) -> str:
                 station_id, actor=DEMO_ACTOR, site_id=DEMO_SITE
             )
     for tag in DEMO_TAGS:
-        await container.authorization.add_token(tag, owner="Demo driver")
+        group = "fleet" if tag == DEMO_FLEET_TAG else None
+        await container.authorization.add_token(tag, owner="Demo driver", customer_group=group)
     with contextlib.suppress(Conflict):  # seeded by an earlier demo run
         await container.tariffs.create_tariff(dict(DEMO_TARIFF), DEMO_ACTOR)
     await container.tariffs.assign(
         TargetKind.SITE, DEMO_SITE, 0, TariffId(str(DEMO_TARIFF["id"])), DEMO_ACTOR
+    )
+    with contextlib.suppress(Conflict):  # seeded by an earlier demo run
+        await container.tariffs.create_tariff(dict(DEMO_FLEET_TARIFF), DEMO_ACTOR)
+    fleet = TariffId(str(DEMO_FLEET_TARIFF["id"]))
+    await container.tariffs.assign(
+        TargetKind.SITE, DEMO_SITE, 0, fleet, DEMO_ACTOR, CustomerGroup.FLEET
     )
     await seed_faulty(container, DEMO_SITE, DEMO_PASSWORD, DEMO_ACTOR)
     await container.station_guard.mark_vulnerable(  # the simulator's firmware, for the report
@@ -120,6 +137,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"  CDRs:       curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/cdrs\n"
             f"              (each ended session, priced with the demo tariff; and\n"
             f"              {api}/api/v1/reports/revenue, laddnet ledger check)\n"
+            f"              ({DEMO_FLEET_TAG} is a fleet's token: its sessions get the\n"
+            f"              demo-fleet tariff; laddnet session cdrs ID shows corrections)\n"
             f"  Review:     a session flagged review_required gets no CDR until decided:\n"
             f"              laddnet session review ID --approve [--energy-wh N] | --void\n"
             f"  Events:     curl -N -H 'Authorization: Bearer {api_key}' {api}/api/v1/events\n"

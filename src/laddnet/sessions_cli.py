@@ -1,4 +1,6 @@
-"""`laddnet session review ID --approve [--energy-wh N] | --void`: an operator's decision on a
+"""`laddnet session cdrs ID`: a session's CDRs, corrections included.
+
+`laddnet session review ID --approve [--energy-wh N] | --void`: an operator's decision on a
 session flagged for review, straight in the database (audited with actor "cli"), registered on
 the parser by `laddnet.cli`. An approved session gets its CDR and ledger posting at once."""
 
@@ -22,6 +24,30 @@ def add_session_commands(sub: Any) -> None:
     decision.add_argument("--void", action="store_true", help="never bill it")
     p.add_argument("--energy-wh", help="with --approve: the corrected energy in Wh (exact)")
     p.set_defaults(command=cmd_session_review)
+    p = session.add_parser(
+        "cdrs", help="a session's CDRs: the original, then credit and re-issue pairs"
+    )
+    p.add_argument("session_id", type=int, metavar="ID")
+    p.set_defaults(command=cmd_session_cdrs)
+
+
+async def cmd_session_cdrs(args: argparse.Namespace) -> int:
+    from laddnet.cli import _container
+
+    container = await _container()
+    try:
+        history = await container.cdrs.history(args.session_id)
+    finally:
+        await container.aclose()
+    print(f"{'CDR':>8} {'SEQ':>4} {'KIND':<9} {'CORRECTS':>8} {'ENERGY_WH':>12} {'TOTAL':>12} CUR")
+    for c in history:
+        p = c.priced
+        corrects = "" if c.corrects_cdr_id is None else str(c.corrects_cdr_id)
+        print(
+            f"{c.id:>8} {c.seq:>4} {c.kind:<9} {corrects:>8} {p.energy_wh!s:>12} "
+            f"{p.total_incl_vat!s:>12} {p.currency}"
+        )
+    return 0
 
 
 async def cmd_session_review(args: argparse.Namespace) -> int:

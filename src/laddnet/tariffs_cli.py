@@ -35,6 +35,11 @@ def add_tariff_commands(sub: Any) -> None:
     target.add_argument("--site")
     target.add_argument("--station")
     p.add_argument("--evse", type=int, help="with --station: only this EVSE")
+    p.add_argument(
+        "--customer-group",
+        choices=["ad_hoc", "member", "fleet", "roaming"],
+        help="only for sessions of this customer group (their token's)",
+    )
     p.set_defaults(command=cmd_tariff_assign)
     p = tariff.add_parser("preview", help="price a described session; nothing is stored")
     p.add_argument("tariff_id")
@@ -132,7 +137,7 @@ async def cmd_tariff_show(args: argparse.Namespace) -> int:
 
 async def cmd_tariff_assign(args: argparse.Namespace) -> int:
     from laddnet.cli import CliError, _container
-    from laddnet.domain.pricing.records import TargetKind, TariffId
+    from laddnet.domain.pricing.records import CustomerGroup, TargetKind, TariffId
 
     if args.evse is not None and args.station is None:
         raise CliError("--evse needs --station")
@@ -143,13 +148,15 @@ async def cmd_tariff_assign(args: argparse.Namespace) -> int:
         target = args.station
     container = await _container()
     try:
+        group = CustomerGroup(args.customer_group) if args.customer_group else None
         await container.tariffs.assign(
-            kind, target, args.evse or 0, TariffId(args.tariff_id), CLI_ACTOR
+            kind, target, args.evse or 0, TariffId(args.tariff_id), CLI_ACTOR, group
         )
     finally:
         await container.aclose()
     where = f"{target} EVSE {args.evse}" if args.evse is not None else target
-    print(f"tariff {args.tariff_id} assigned to {kind.value} {where}")
+    for_group = f" for {args.customer_group}" if args.customer_group else ""
+    print(f"tariff {args.tariff_id} assigned to {kind.value} {where}{for_group}")
     return 0
 
 

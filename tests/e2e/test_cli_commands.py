@@ -99,6 +99,7 @@ COMMANDS = [
     ["driver", "token", "remove"],
     ["session"],
     ["session", "review"],
+    ["session", "cdrs"],
     ["keys"],
     ["keys", "rotate"],
     ["simulate"],

@@ -118,6 +118,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PUT", f"{_STATION}/tariff"): Rule(P.PRICING_MANAGE),
     ("PUT", f"{V1}/sites/{{site_id}}/tariff"): Rule(P.PRICING_MANAGE),
     ("GET", f"{V1}/sessions/{{session_id}}/cdr"): Rule(P.PRICING_READ),
+    ("GET", f"{V1}/sessions/{{session_id}}/cdrs"): Rule(P.PRICING_READ),
     ("POST", f"{V1}/sessions/{{session_id}}/review"): Rule(P.PRICING_MANAGE),
     ("GET", f"{V1}/cdrs"): Rule(P.PRICING_READ),
     ("GET", f"{V1}/ledger/accounts"): Rule(P.LEDGER_READ),

@@ -37,6 +37,7 @@ class EventType(StrEnum):
     CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"  # renewal could not be asked
     STATION_NEW_NETWORK = "station.new_network"  # connected from a network never used before
     SECURITY_EVENT_RECORDED = "security_event.recorded"
+    CDR_CORRECTED = "cdr.corrected"  # late data changed an issued CDR's price: credit + re-issue
 
 
 ALL_EVENTS = "*"

@@ -20,6 +20,7 @@ from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
 from laddnet.services.handlers.mfa import MfaService
 from laddnet.services.handlers.operations import Operations
+from laddnet.services.handlers.running_cost import RunningCostService
 from laddnet.services.handlers.sessions import SessionService
 from laddnet.services.handlers.sites import SiteService
 from laddnet.services.handlers.station_admin import StationAdminService
@@ -59,3 +60,4 @@ class Services:
     certificates: CertificateService  # station certificates (SignCertificate, inventory)
     credentials: StationCredentialService  # password rotation, profile upgrades, renewals
     station_guard: StationGuardService  # site allow-lists, networks seen, firmware inventory
+    running_cost: RunningCostService  # 2.0.1 CostUpdated: what charging has cost so far

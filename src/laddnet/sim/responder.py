@@ -44,6 +44,7 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
         ("OCPPCommCtrlr", "NetworkConfigurationPriority"): ["0", RW],
         ("DeviceDataCtrlr", "ItemsPerMessage"): ["50", RO],
+        ("TariffCostCtrlr", "Enabled"): ["false", RW],  # true: it shows CostUpdated's cost
     }
 
 
@@ -222,6 +223,7 @@ BASE_V201: dict[str, Handler] = {
     "SetChargingProfile": status("Accepted"),
     "ClearChargingProfile": status("Accepted"),
     "GetLocalListVersion": lambda _r, _p: Answer({"versionNumber": 0}),
+    "CostUpdated": lambda _r, _p: Answer({}),  # the running cost (in received_calls)
 }
 
 # The operations commands (firmware, logs, local list, reservations) plug in here, from

@@ -79,7 +79,7 @@ async def test_0016_merges_tokens_in_clear_and_reindex_rekeys_drivers_tokens(
                 )
                 .values(value=legacy(value))
             )
-    # The same card registered again, in lower case, by another driver (0012 allowed it).
+    # The same card registered again, in lower case, by another driver (before 0016 it was allowed).
     await container.database.write(
         lambda uow: uow.tokens.add_for_driver(
             folded_card, second, cipher.encrypt("id_token", CARD.lower()), "rfid", T0
@@ -88,7 +88,7 @@ async def test_0016_merges_tokens_in_clear_and_reindex_rekeys_drivers_tokens(
 
     def down_insert_up() -> None:
         with container.engine.begin() as conn:
-            command.downgrade(alembic_config(conn), "0012")
+            command.downgrade(alembic_config(conn), "0015")
             conn.execute(
                 insert(id_tokens),
                 [

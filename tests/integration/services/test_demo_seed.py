@@ -5,6 +5,7 @@ from __future__ import annotations
 from laddnet.bootstrap import Container
 from laddnet.demo import DEMO_SITE, seed
 from laddnet.domain.ids import StationId
+from laddnet.domain.pricing.records import CustomerGroup
 
 
 async def test_seeding_twice_leaves_one_demo_site_holding_the_demo_stations(
@@ -34,6 +35,8 @@ async def test_the_demo_site_has_a_tariff_so_its_sessions_get_cdrs(container: Co
     applied = await container.tariffs.applying(StationId("DEMO-001"), 1)
     assert applied is not None
     assert (applied.tariff_id, applied.version, applied.source) == ("demo", 1, "site")
+    fleet = await container.tariffs.applying(StationId("DEMO-001"), 1, CustomerGroup.FLEET)
+    assert fleet is not None and fleet.tariff_id == "demo-fleet"
 
 
 async def test_the_demo_marks_the_simulators_firmware_vulnerable_once(

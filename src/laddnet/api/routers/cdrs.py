@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Response
 from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
 from laddnet.api.params import Instant, RowId
-from laddnet.api.schemas.cdrs import CSV_COLUMNS, CdrOut, CdrPage
+from laddnet.api.schemas.cdrs import CSV_COLUMNS, CdrHistory, CdrOut, CdrPage
 from laddnet.api.schemas.reviews import ReviewBody, ReviewOut
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.pricing.review import ReviewDecision
@@ -30,6 +31,25 @@ async def session_cdr(session_id: RowId, container: ContainerDep) -> CdrOut:
     review = await container.cdrs.review_of(session_id)
     out.review = None if review is None else ReviewOut.from_domain(review)
     return out
+
+
+@router.get(
+    "/sessions/{session_id}/cdrs",
+    summary="Every CDR of the session: the original, then credit and re-issue pairs",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def session_cdrs(session_id: RowId, container: ContainerDep) -> CdrHistory:
+    history = await container.cdrs.history(session_id)
+    effective = next(c for c in reversed(history) if not c.credit)
+    assert effective.id is not None
+    total = sum((c.priced.total_incl_vat for c in history), Decimal(0))
+    return CdrHistory(
+        session_id=session_id,
+        effective_cdr_id=effective.id,
+        total_incl_vat=str(total),
+        currency=effective.currency,
+        items=[CdrOut.from_domain(c) for c in history],
+    )
 
 
 @router.post(

@@ -13,8 +13,10 @@ from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
 from laddnet.api.params import INT32_MAX, Instant
 from laddnet.api.schemas.tariffs import (
+    CUSTOMER_GROUP_DOC,
     TARIFF_BODY_SCHEMA,
     AppliedTariffOut,
+    CustomerGroupName,
     PreviewOut,
     TariffAssignment,
     TariffOut,
@@ -23,7 +25,7 @@ from laddnet.api.schemas.tariffs import (
 from laddnet.domain.errors import InvalidInput, NotFound
 from laddnet.domain.ids import StationId
 from laddnet.domain.pricing.preview import DescribedSession, PowerStep
-from laddnet.domain.pricing.records import TargetKind, TariffId
+from laddnet.domain.pricing.records import CustomerGroup, TargetKind, TariffId
 
 router = APIRouter(tags=["tariffs"])
 _JSON = {"application/json": {"schema": TARIFF_BODY_SCHEMA}}
@@ -144,8 +146,9 @@ async def assign_station_tariff(
     station_id: str, body: TariffAssignment, container: ContainerDep, writer: FinanceDep
 ) -> None:
     kind = TargetKind.STATION if body.evse_id is None else TargetKind.EVSE
+    group = CustomerGroup(body.customer_group) if body.customer_group else None
     await container.tariffs.assign(
-        kind, station_id, body.evse_id or 0, TariffId(body.tariff_id), writer.actor
+        kind, station_id, body.evse_id or 0, TariffId(body.tariff_id), writer.actor, group
     )
 
 
@@ -158,8 +161,12 @@ async def station_tariff(
     station_id: str,
     container: ContainerDep,
     evse_id: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
+    customer_group: Annotated[
+        CustomerGroupName | None, Query(description="For a session of this group.")
+    ] = None,
 ) -> AppliedTariffOut:
-    applied = await container.tariffs.applying(StationId(station_id), evse_id)
+    group = CustomerGroup(customer_group) if customer_group else None
+    applied = await container.tariffs.applying(StationId(station_id), evse_id, group)
     if applied is None:
         raise NotFound(f"no tariff applies at station {station_id!r}")
     return AppliedTariffOut.from_domain(applied)
@@ -169,6 +176,7 @@ class SiteTariffBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tariff_id: str
+    customer_group: CustomerGroupName | None = Field(None, description=CUSTOMER_GROUP_DOC)
 
 
 @router.put(
@@ -180,6 +188,7 @@ class SiteTariffBody(BaseModel):
 async def assign_site_tariff(
     site_id: str, body: SiteTariffBody, container: ContainerDep, writer: FinanceDep
 ) -> None:
+    group = CustomerGroup(body.customer_group) if body.customer_group else None
     await container.tariffs.assign(
-        TargetKind.SITE, site_id, 0, TariffId(body.tariff_id), writer.actor
+        TargetKind.SITE, site_id, 0, TariffId(body.tariff_id), writer.actor, group
     )

@@ -93,6 +93,10 @@ class LedgerCheckOut(BaseModel):
     cdrs_not_posted: list[int]
     cdrs_posted_more_than_once: list[int]
     cdrs_posted_with_another_total: list[int]
+    credits_not_reversing_their_cdr: list[int] = Field(
+        default_factory=list,
+        description="Credit CDRs whose total is not the negated total of the CDR they correct.",
+    )
 
 
 class RevenueRowOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -112,11 +112,19 @@ class TariffPage(BaseModel):
     offset: int
 
 
+CUSTOMER_GROUP_DOC = (
+    "Only for sessions of this customer group (their id token's; none: ad_hoc); at the same"
+    " place it wins over the group-less assignment."
+)
+CustomerGroupName = Literal["ad_hoc", "member", "fleet", "roaming"]
+
+
 class TariffAssignment(BaseModel):
     tariff_id: str
     evse_id: int | None = Field(
         None, ge=1, le=INT32_MAX, description="Only this EVSE of the station (1 or more)."
     )
+    customer_group: CustomerGroupName | None = Field(None, description=CUSTOMER_GROUP_DOC)
 
 
 class AppliedTariffOut(BaseModel):

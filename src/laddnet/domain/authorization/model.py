@@ -35,6 +35,7 @@ class IdToken:
     expires_at: datetime | None = None
     group: str | None = None
     owner: str | None = None
+    customer_group: str | None = None  # prices its sessions (domain.pricing.records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
 """The charge detail record: what a finished session cost, line by line, and why (the tariff
-version, the usage, the station's signed meter values). Issued once per session, never changed."""
+version, the usage, the station's signed meter values). Issued once per session, never changed:
+data that arrives after it (a late meter value) makes a correcting pair instead, a credit that
+reverses the CDR in effect and a re-issue that replaces it (`corrections`)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ class UnpricedReason:
     REVIEW = "review_required"  # the meter checks flagged it; an operator decides first
 
 
+class CdrKind:
+    ORIGINAL = "original"  # the session's first CDR (seq 0)
+    CREDIT = "credit"  # reverses the CDR it corrects: every amount and quantity negated
+    REISSUE = "reissue"  # replaces the CDR it corrects, priced with the data known now
+
+
 @dataclass(frozen=True, slots=True)
 class Cdr:
     session_id: int
@@ -34,6 +42,13 @@ class Cdr:
     signed_meter_values: tuple[SignedReading, ...]  # as the station sent them
     issued_at: datetime
     id: int | None = None
+    seq: int = 0  # the session's CDRs in order: 0 the original
+    kind: str = CdrKind.ORIGINAL
+    corrects_cdr_id: int | None = None  # credit and re-issue: the CDR they correct
+
+    @property
+    def credit(self) -> bool:
+        return self.kind == CdrKind.CREDIT
 
     @property
     def currency(self) -> str:
@@ -64,6 +79,10 @@ class Cdr:
             "total_incl_vat": str(p.total_incl_vat),
             "signed_meter_values": [s.to_json() for s in self.signed_meter_values],
             "issued_at": self.issued_at.isoformat(),
+            "seq": self.seq,
+            "kind": self.kind,
+            "credit": self.credit,
+            "corrects_cdr_id": self.corrects_cdr_id,
         }
 
 

@@ -2,7 +2,9 @@
 
 A CDR posts: debit `receivable:customers` with the total incl. VAT; credit `revenue:<dimension>`
 with each dimension's lines (adjustment lines reduce or add to `revenue:adjustments`); credit
-`vat_payable:<rate>` with each rate's VAT. Later issues post payments, refunds and fees here.
+`vat_payable:<rate>` with each rate's VAT. A credit CDR (every amount negated) posts the same
+accounts the other way round, reversing the CDR it corrects. Later issues post payments,
+refunds and fees here.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ def cdr_key(cdr_id: int) -> str:
     return f"cdr:{cdr_id}"
 
 
+def _description(cdr: Cdr) -> str:
+    what = f"session {cdr.session_id} at {cdr.station_id}"
+    if cdr.kind == "credit":
+        return f"credit of CDR {cdr.corrects_cdr_id}: {what}"
+    if cdr.kind == "reissue":
+        return f"re-issue of CDR {cdr.corrects_cdr_id}: {what}"
+    return what
+
+
 def cdr_entry(cdr: Cdr, cdr_id: int) -> JournalEntry:
     p = cdr.priced
     revenue: dict[str, Decimal] = {}
@@ -72,7 +83,7 @@ def cdr_entry(cdr: Cdr, cdr_id: int) -> JournalEntry:
         revenue[dimension] = revenue.get(dimension, _ZERO) + line.amount
         if line.dimension == Dimension.ENERGY:
             kwh += line.quantity
-    lines = [JournalLine(RECEIVABLE, p.total_incl_vat, _ZERO)]
+    lines = [_signed(RECEIVABLE, -p.total_incl_vat)]  # a debit; a credit CDR's is a credit
     for dimension, amount in revenue.items():
         account = ADJUSTMENTS if dimension == "ADJUSTMENT" else REVENUE + dimension.lower()
         quantity = kwh if dimension == Dimension.ENERGY else None
@@ -84,7 +95,7 @@ def cdr_entry(cdr: Cdr, cdr_id: int) -> JournalEntry:
         key=cdr_key(cdr_id),
         kind="cdr",
         currency=p.currency,
-        description=f"session {cdr.session_id} at {cdr.station_id}",
+        description=_description(cdr),
         occurred_at=cdr.stopped_at,
         lines=tuple(lines),
         cdr_id=cdr_id,

@@ -60,11 +60,14 @@ async def transaction_event(
     answer: dict[str, Any] = {}
     if decision is not None:
         answer["idTokenInfo"] = t.id_token_info(decision)
+    ref = payload["transactionInfo"]["transactionId"]
     if payload["eventType"] == "Ended":  # once per session: the final cost, incl. VAT
-        ref = payload["transactionInfo"]["transactionId"]
+        ctx.services.running_cost.after_end(station_id, ref)
         priced = await ctx.services.cdrs.final_cost(station_id, ref)
         if priced is not None:
             answer["totalCost"] = t.total_cost(priced.total_incl_vat)
+    elif payload["eventType"] == "Updated":  # the running cost, in a CostUpdated, if due
+        ctx.services.running_cost.after_update(station_id, ref)
     return answer
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from laddnet.domain.authorization.model import AuthorizationDecision, IdToken, decide
 from laddnet.domain.drivers.tokens import HASHED_PREFIX
 from laddnet.domain.errors import InvalidInput
+from laddnet.domain.pricing.records import check_customer_group
 from laddnet.ports import Clock, Database, KeyRing
 from laddnet.services.handlers.driver_tokens import presented_key
 
@@ -30,11 +31,15 @@ class AuthorizationService:
         expires_at: datetime | None = None,
         group: str | None = None,
         owner: str | None = None,
+        customer_group: str | None = None,
     ) -> None:
         if value.startswith(HASHED_PREFIX):  # the form of a driver's token's stored key
             raise InvalidInput(f"a token value must not start with {HASHED_PREFIX!r}")
+        if customer_group is not None:
+            customer_group = check_customer_group(customer_group).value
         token = IdToken(
-            value=value, blocked=blocked, expires_at=expires_at, group=group, owner=owner
-        )
+            value=value, blocked=blocked, expires_at=expires_at, group=group, owner=owner,
+            customer_group=customer_group,
+        )  # fmt: skip
         now = self._clock.now()
         await self._db.write(lambda uow: uow.tokens.save(token, now))

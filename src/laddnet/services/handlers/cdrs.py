@@ -5,11 +5,17 @@ Sessions that end are queued in the unit of work that ends them (`cdr_queue`); t
 takes them from the queue after commit, off the station's hot path. A crash between the end
 and the CDR leaves the session queued; the unique CDR per session and the unique posting per
 CDR make every retry, on any node, harmless.
+
+Data that arrives for a session after its CDR (a late MeterValues, a late TransactionEvent, a
+StopTransaction re-sent with more transactionData) queues it again: the issuer prices it anew
+and, when the price changed, issues a correcting pair, a credit reversing the CDR in effect and
+a re-issue replacing it, each posted to the ledger once (`domain.pricing.corrections`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import logging
 from datetime import datetime
@@ -19,6 +25,7 @@ from zoneinfo import ZoneInfo
 from laddnet.domain.errors import StorageUnavailable, UnknownSession
 from laddnet.domain.events import EventType
 from laddnet.domain.pricing.cdr import Cdr, UnpricedReason
+from laddnet.domain.pricing.corrections import correction
 from laddnet.domain.pricing.engine import price
 from laddnet.domain.pricing.ledger import cdr_entry
 from laddnet.domain.pricing.recorded import recorded_usage
@@ -92,6 +99,22 @@ class CdrService:
 
         return await self._db.read(read)
 
+    async def running_cost(
+        self, station_id: str, transaction_ref: str
+    ) -> tuple[SessionStatus, Decimal] | None:
+        """A 2.0.1 transaction's status and cost up to now incl. VAT (None: no session, no
+        tariff or no start), for the CostUpdated a station can show its driver."""
+        now = self._clock.now()
+
+        def read(uow: UnitOfWork) -> tuple[SessionStatus, Decimal] | None:
+            session = uow.sessions.by_ref(station_id, transaction_ref)
+            if session is None:
+                return None
+            found = costs.priced_until(uow, session, now, self._versions)
+            return None if found is None else (session.status, found[2].total_incl_vat)
+
+        return await self._db.read(read)
+
     async def final_cost(self, station_id: str, transaction_ref: str) -> PricedSession | None:
         """An ended 2.0.1 transaction's price (its CDR's, or priced now if the issuer has not
         reached it yet), for the TransactionEventResponse's totalCost; None if unpriced."""
@@ -156,6 +179,13 @@ class CdrService:
 
         return await self._db.read(read)
 
+    async def history(self, session_id: int) -> builtins.list[Cdr]:
+        """Every CDR of the session, oldest first (UnknownSession says why there is none)."""
+        found = await self._db.read(lambda uow: uow.cdrs.history(session_id))
+        if not found:
+            await self.for_session(session_id)  # raises, saying why
+        return found
+
     async def list(
         self,
         *,
@@ -185,9 +215,11 @@ _Versions = costs.Versions
 def issue_in(
     uow: UnitOfWork, session_id: int, now: datetime, versions: _Versions | None = None
 ) -> bool:
-    if uow.cdrs.has_cdr(session_id):
+    effective = uow.cdrs.for_session(session_id)
+    if effective is not None:
+        corrected = _correct(uow, effective, now, {} if versions is None else versions)
         uow.cdrs.dequeue(session_id)
-        return False
+        return corrected
     session = uow.sessions.get(session_id)
     if session is None or session.status is not SessionStatus.COMPLETED:
         uow.cdrs.dequeue(session_id)
@@ -212,6 +244,36 @@ def issue_in(
         uow.outbox.add(EventType.CDR_ISSUED.value, session.station_id, data, now)
     uow.cdrs.dequeue(session_id)
     return cdr_id is not None
+
+
+def _correct(uow: UnitOfWork, effective: Cdr, now: datetime, versions: _Versions) -> bool:
+    """Price the session again with what is known now; if that changed its price, issue and
+    post a credit of the CDR in effect and a re-issue. True if they were made now."""
+    session = uow.sessions.get(effective.session_id)
+    if session is None or _unpriceable(uow, session) is not None:
+        return False  # e.g. flagged by the late data: the CDR stands until an operator decides
+    pair = correction(effective, build_cdr(uow, session, now, versions), now)
+    if pair is None:
+        return False
+    credit, reissue = pair
+    credit_id = uow.cdrs.add(credit)
+    if credit_id is None:
+        return False  # corrected already (a retry, another node)
+    reissue_id = uow.cdrs.add(reissue)
+    assert reissue_id is not None  # its seq follows the credit's, which was free
+    uow.ledger.post(cdr_entry(credit, credit_id), now)
+    uow.ledger.post(cdr_entry(reissue, reissue_id), now)
+    data = {
+        "session_id": session.id,
+        "corrects_cdr_id": effective.id,
+        "credit_cdr_id": credit_id,
+        "cdr_id": reissue_id,
+        "currency": reissue.currency,
+        "total_incl_vat": str(reissue.priced.total_incl_vat),
+        "previous_total_incl_vat": str(effective.priced.total_incl_vat),
+    }
+    uow.outbox.add(EventType.CDR_CORRECTED.value, session.station_id, data, now)
+    return True
 
 
 def _unpriceable(uow: UnitOfWork, session: ChargingSession) -> str | None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from laddnet.domain.authorization.model import AuthorizationDecision, decide
 from laddnet.domain.ids import ConnectorId, EvseId, StationId
+from laddnet.domain.pricing.records import customer_group
 from laddnet.domain.sessions.commands import (
     EventType,
     RecordMeterValues,
@@ -60,7 +61,8 @@ def start(
     max_skew: timedelta = DEFAULT_MAX_SKEW,
     token_key: str | None = None,
 ) -> tuple[int, AuthorizationDecision]:
-    decision = decide(uow.tokens.find(cmd.id_token, token_key), now)
+    token = uow.tokens.find(cmd.id_token, token_key)
+    decision = decide(token, now)
     key = start_key(cmd)
     existing = uow.sessions.by_start_key(key)
     if existing is not None:
@@ -85,7 +87,9 @@ def start(
         created_at=now,
         updated_at=now,
     )
-    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
+    group = customer_group(token.customer_group if token else None)
+    # The tariff version it is priced with (its customer group's, if one is assigned).
+    uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id, group)
     first = _register_sample(cmd.started_at, cmd.meter_start_wh, BEGIN)
     uow.sessions.add_samples(cmd.station_id, cmd.evse_id, session_id, [first], now)
     events.started(
@@ -136,8 +140,9 @@ def stop(
     energy = store_and_count(uow, session, session.evse_id or 0, samples, now, max_power_w)
     if cmd.signed:
         uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
-    if ending:  # not for a stop re-sent after a lost answer
+    if ending or cmd.samples:  # a re-sent stop's transactionData may correct a CDR
         uow.cdrs.enqueue(session.id, now)  # priced after commit (services/handlers/cdrs.py)
+    if ending:  # not for a stop re-sent after a lost answer
         events.ended(
             uow,
             cmd.station_id,
@@ -179,7 +184,9 @@ def meter_values(
     now: datetime,
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
-) -> None:
+) -> bool:
+    """Store the values; True if they came after their session ended (it is queued to be
+    priced again: a changed price makes a correcting CDR)."""
     session: ChargingSession | None = None
     if cmd.session_id is not None:
         session = uow.sessions.get(cmd.session_id)
@@ -189,25 +196,35 @@ def meter_values(
         session = None
     if session is None:
         uow.sessions.add_samples(cmd.station_id, cmd.evse_id, None, cmd.samples, now)
-    else:
-        previous = session.last_register
-        energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
-        if cmd.signed:
-            uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
-        events.updated(
-            uow,
-            session.station_id,
-            session.id,
-            transaction_id=session.transaction_ref or str(session.id),
-            evse_id=cmd.evse_id,
-            samples=cmd.samples,
-            energy_wh=energy,
-            now=now,
-            previous_at=previous.at if previous is not None else None,
-        )
-        # A reading dated far ahead would make any jump up to it look plausible.
-        times = checks.sample_times(cmd.samples)
-        checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
+        return False
+    previous = session.last_register
+    energy = store_and_count(uow, session, cmd.evse_id, cmd.samples, now, max_power_w)
+    if cmd.signed:
+        uow.cdrs.add_signed(session.id, session.station_id, cmd.signed, now)
+    events.updated(
+        uow,
+        session.station_id,
+        session.id,
+        transaction_id=session.transaction_ref or str(session.id),
+        evse_id=cmd.evse_id,
+        samples=cmd.samples,
+        energy_wh=energy,
+        now=now,
+        previous_at=previous.at if previous is not None else None,
+    )
+    # A reading dated far ahead would make any jump up to it look plausible.
+    times = checks.sample_times(cmd.samples)
+    checks.check_times(uow, cmd.station_id, session.id, times, now, max_skew)
+    return requeue_late(uow, session, now)
+
+
+def requeue_late(uow: UnitOfWork, session: ChargingSession, now: datetime) -> bool:
+    """Data for a session that had ended: queue it to be priced again (services/handlers/
+    cdrs.py issues a credit and a re-issue if its CDR's price changed). True if queued."""
+    if session.status is not SessionStatus.COMPLETED:
+        return False
+    uow.cdrs.enqueue(session.id, now)
+    return True
 
 
 def transaction_event(
@@ -217,9 +234,12 @@ def transaction_event(
     max_power_w: int,
     max_skew: timedelta = DEFAULT_MAX_SKEW,
     token_key: str | None = None,
+    late: list[int] | None = None,
 ) -> AuthorizationDecision | None:
+    """Record one event; an event for a session that had ended appends its id to `late`."""
     session = uow.sessions.by_ref(cmd.station_id, cmd.transaction_ref)
     created = session is None
+    token = uow.tokens.find(cmd.id_token, token_key) if cmd.id_token else None
     if session is None:
         session_id = uow.sessions.create(
             station_id=cmd.station_id,
@@ -233,7 +253,9 @@ def transaction_event(
             created_at=now,
             updated_at=now,
         )
-        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id)  # the version it is priced with
+        group = customer_group(token.customer_group if token else None)
+        # The tariff version it is priced with (its customer group's, if one is assigned).
+        uow.tariffs.pin(session_id, cmd.station_id, cmd.evse_id, group)
         session = uow.sessions.get(session_id)
         assert session is not None
         events.started(
@@ -248,7 +270,7 @@ def transaction_event(
             meter_start_wh=None,
             now=now,
         )
-    decision = decide(uow.tokens.find(cmd.id_token, token_key), now) if cmd.id_token else None
+    decision = decide(token, now) if cmd.id_token else None
     fresh = uow.sessions.add_transaction_event(
         session.id, cmd.seq_no, cmd.event_type.value, cmd.trigger_reason, cmd.occurred_at, now
     )
@@ -267,6 +289,8 @@ def transaction_event(
             connector = cmd.connector_id or session.connector_id or 1
             _record_charging_state(uow, cmd, EvseId(evse), ConnectorId(connector), now)
         checks.transaction_event(uow, cmd, session, created, "evse_id" in changes, now, max_skew)
+        if requeue_late(uow, session, now) and late is not None:
+            late.append(session.id)
     return decision
 
 

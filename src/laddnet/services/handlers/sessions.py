@@ -72,21 +72,24 @@ class SessionService:
 
     async def record_meter_values(self, cmd: RecordMeterValues) -> None:
         now = self._clock.now()
-        await self._db.write(
+        late = await self._db.write(
             lambda uow: writes.meter_values(uow, cmd, now, self._max_power_w, self._skew)
         )
+        if late:  # after its session ended: it may correct the CDR
+            self.on_ended()
 
     async def record_transaction_event(
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
         hashed = await presented_key(self._keys, cmd.id_token)
+        late: list[int] = []
         decision = await self._db.write(
             lambda uow: writes.transaction_event(
-                uow, cmd, now, self._max_power_w, self._skew, hashed
+                uow, cmd, now, self._max_power_w, self._skew, hashed, late
             )
         )
-        if cmd.event_type is EventType.ENDED:
+        if cmd.event_type is EventType.ENDED or late:
             self.on_ended()
         return decision
 

@@ -14,6 +14,7 @@ from laddnet.domain.pricing.preview import DescribedSession, usage_of
 from laddnet.domain.pricing.records import (
     AppliedTariff,
     Assignment,
+    CustomerGroup,
     TargetKind,
     TariffId,
     TariffVersion,
@@ -75,7 +76,13 @@ class TariffService:
         return await self._db.write(new_version)
 
     async def assign(
-        self, kind: TargetKind, target_id: str, evse_id: int, tariff_id: TariffId, actor: str
+        self,
+        kind: TargetKind,
+        target_id: str,
+        evse_id: int,
+        tariff_id: TariffId,
+        actor: str,
+        customer_group: CustomerGroup | None = None,
     ) -> None:
         """Assign a tariff; its currency must be the site's. UnknownStation/UnknownSite/
         UnknownTariff for what does not exist."""
@@ -101,8 +108,11 @@ class TariffService:
                     f"tariff_id: tariff {tariff_id!r} is in {tariff.tariff.currency}, "
                     f"site {site.id!r} uses {site.details.currency}"
                 )
-            uow.tariffs.assign(Assignment(kind, target_id, evse_id, tariff_id), now, actor)
-            detail = {"tariff_id": tariff_id, "evse_id": evse_id or None}
+            assignment = Assignment(kind, target_id, evse_id, tariff_id, customer_group)
+            uow.tariffs.assign(assignment, now, actor)
+            detail: dict[str, object] = {"tariff_id": tariff_id, "evse_id": evse_id or None}
+            if customer_group is not None:
+                detail["customer_group"] = customer_group.value
             uow.audit.record(actor, "tariff.assigned", kind.value, target_id, detail, now)
 
         await self._db.write(assign)
@@ -117,11 +127,13 @@ class TariffService:
     async def list(self, *, limit: int = 100, offset: int = 0) -> tuple[list[TariffVersion], int]:
         return await self._db.read(lambda uow: uow.tariffs.list(limit=limit, offset=offset))
 
-    async def applying(self, station_id: StationId, evse_id: int | None) -> AppliedTariff | None:
+    async def applying(
+        self, station_id: StationId, evse_id: int | None, group: CustomerGroup | None = None
+    ) -> AppliedTariff | None:
         def find(uow: UnitOfWork) -> AppliedTariff | None:
             if uow.stations.get(station_id) is None:
                 raise UnknownStation(f"station {station_id!r} not found")
-            return uow.tariffs.applying(station_id, evse_id)
+            return uow.tariffs.applying(station_id, evse_id, group)
 
         return await self._db.read(find)
 

@@ -1,5 +1,6 @@
 """Charge detail records, the queue of sessions waiting for one, and sessions that could not
-be priced. A CDR is inserted once per session (unique session_id) and never updated."""
+be priced. A CDR is inserted once and never updated: a session's original once (unique
+session_id and seq 0), each correction once (unique corrected CDR and kind)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from laddnet.adapters.db.tables.pricing import (
     pricing_issues,
     signed_meter_values,
 )
-from laddnet.domain.pricing.cdr import Cdr, whole_seconds
+from laddnet.domain.pricing.cdr import Cdr, CdrKind, whole_seconds
 from laddnet.domain.pricing.result import (
     PricedLine,
     PricedSession,
@@ -51,7 +52,8 @@ class SqlCdrRepository(SessionReviewRows):
         self._conn.execute(delete(cdr_queue).where(cdr_queue.c.session_id == session_id))
 
     def add(self, cdr: Cdr) -> int | None:
-        """Insert the CDR; None if the session has one already (it is never replaced)."""
+        """Insert the CDR; None if it was made before (the session's CDR with its seq, or a
+        correction of the same CDR of the same kind). CDRs are never replaced."""
         p = cdr.priced
         stmt = (
             insert_ignoring_duplicates(self._conn, cdrs)
@@ -77,6 +79,9 @@ class SqlCdrRepository(SessionReviewRows):
                 total_incl_vat=p.total_incl_vat,
                 signed_meter_values=[s.to_json() for s in cdr.signed_meter_values],
                 issued_at=cdr.issued_at,
+                seq=cdr.seq,
+                kind=cdr.kind,
+                corrects_cdr_id=cdr.corrects_cdr_id,
             )
             .returning(cdrs.c.id)
         )
@@ -115,8 +120,21 @@ class SqlCdrRepository(SessionReviewRows):
         return [(r[0], ChargingState(r[1])) for r in rows]
 
     def for_session(self, session_id: int) -> Cdr | None:
-        row = self._conn.execute(select(cdrs).where(cdrs.c.session_id == session_id)).first()
+        """The session's CDR in effect: its latest that is not a credit."""
+        row = self._conn.execute(
+            select(cdrs)
+            .where(cdrs.c.session_id == session_id, cdrs.c.kind != CdrKind.CREDIT)
+            .order_by(cdrs.c.seq.desc())
+            .limit(1)
+        ).first()
         return None if row is None else _cdr(row._mapping)
+
+    def history(self, session_id: int) -> builtins.list[Cdr]:
+        """Every CDR of the session in order: the original, then credit and re-issue pairs."""
+        rows = self._conn.execute(
+            select(cdrs).where(cdrs.c.session_id == session_id).order_by(cdrs.c.seq)
+        )
+        return [_cdr(r._mapping) for r in rows]
 
     def get(self, cdr_id: int) -> Cdr | None:
         row = self._conn.execute(select(cdrs).where(cdrs.c.id == cdr_id)).first()
@@ -258,4 +276,7 @@ def _cdr(m: Any) -> Cdr:
         priced=priced,
         signed_meter_values=tuple(_signed(item) for item in m["signed_meter_values"]),
         issued_at=m["issued_at"],
+        seq=int(m["seq"]),
+        kind=m["kind"],
+        corrects_cdr_id=None if m["corrects_cdr_id"] is None else int(m["corrects_cdr_id"]),
     )

@@ -148,7 +148,8 @@ class SqlLedger:
         return out, int(total)
 
     def check(self) -> dict[str, Any]:
-        """Every entry balances; every CDR is posted exactly once, for its total."""
+        """Every entry balances; every CDR is posted exactly once, for its total; every credit
+        CDR reverses the whole total of the CDR it corrects."""
         sums = (
             select(
                 journal_lines.c.entry_id,
@@ -181,8 +182,11 @@ class SqlLedger:
                 unposted.append(int(cdr_id))
             elif n > 1:
                 twice.append(int(cdr_id))
-        receivable = (
-            select(journal_entries.c.cdr_id, func.sum(journal_lines.c.debit).label("debit"))
+        receivable = (  # a credit CDR's total is negative: its receivable line is a credit
+            select(
+                journal_entries.c.cdr_id,
+                func.sum(journal_lines.c.debit - journal_lines.c.credit).label("debit"),
+            )
             .join(journal_lines, journal_lines.c.entry_id == journal_entries.c.id)
             .where(journal_entries.c.kind == "cdr", journal_lines.c.account.like("receivable:%"))
             .group_by(journal_entries.c.cdr_id)
@@ -197,14 +201,27 @@ class SqlLedger:
             )
         ]
         total_cdrs = self._conn.execute(select(func.count()).select_from(cdrs)).scalar_one()
+        corrected = cdrs.alias("corrected")
+        not_reversing = [
+            int(r[0])
+            for r in self._conn.execute(
+                select(cdrs.c.id)
+                .join(corrected, corrected.c.id == cdrs.c.corrects_cdr_id)
+                .where(
+                    cdrs.c.kind == "credit",
+                    cdrs.c.total_incl_vat != -corrected.c.total_incl_vat,
+                )
+            )
+        ]
         return {
-            "ok": not (unbalanced or unposted or twice or wrong_total),
+            "ok": not (unbalanced or unposted or twice or wrong_total or not_reversing),
             "entries": int(entries),
             "cdrs": int(total_cdrs),
             "unbalanced_entries": unbalanced,
             "cdrs_not_posted": unposted,
             "cdrs_posted_more_than_once": twice,
             "cdrs_posted_with_another_total": wrong_total,
+            "credits_not_reversing_their_cdr": not_reversing,
         }
 
     def revenue(self, *, since: datetime | None, until: datetime | None) -> list[RevenueLine]:

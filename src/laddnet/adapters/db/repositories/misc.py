@@ -45,6 +45,7 @@ class SqlTokenRepository:
             "expires_at": token.expires_at,
             "group_id": token.group,
             "owner": token.owner,
+            "customer_group": token.customer_group,
             "created_at": now,
         }
         self._conn.execute(upsert(self._conn, id_tokens, ["value"], values))
@@ -105,6 +106,7 @@ def _token(row: Any) -> IdToken:
         expires_at=row["expires_at"],
         group=row["group_id"],
         owner=row["owner"],
+        customer_group=row["customer_group"],
     )
 
 

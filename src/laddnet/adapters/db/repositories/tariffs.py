@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, func, literal, or_, select, union_all, update
 
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import sessions, stations
-from laddnet.adapters.db.tables.pricing import tariff_assignments, tariff_versions, tariffs
+from laddnet.adapters.db.tables.pricing import (
+    tariff_assignments,
+    tariff_group_assignments,
+    tariff_versions,
+    tariffs,
+)
 from laddnet.domain.pricing.records import (
     AppliedTariff,
     Assignment,
+    CustomerGroup,
     TargetKind,
     TariffId,
     TariffVersion,
@@ -95,27 +101,44 @@ class SqlTariffRepository:
             "assigned_by": actor,
         }
         keys = ["target_kind", "target_id", "evse_id"]
+        if assignment.customer_group is not None:
+            values["customer_group"] = assignment.customer_group.value
+            keys.append("customer_group")
+            self._conn.execute(upsert(self._conn, tariff_group_assignments, keys, values))
+            return
         self._conn.execute(upsert(self._conn, tariff_assignments, keys, values))
 
-    def applying(self, station_id: str, evse_id: int | None) -> AppliedTariff | None:
+    def applying(
+        self, station_id: str, evse_id: int | None, group: CustomerGroup | None = None
+    ) -> AppliedTariff | None:
         """The current version of the most specific tariff assigned to the EVSE, the station
-        or the station's site."""
+        or the station's site (for the customer group, else for none)."""
         site_id = select(stations.c.site_id).where(stations.c.id == station_id).scalar_subquery()
-        a = tariff_assignments
-        rows = self._conn.execute(
-            select(a.c.target_kind, a.c.target_id, a.c.evse_id, a.c.tariff_id,
-                   tariffs.c.current_version)
-            .join(tariffs, tariffs.c.id == a.c.tariff_id)
-            .where(
+        selects = []
+        for a in [tariff_assignments] + ([tariff_group_assignments] if group else []):
+            grouped = a is tariff_group_assignments
+            where = [
                 or_(
                     and_(a.c.target_kind.in_(("station", "evse")), a.c.target_id == station_id),
                     and_(a.c.target_kind == "site", a.c.target_id == site_id),
                 )
-            )
-        ).all()  # fmt: skip
-        candidates = [Assignment(TargetKind(r[0]), r[1], r[2], TariffId(r[3])) for r in rows]
+            ]
+            if grouped:
+                where.append(a.c.customer_group == str(group))
+            selects.append(
+                select(a.c.target_kind, a.c.target_id, a.c.evse_id, a.c.tariff_id,
+                       tariffs.c.current_version, literal(grouped).label("grouped"))
+                .join(tariffs, tariffs.c.id == a.c.tariff_id)
+                .where(*where)
+            )  # fmt: skip
+        # One round trip: the group-less assignments and the session's group's.
+        rows = self._conn.execute(union_all(*selects) if len(selects) > 1 else selects[0]).all()
+        candidates = [
+            Assignment(TargetKind(r[0]), r[1], r[2], TariffId(r[3]), group if r[5] else None)
+            for r in rows
+        ]
         versions = {r[3]: int(r[4]) for r in rows}
-        chosen = most_specific(candidates, evse_id)
+        chosen = most_specific(candidates, evse_id, group)
         if chosen is None:
             return None
         return AppliedTariff(chosen.tariff_id, versions[chosen.tariff_id], chosen.kind)
@@ -131,9 +154,16 @@ class SqlTariffRepository:
             return None
         return TariffId(row[0]), int(row[1])
 
-    def pin(self, session_id: int, station_id: str, evse_id: int | None) -> None:
-        """Record on the session the tariff version that applies as it starts."""
-        applied = self.applying(station_id, evse_id)
+    def pin(
+        self,
+        session_id: int,
+        station_id: str,
+        evse_id: int | None,
+        group: CustomerGroup | None = None,
+    ) -> None:
+        """Record on the session the tariff version that applies as it starts (for its
+        customer group)."""
+        applied = self.applying(station_id, evse_id, group)
         if applied is not None:
             self._conn.execute(
                 update(sessions)

@@ -63,6 +63,25 @@ tariff_assignments = Table(
     PrimaryKeyConstraint("target_kind", "target_id", "evse_id"),
 )
 
+# A tariff for one customer group at a site, station or EVSE: it applies to that group's
+# sessions there instead of the group-less one in `tariff_assignments`.
+tariff_group_assignments = Table(
+    "tariff_group_assignments",
+    metadata,
+    Column("target_kind", String(8), nullable=False),
+    Column("target_id", String(48), nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("customer_group", String(16), nullable=False),  # ad_hoc | member | fleet | roaming
+    Column("tariff_id", String(36), ForeignKey("tariffs.id"), nullable=False),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    Column("assigned_by", String(64), nullable=False),
+    PrimaryKeyConstraint("target_kind", "target_id", "evse_id", "customer_group"),
+)
+
+# An id token's customer group (None: ad_hoc), which picks the tariff of its sessions.
+id_tokens = metadata.tables["id_tokens"]
+id_tokens.append_column(Column("customer_group", String(16), nullable=True))
+
 # Sessions that ended and wait for their CDR: written in the unit of work that ends the session,
 # taken by the CDR issuer after commit, so a CDR is made even if the server stops in between.
 cdr_queue = Table(
@@ -107,7 +126,7 @@ cdrs = Table(
     "cdrs",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("session_id", Integer, nullable=False, unique=True),  # one CDR per session, ever
+    Column("session_id", Integer, nullable=False),
     Column("station_id", String(48), nullable=False),
     Column("site_id", String(48), nullable=True),
     Column("evse_id", Integer, nullable=True),
@@ -128,8 +147,15 @@ cdrs = Table(
     Column("total_incl_vat", Amount, nullable=False),
     Column("signed_meter_values", JSON, nullable=False),  # as the station sent them
     Column("issued_at", UtcDateTime, nullable=False),
+    # A session's CDRs in order: 0 the original; a correction adds a credit reversing the CDR
+    # in effect and a re-issue replacing it (both name it), so what was billed is explained.
+    Column("seq", Integer, nullable=False, server_default="0"),
+    Column("kind", String(8), nullable=False, server_default="original"),  # | credit | reissue
+    Column("corrects_cdr_id", BigId, nullable=True),
     Index("ix_cdrs_stopped", "stopped_at"),
     Index("ix_cdrs_station_stopped", "station_id", "stopped_at"),
+    UniqueConstraint("session_id", "seq", name="uq_cdrs_session_seq"),  # one original, ever
+    UniqueConstraint("corrects_cdr_id", "kind", name="uq_cdrs_corrects"),  # reversed once
 )
 
 journal_entries = Table(

@@ -2,7 +2,7 @@
 outcome of each notification e-mail
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 05:30:00
 
 One small table, and three nullable columns on `notifications_sent` (status, attempts, error:
@@ -17,7 +17,7 @@ from alembic import op
 from laddnet.adapters.db.types import UtcDateTime
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
