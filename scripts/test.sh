@@ -8,4 +8,4 @@ ruff check .
 ruff format --check .
 mypy
 lint-imports
-pytest "$@"
+pytest -n "${LADDNET_TEST_WORKERS:-auto}" --dist loadgroup "$@"

@@ -120,3 +120,15 @@ def _drop_template() -> Iterator[None]:
             await admin.close()
 
     asyncio.run(drop())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), keep every NATS test on one worker: all nodes
+    share the `laddnet.` subject prefix, so two NATS tests at once would see each other's
+    messages."""
+    from tests import bus
+
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and getattr(module, "nats_url", None) is bus.nats_url:
+            item.add_marker(pytest.mark.xdist_group("nats"))
