@@ -51,7 +51,6 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(conn, session_cache)
         self.tokens = SqlTokenRepository(conn)
         self.api_keys = SqlApiKeyRepository(conn)
-        self.events = SqlEventLog(conn)
         self.audit = SqlAuditLog(conn)
         self.outbox = SqlOutbox(conn)
         self.events = SqlEventLog(conn, self.outbox)  # publishes security events
