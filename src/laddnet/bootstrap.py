@@ -177,7 +177,7 @@ def build_accounts(
     accounts = AccountService(
         database,
         clock,
-        Argon2Hasher(),
+        people_hasher(settings),
         load_common_passwords(settings.common_passwords_file),
         setup_ttl=timedelta(hours=settings.user_setup_hours),
     )
@@ -191,6 +191,13 @@ def build_accounts(
         absolute_timeout=timedelta(hours=settings.session_absolute_hours),
     )
     return accounts, auth, mfa
+
+
+def people_hasher(settings: Settings) -> Argon2Hasher:
+    """argon2id for people's passwords at the configured cost (OWASP's minimum by default)."""
+    return Argon2Hasher(
+        time_cost=settings.password_hash_time_cost, memory_cost=settings.password_hash_memory_kib
+    )
 
 
 def _station_ca(settings: Settings) -> StationCa | None:

@@ -87,6 +87,15 @@ class Settings(BaseSettings):
         " of 16+ characters); people's passwords use the full OWASP cost.",
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
+    password_hash_memory_kib: int = Field(
+        19_456,
+        ge=8,
+        description="argon2id memory cost (KiB) for people's passwords (operators and drivers);"
+        " the default is OWASP's minimum (19 MiB). Tests lower it to save time.",
+    )
+    password_hash_time_cost: int = Field(
+        2, ge=1, description="argon2id passes for people's passwords (OWASP: 2 at 19 MiB)."
+    )
     events_poll_interval: float = Field(
         1.0,
         gt=0,

@@ -17,7 +17,7 @@ from laddnet.domain.drivers.model import (
     UnknownDriver,
     validated,
 )
-from laddnet.domain.drivers.tokens import ERASED
+from laddnet.domain.drivers.tokens import ERASED, cdr_pseudonym
 from laddnet.ports import Clock, Database, FieldCipher, KeyRing, UnitOfWork
 from laddnet.services.handlers import driver_tokens as tokens_of
 
@@ -181,7 +181,8 @@ class DriverService:
 
     async def erase(self, driver_id: str, *, actor: str, source: str | None = None) -> None:
         """Remove the personal data and the id tokens; the row (and what refers to it) stays,
-        anonymized: sessions started with the driver's tokens name `ERASED` instead."""
+        anonymized: sessions started with the driver's tokens name `ERASED` instead, their CDRs
+        a pseudonym (docs/security.md, "Erasure and bookkeeping")."""
         await self.get(driver_id)
         rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
         cipher = await tokens_of.cipher_for(self._keys, rows)
@@ -189,6 +190,7 @@ class DriverService:
         now = self._clock.now()
         values: dict[str, Any] = {f"{f}_enc": None for f in PERSONAL_FIELDS}
         values |= {"email_index": None, "language": None, "erased_at": now, "updated_at": now}
+        pseudonym = cdr_pseudonym(secrets.token_hex(8))
 
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
@@ -196,7 +198,12 @@ class DriverService:
             # The sessions stay (billing, statistics), no longer naming the driver's tokens.
             anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
             uow.reservations.anonymize_tokens(presented, ERASED)
+            # CDRs are bookkeeping records (kept for years): amounts as issued, the token
+            # replaced by a pseudonym, the same for all of this driver's CDRs.
+            pseudonymized = uow.cdrs.pseudonymize_tokens(presented, pseudonym)
             counts = {"tokens_removed": removed, "sessions_anonymized": anonymized}
+            if pseudonymized:
+                counts["cdrs_pseudonymized"] = pseudonymized
             uow.audit.record(actor, "driver.erased", "driver", driver_id, counts, now,
                              source=source)  # fmt: skip
 
