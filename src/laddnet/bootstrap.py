@@ -37,6 +37,7 @@ from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
@@ -120,6 +121,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
     )
     accounts, auth, mfa = build_accounts(settings, database, clock, hasher)
+    drivers = DriverService(database, clock, keyring)
     return Container(
         settings=settings,
         database=database,
@@ -150,7 +152,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         auth=auth,
         mfa=mfa,
         audit=AuditService(database, clock),
-        drivers=DriverService(database, clock, keyring),
+        drivers=drivers,
+        driver_auth=DriverAuthService(database, clock, accounts, auth, drivers, keyring),
         driver_tokens=DriverTokenService(database, clock, keyring),
         maintenance=MaintenanceService(
             database,

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, UserRepository
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
+from laddnet.ports.driver_logins import DriverLogins
 from laddnet.ports.events import (
     EventBus,
     EventHistory,
@@ -109,6 +110,8 @@ class UnitOfWork(Protocol):
     def crypto_keys(self) -> CryptoKeys: ...
     @property
     def drivers(self) -> DriverRepository: ...
+    @property
+    def driver_logins(self) -> DriverLogins: ...
     @property
     def maintenance(self) -> MaintenanceStore: ...
     @property

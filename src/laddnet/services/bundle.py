@@ -15,6 +15,7 @@ from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
@@ -55,3 +56,4 @@ class Services:
     driver_tokens: DriverTokenService  # drivers' id tokens, hashed and encrypted
     maintenance: MaintenanceService  # service statuses, alerts, maintenance mode
     certificates: CertificateService  # station certificates (SignCertificate, inventory)
+    driver_auth: DriverAuthService  # drivers' own logins (password, optional TOTP)

@@ -29,6 +29,7 @@ PLACEHOLDERS = {
     "tariff_id": "nope",
     "ticket_id": "999999",
     "recipient_id": "999999",
+    "login_id": "nope",
 }
 
 

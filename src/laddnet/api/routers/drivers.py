@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep, client_address
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.schemas import UtcDateTime
 from laddnet.api.schemas.drivers import DriverCreate, DriverOut, DriverPage, DriverUpdate
 from laddnet.domain.errors import InvalidInput
 
@@ -80,6 +82,51 @@ async def erase_driver(
     driver_id: str, request: Request, container: ContainerDep, principal: PrincipalDep
 ) -> Response:
     await container.drivers.erase(driver_id, actor=principal.actor, source=client_address(request))
+    return Response(status_code=204)
+
+
+class DriverSetupOut(BaseModel):
+    setup_token: str = Field(description="For POST /api/v1/driver-auth/setup; shown once")
+    expires_at: UtcDateTime
+
+
+class DriverPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(max_length=1024)
+
+
+@router.post(
+    "/{driver_id}/login-setup",
+    summary="A one-time token with which the driver sets their password (self-service login)",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def driver_login_setup(
+    driver_id: str, request: Request, container: ContainerDep, principal: PrincipalDep
+) -> DriverSetupOut:
+    token = await container.driver_auth.issue_setup(
+        driver_id, actor=principal.actor, source=client_address(request)
+    )
+    expires = container.clock.now() + container.accounts.setup_ttl
+    return DriverSetupOut(setup_token=token, expires_at=expires)
+
+
+@router.post(
+    "/{driver_id}/password",
+    status_code=204,
+    summary="Set a driver's login password (the same policy; their sessions end; step-up)",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def set_driver_password(
+    driver_id: str,
+    body: DriverPasswordIn,
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+) -> Response:
+    await container.driver_auth.set_password(
+        driver_id, body.password, actor=principal.actor, source=client_address(request)
+    )
     return Response(status_code=204)
 
 

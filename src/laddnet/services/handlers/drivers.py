@@ -195,6 +195,8 @@ class DriverService:
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
             removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
+            uow.driver_logins.delete(driver_id)  # the driver's own login ends with the data
+            uow.login_sessions.revoke_all(f"drv:{driver_id}", now)
             # The sessions stay (billing, statistics), no longer naming the driver's tokens.
             anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
             uow.reservations.anonymize_tokens(presented, ERASED)
