@@ -83,6 +83,7 @@ COMMANDS = [
     ["driver", "list"],
     ["driver", "export"],
     ["driver", "erase"],
+    ["driver", "login"],
     ["driver", "token"],
     ["driver", "token", "add"],
     ["driver", "token", "list"],
