@@ -279,6 +279,22 @@ async def test_optional_totp_for_drivers_without_replay(
     assert off.status_code == 204
     plain = await http.post(LOGIN, json={"email": "bo@example.se", "password": PASSWORD})
     assert plain.json()["status"] == "ok"
+    http.headers["X-CSRF-Token"] = plain.json()["csrf_token"]
+    # Lost the authenticator: support sets a new password and turns TOTP off.
+    enrol = await http.post(f"{ME}/mfa/totp")
+    totp = pyotp.TOTP(enrol.json()["secret"])
+    clock.advance(seconds=30)
+    confirmed = await http.post(f"{ME}/mfa/totp/confirm", json={"code": totp.at(clock.now())})
+    assert confirmed.status_code == 204
+    reset = await admin.post(
+        f"/api/v1/drivers/{bo.id}/password",
+        json={"password": "a brand new passphrase", "reset_totp": True},
+    )
+    assert reset.status_code == 204
+    relogin = await http.post(
+        LOGIN, json={"email": "bo@example.se", "password": "a brand new passphrase"}
+    )
+    assert relogin.json()["status"] == "ok"
 
 
 async def test_an_operator_sets_a_password_and_erasure_ends_the_login(

@@ -94,6 +94,7 @@ class DriverPasswordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field(max_length=1024)
+    reset_totp: bool = Field(False, description="also turn the driver's TOTP off")
 
 
 @router.post(
@@ -125,7 +126,11 @@ async def set_driver_password(
     principal: PrincipalDep,
 ) -> Response:
     await container.driver_auth.set_password(
-        driver_id, body.password, actor=principal.actor, source=client_address(request)
+        driver_id,
+        body.password,
+        actor=principal.actor,
+        source=client_address(request),
+        reset_totp=body.reset_totp,
     )
     return Response(status_code=204)
 

@@ -97,11 +97,30 @@ class DriverAuthService:
         return token
 
     async def set_password(
-        self, driver_id: str, password: str, *, actor: str, source: str | None
+        self,
+        driver_id: str,
+        password: str,
+        *,
+        actor: str,
+        source: str | None,
+        reset_totp: bool = False,
     ) -> None:
-        """An operator sets the driver's password (their login sessions end)."""
+        """An operator sets the driver's password (their login sessions end); `reset_totp`
+        also turns their TOTP off (a driver who lost the authenticator; audited)."""
         driver = await self._drivers.get(driver_id)
         await self._store_password(driver, password, actor, "driver.password_reset", source)
+        if reset_totp:
+            now = self._clock.now()
+
+            def off(uow: UnitOfWork) -> None:
+                uow.driver_logins.put(
+                    driver_id, now, totp_enabled=False, totp_secret_enc=None, totp_last_step=None
+                )
+                uow.audit.record(
+                    actor, "driver.mfa_disabled", "driver", driver_id, {}, now, source=source
+                )
+
+            await self._db.write(off)
 
     async def complete_setup(self, token: str, password: str, source: str | None) -> None:
         now = self._clock.now()
