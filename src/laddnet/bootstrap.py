@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from laddnet.adapters.audit_anchor import FileAuditAnchor
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
@@ -151,7 +152,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         accounts=accounts,
         auth=auth,
         mfa=mfa,
-        audit=AuditService(database, clock),
+        audit=AuditService(
+            database,
+            clock,
+            FileAuditAnchor(settings.audit_anchor) if settings.audit_anchor else None,
+        ),
         drivers=drivers,
         driver_auth=DriverAuthService(database, clock, accounts, auth, drivers, keyring),
         driver_tokens=DriverTokenService(database, clock, keyring),
@@ -194,6 +199,10 @@ def build_accounts(
         absolute_timeout=timedelta(hours=settings.session_absolute_hours),
     )
     return accounts, auth, mfa
+
+
+def _audit_anchor(settings: Settings) -> FileAuditAnchor | None:
+    return FileAuditAnchor(settings.audit_anchor) if settings.audit_anchor else None
 
 
 def people_hasher(settings: Settings) -> Argon2Hasher:

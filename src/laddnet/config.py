@@ -197,6 +197,13 @@ class Settings(BaseSettings):
         " a development install creates laddnet-master.key (mode 0600) next to the SQLite"
         " database, or in the working directory.",
     )
+    audit_anchor: str | None = Field(
+        None,
+        description="File the audit chain's head is appended to after each periodic check"
+        " (one JSON line: count, hash, time); `laddnet audit verify` compares the log against"
+        " its newest line, so removing the newest entries is detected. Keep it off the"
+        " database's storage or append-only (chattr +a).",
+    )
     audit_check_interval: float = Field(
         3600.0,
         gt=0,

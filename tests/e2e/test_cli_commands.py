@@ -78,6 +78,7 @@ COMMANDS = [
     ["user", "enable"],
     ["audit"],
     ["audit", "verify"],
+    ["audit", "anchor"],
     ["driver"],
     ["driver", "add"],
     ["driver", "list"],
