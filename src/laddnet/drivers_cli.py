@@ -53,6 +53,12 @@ def register(sub: Any) -> None:
         " running); with --new-master-key-file, wrap the keys with a new master key instead",
     )
     p.add_argument("--new-master-key-file", help="file holding the new master key (base64/hex)")
+    p.add_argument(
+        "--index",
+        action="store_true",
+        help="rotate the blind-index key instead: e-mail indexes and token keys recomputed in"
+        " the background, lookups trying the new key then the old until done",
+    )
     p.set_defaults(command=cmd_keys_rotate)
 
 
@@ -151,7 +157,11 @@ async def cmd_keys_rotate(args: argparse.Namespace) -> int:
             raise CliError(f"--new-master-key-file: {exc}") from None
     container = await _container()
     try:
-        if new_master is not None:
+        if args.index:
+            key_id, drivers, tokens = await container.drivers.rotate_index_key(actor=CLI_ACTOR)
+            print(f"index key {key_id} now indexes; {drivers} drivers and {tokens} id tokens"
+                  " re-indexed, the old index key dropped")  # fmt: skip
+        elif new_master is not None:
             count = await container.drivers.rotate_master_key(new_master, actor=CLI_ACTOR)
             print(f"{count} keys wrapped with the new master key; set LADDNET_MASTER_KEY_FILE"
                   f" to {args.new_master_key_file} before the next start")  # fmt: skip

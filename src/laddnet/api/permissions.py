@@ -108,6 +108,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", f"{V1}/drivers/{{driver_id}}/login-setup"): Rule(P.DRIVERS_MANAGE),
     ("POST", f"{V1}/drivers/{{driver_id}}/password"): Rule(P.DRIVERS_MANAGE, step_up=True),
     ("POST", f"{V1}/keys/rotate"): Rule(P.KEYS_ROTATE, step_up=True),
+    ("POST", f"{V1}/keys/rotate-index"): Rule(P.KEYS_ROTATE, step_up=True),
     ("GET", f"{V1}/audit"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/audit.csv"): Rule(P.AUDIT_READ),
     ("GET", f"{V1}/security-events"): Rule(P.SECURITY_READ),

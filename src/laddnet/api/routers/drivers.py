@@ -149,3 +149,16 @@ async def rotate_keys(
         actor=principal.actor, source=client_address(request)
     )
     return {"data_key": key_id, "reencrypted": count}
+
+
+@keys_router.post(
+    "/rotate-index",
+    summary="A new blind-index key; e-mail indexes and token keys recomputed (admins, step-up)",
+)
+async def rotate_index_key(
+    request: Request, container: ContainerDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    key_id, drivers, tokens = await container.drivers.rotate_index_key(
+        actor=principal.actor, source=client_address(request)
+    )
+    return {"index_key": key_id, "drivers_reindexed": drivers, "tokens_reindexed": tokens}

@@ -24,11 +24,25 @@ def token_key(cipher: FieldCipher, value: str) -> str:
     return HASHED_PREFIX + cipher.blind_index(_FIELD, value)[:35]
 
 
-async def presented_key(keys: KeyRing | None, value: str | None) -> str | None:
-    """The key to look a presented token up by, besides its clear value."""
+def token_keys(cipher: FieldCipher, value: str) -> list[str]:
+    """The lookup key under every index key, newest first (more than one only while an index
+    key rotation recomputes the keys)."""
+    return [HASHED_PREFIX + index[:35] for index in cipher.blind_indexes(_FIELD, value)]
+
+
+async def presented_key(
+    keys: KeyRing | None, value: str | None, db: Database | None = None
+) -> str | None:
+    """The key to look a presented token up by, besides its clear value. While an index key
+    rotation runs, the newest key that is stored (new, then old), read through `db`."""
     if keys is None or not value or value.startswith(HASHED_PREFIX):
         return None
-    return token_key(await keys.cipher(), value)
+    candidates = token_keys(await keys.cipher(), value)
+    if len(candidates) > 1 and db is not None:
+        for candidate in candidates:
+            if await db.read(_stored(candidate)):
+                return candidate
+    return candidates[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +77,13 @@ class DriverTokenService:
         sealed = cipher.encrypt(_FIELD, value)
         now = self._clock.now()
 
+        others = token_keys(cipher, value)[1:]  # while the index key rotates
+
         def apply(uow: UnitOfWork) -> None:
             _live_driver(uow, driver_id)
-            if uow.tokens.get(value) is not None or not uow.tokens.add_for_driver(
-                key, driver_id, sealed, kind.value, now
-            ):
+            if any(uow.tokens.get(k) is not None for k in [value, *others]):
+                raise Conflict("value: this token is registered already")
+            if not uow.tokens.add_for_driver(key, driver_id, sealed, kind.value, now):
                 raise Conflict("value: this token is registered already")
             details = {"token": key[1:], "kind": kind.value}  # the hash, never the token
             uow.audit.record(actor, "driver.token_added", "driver", driver_id, details, now,
@@ -84,6 +100,21 @@ class DriverTokenService:
         rows = await self._db.read(read)
         cipher = await cipher_for(self._keys, rows)
         return [opened(cipher, r) for r in rows]
+
+    async def reindex(self, batch: int = 200) -> int:
+        """Store every driver's token under the newest index key's hash; how many moved."""
+        cipher = await self._keys.cipher()
+        done, after = 0, ""
+        while True:
+            rows = await self._db.read(_tokens_after(after, batch))
+            if not rows:
+                return done
+            for row in rows:
+                new_key = token_key(cipher, cipher.decrypt(_FIELD, row["value_enc"]))
+                if new_key != row["value"]:
+                    await self._db.write(_rekey(row["value"], new_key))
+                    done += 1
+            after = rows[-1]["value"]
 
     async def reencrypt(self, batch: int = 200) -> int:
         """Encrypt again, under the newest data key, every token encrypted under an older one."""
@@ -125,6 +156,14 @@ async def cipher_for(keys: KeyRing, rows: list[dict[str, Any]]) -> FieldCipher:
 
 def _tokens_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:
     return lambda uow: uow.tokens.drivers_after(after, limit)
+
+
+def _stored(key: str) -> Callable[[UnitOfWork], bool]:
+    return lambda uow: uow.tokens.get(key) is not None
+
+
+def _rekey(key: str, new_key: str) -> Callable[[UnitOfWork], bool]:
+    return lambda uow: uow.tokens.rekey(key, new_key)
 
 
 def _reseal(key: str, value_enc: str) -> Callable[[UnitOfWork], bool]:

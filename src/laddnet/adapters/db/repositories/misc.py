@@ -73,6 +73,11 @@ class SqlTokenRepository:
         )
         return [dict(r._mapping) for r in self._conn.execute(query)]
 
+    def rekey(self, key: str, new_key: str) -> bool:
+        """A driver's token under the hash of a new index key (index key rotation)."""
+        query = update(id_tokens).where(id_tokens.c.value == key).values(value=new_key)
+        return bool(self._conn.execute(query).rowcount)
+
     def reseal(self, key: str, value_enc: str) -> bool:
         query = update(id_tokens).where(id_tokens.c.value == key).values(value_enc=value_enc)
         return bool(self._conn.execute(query).rowcount)
