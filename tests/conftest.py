@@ -19,6 +19,10 @@ from laddnet.config import Settings
 
 PG_DSN = os.environ.get("LADDNET_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# People's passwords at a low argon2id cost in tests (the default, OWASP's 19 MiB and 2 passes,
+# costs ~50 ms a hash); a test that wants the real cost passes it to Settings.
+os.environ.setdefault("LADDNET_PASSWORD_HASH_MEMORY_KIB", "256")
+os.environ.setdefault("LADDNET_PASSWORD_HASH_TIME_COST", "1")
 _TEMPLATE = f"laddnet_tpl_{os.getpid()}"
 _template_ready = False
 

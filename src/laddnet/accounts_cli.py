@@ -62,6 +62,12 @@ def register(sub: Any) -> None:
     )
     p = audit.add_parser("verify", help="check the audit log's hash chain (exit 1 if broken)")
     p.set_defaults(command=cmd_audit_verify)
+    p = audit.add_parser(
+        "anchor",
+        help="verify, then append the chain's head to LADDNET_AUDIT_ANCHOR (the server does"
+        " this after each periodic check)",
+    )
+    p.set_defaults(command=cmd_audit_anchor)
 
 
 def _read_password(email: str) -> str:
@@ -184,6 +190,24 @@ async def cmd_apikey_revoke(args: argparse.Namespace) -> int:
     finally:
         await container.aclose()
     print(f"API key {args.key_id} revoked")
+    return 0
+
+
+async def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    from laddnet.cli import CliError, _container
+
+    container = await _container()
+    try:
+        if not container.settings.audit_anchor:
+            raise CliError("set LADDNET_AUDIT_ANCHOR to the anchor file first")
+        report = await container.audit.verify()
+        anchor = await container.audit.anchor(report)
+    finally:
+        await container.aclose()
+    if anchor is None:
+        print("audit log broken or empty: nothing anchored (see laddnet audit verify)")
+        return 1
+    print(f"anchored {anchor.count} entries, head {anchor.hash}")
     return 0
 
 

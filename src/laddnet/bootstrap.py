@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from laddnet.adapters.audit_anchor import FileAuditAnchor
 from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
@@ -38,6 +39,7 @@ from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.firmware import FirmwareService
@@ -127,6 +129,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         database, clock, link, call_timeout=settings.call_timeout, hooks=hooks
     )
     accounts, auth, mfa = build_accounts(settings, database, clock, hasher)
+    drivers = DriverService(database, clock, keyring)
     return Container(
         settings=settings,
         database=database,
@@ -156,8 +159,13 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         accounts=accounts,
         auth=auth,
         mfa=mfa,
-        audit=AuditService(database, clock),
-        drivers=DriverService(database, clock, keyring),
+        audit=AuditService(
+            database,
+            clock,
+            FileAuditAnchor(settings.audit_anchor) if settings.audit_anchor else None,
+        ),
+        drivers=drivers,
+        driver_auth=DriverAuthService(database, clock, accounts, auth, drivers, keyring),
         driver_tokens=DriverTokenService(database, clock, keyring),
         maintenance=MaintenanceService(
             database,
@@ -202,7 +210,7 @@ def build_accounts(
     accounts = AccountService(
         database,
         clock,
-        Argon2Hasher(),
+        people_hasher(settings),
         load_common_passwords(settings.common_passwords_file),
         setup_ttl=timedelta(hours=settings.user_setup_hours),
     )
@@ -216,6 +224,17 @@ def build_accounts(
         absolute_timeout=timedelta(hours=settings.session_absolute_hours),
     )
     return accounts, auth, mfa
+
+
+def _audit_anchor(settings: Settings) -> FileAuditAnchor | None:
+    return FileAuditAnchor(settings.audit_anchor) if settings.audit_anchor else None
+
+
+def people_hasher(settings: Settings) -> Argon2Hasher:
+    """argon2id for people's passwords at the configured cost (OWASP's minimum by default)."""
+    return Argon2Hasher(
+        time_cost=settings.password_hash_time_cost, memory_cost=settings.password_hash_memory_kib
+    )
 
 
 def _station_ca(settings: Settings) -> StationCa | None:

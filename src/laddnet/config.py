@@ -94,6 +94,15 @@ class Settings(BaseSettings):
         " of 16+ characters); people's passwords use the full OWASP cost.",
     )
     station_hash_time_cost: int = Field(1, description="argon2id passes for machine secrets.")
+    password_hash_memory_kib: int = Field(
+        19_456,
+        ge=8,
+        description="argon2id memory cost (KiB) for people's passwords (operators and drivers);"
+        " the default is OWASP's minimum (19 MiB). Tests lower it to save time.",
+    )
+    password_hash_time_cost: int = Field(
+        2, ge=1, description="argon2id passes for people's passwords (OWASP: 2 at 19 MiB)."
+    )
     events_poll_interval: float = Field(
         1.0,
         gt=0,
@@ -202,6 +211,13 @@ class Settings(BaseSettings):
         description="A file holding the master key instead. Unset (and no LADDNET_MASTER_KEY),"
         " a development install creates laddnet-master.key (mode 0600) next to the SQLite"
         " database, or in the working directory.",
+    )
+    audit_anchor: str | None = Field(
+        None,
+        description="File the audit chain's head is appended to after each periodic check"
+        " (one JSON line: count, hash, time); `laddnet audit verify` compares the log against"
+        " its newest line, so removing the newest entries is detected. Keep it off the"
+        " database's storage or append-only (chattr +a).",
     )
     audit_check_interval: float = Field(
         3600.0,

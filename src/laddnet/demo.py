@@ -10,7 +10,13 @@ from laddnet import demo_tls
 from laddnet.adapters.db.engine import migrate
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
-from laddnet.demo_accounts import login_and_enrol, seed_admin, seed_driver
+from laddnet.demo_accounts import (
+    DEMO_DRIVER,
+    login_and_enrol,
+    seed_admin,
+    seed_driver,
+    seed_driver_login,
+)
 from laddnet.demo_faults import run_faulty, seed_faulty
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
@@ -119,6 +125,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         api_key = await seed(container, stations)
         admin_password = await seed_admin(container, DEMO_ACTOR)
         driver_id = await seed_driver(container, DEMO_ACTOR)
+        driver_password = await seed_driver_login(container, driver_id, DEMO_ACTOR)
         await demo_tls.seed(container, tls, DEMO_SITE, DEMO_ACTOR)
     finally:
         await container.aclose()
@@ -151,6 +158,8 @@ async def run_demo(settings: Settings, stations: int) -> None:
             f"              (personal data encrypted at rest: search the database file for it)\n"
             f"              its RFID card: {api}/api/v1/drivers/{driver_id}/tokens (hashed and\n"
             f"              encrypted in the database; stations presenting it are accepted)\n"
+            f"              the driver's own login: POST {api}/api/v1/driver-auth/login with\n"
+            f"              {DEMO_DRIVER.email} / {driver_password}, then GET /api/v1/driver/me\n"
             f"  Commands:   LADDNET_API_KEY={api_key} laddnet station reset DEMO-001 --type soft\n"
             f"  Alerts:     DEMO-FAULTY faults every few minutes: laddnet alert list, or\n"
             f"              curl -H 'Authorization: Bearer {api_key}' {api}/api/v1/alerts\n"

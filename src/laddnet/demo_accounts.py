@@ -76,3 +76,10 @@ async def seed_driver(container: Container, actor: str) -> str:
         driver_id, DEMO_DRIVER_CARD, TokenKind.RFID, actor=actor, source=None
     )  # stored hashed and encrypted; stations presenting it are accepted
     return driver_id
+
+
+async def seed_driver_login(container: Container, driver_id: str, actor: str) -> str:
+    """A fresh password for the demo driver's self-service login (returned)."""
+    password = secrets.token_urlsafe(15)
+    await container.driver_auth.set_password(driver_id, password, actor=actor, source=None)
+    return password

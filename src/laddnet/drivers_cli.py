@@ -1,4 +1,4 @@
-"""`laddnet driver add|list|export|erase|token`: drivers' personal data on the database directly
+"""`laddnet driver add|list|export|erase|login|token`: drivers' personal data on the database
 (encrypted with the master key of LADDNET_MASTER_KEY, its file, or the development key file),
 audited with actor "cli"."""
 
@@ -29,6 +29,17 @@ def register(sub: Any) -> None:
     p = actions.add_parser("erase", help="erase a driver's personal data (GDPR), audited")
     p.add_argument("driver_id")
     p.set_defaults(command=cmd_driver_erase)
+    p = actions.add_parser(
+        "login",
+        help="let a driver log in (self-service): a one-time setup token, or --password now",
+    )
+    p.add_argument("driver_id")
+    p.add_argument(
+        "--password",
+        action="store_true",
+        help="set the password now (asked for, or read from standard input)",
+    )
+    p.set_defaults(command=cmd_driver_login)
     from laddnet import driver_tokens_cli
 
     driver_tokens_cli.register(actions)  # driver token add|list|remove
@@ -42,6 +53,12 @@ def register(sub: Any) -> None:
         " running); with --new-master-key-file, wrap the keys with a new master key instead",
     )
     p.add_argument("--new-master-key-file", help="file holding the new master key (base64/hex)")
+    p.add_argument(
+        "--index",
+        action="store_true",
+        help="rotate the blind-index key instead: e-mail indexes and token keys recomputed in"
+        " the background, lookups trying the new key then the old until done",
+    )
     p.set_defaults(command=cmd_keys_rotate)
 
 
@@ -99,6 +116,31 @@ async def cmd_driver_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_driver_login(args: argparse.Namespace) -> int:
+    from laddnet.accounts_cli import _read_password
+    from laddnet.cli import _container
+
+    password = _read_password(args.driver_id) if args.password else None
+    container = await _container()
+    try:
+        if password is not None:
+            await container.driver_auth.set_password(
+                args.driver_id, password, actor=CLI_ACTOR, source=None
+            )
+            print(f"driver {args.driver_id}: password set; their login sessions ended")
+            return 0
+        token = await container.driver_auth.issue_setup(
+            args.driver_id, actor=CLI_ACTOR, source=None
+        )
+        base = container.settings.public_base_url
+    finally:
+        await container.aclose()
+    print("one-time setup token for the driver (valid 72 h by default; shown only now):")
+    print(f'  POST {base}/api/v1/driver-auth/setup with {{"token": "{token}", "password": ...}}')
+    print(token)
+    return 0
+
+
 async def cmd_keys_rotate(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
@@ -115,7 +157,11 @@ async def cmd_keys_rotate(args: argparse.Namespace) -> int:
             raise CliError(f"--new-master-key-file: {exc}") from None
     container = await _container()
     try:
-        if new_master is not None:
+        if args.index:
+            key_id, drivers, tokens = await container.drivers.rotate_index_key(actor=CLI_ACTOR)
+            print(f"index key {key_id} now indexes; {drivers} drivers and {tokens} id tokens"
+                  " re-indexed, the old index key dropped")  # fmt: skip
+        elif new_master is not None:
             count = await container.drivers.rotate_master_key(new_master, actor=CLI_ACTOR)
             print(f"{count} keys wrapped with the new master key; set LADDNET_MASTER_KEY_FILE"
                   f" to {args.new_master_key_file} before the next start")  # fmt: skip

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, delete, select, update
 
-from laddnet.adapters.db.tables import audit_log
+from laddnet.adapters.db.tables import audit_chain, audit_log
 from tests.e2e.conftest import Laddnet, laddnet_command, one_line_error
 
 PASSWORD = "correct horse battery staple"
@@ -100,6 +100,29 @@ def test_audit_verify_finds_a_tampered_and_a_deleted_entry(laddnet: Laddnet) -> 
         assert f"BROKEN at entry {ids[2]}" in deleted.stderr
     finally:
         engine.dispose()
+
+
+def test_audit_anchor_then_verify_finds_a_truncated_log(laddnet: Laddnet) -> None:
+    for n in range(3):
+        laddnet.ok("site", "add", f"Site {n}", "--time-zone", "UTC", "--id", f"s{n}")
+    anchor_file = laddnet.workdir / "audit.anchor"
+    env = {"LADDNET_AUDIT_ANCHOR": str(anchor_file)}
+    unset = laddnet.run("audit", "anchor")
+    assert unset.returncode != 0 and "LADDNET_AUDIT_ANCHOR" in unset.stderr
+    anchored = laddnet.run("audit", "anchor", env=env)
+    assert anchored.returncode == 0 and anchored.stdout.startswith("anchored 3 entries")
+    engine = create_engine(laddnet.database_url)
+    try:
+        with engine.begin() as conn:
+            rows = list(conn.execute(select(audit_log.c.id, audit_log.c.hash)
+                                     .order_by(audit_log.c.id)))  # fmt: skip
+            conn.execute(delete(audit_log).where(audit_log.c.id == rows[-1].id))
+            conn.execute(update(audit_chain).values(last_hash=rows[-2].hash, entries=2))
+    finally:
+        engine.dispose()
+    assert laddnet.run("audit", "verify").returncode == 0  # the database alone looks intact
+    truncated = laddnet.run("audit", "verify", env=env)
+    assert truncated.returncode == 1 and "removed from its end" in truncated.stderr
 
 
 def test_driver_add_list_export_erase_with_the_development_key_file(laddnet: Laddnet) -> None:

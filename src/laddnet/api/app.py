@@ -15,6 +15,7 @@ from laddnet.api.routers import (
     cdrs,
     certificates,
     commands,
+    driver_self,
     driver_tokens,
     drivers,
     events,
@@ -89,6 +90,8 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(station_guard.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
+    app.include_router(driver_self.public)  # drivers log in without a key
+    app.include_router(driver_self.router)  # drivers' own data: their login session only
     app.include_router(log_uploads.router)  # stations upload here; the token authenticates
     app.include_router(problem_reports.router)  # drivers, without a key; rate-limited
     app.add_api_route(

@@ -24,6 +24,7 @@ from laddnet.services.handlers.auth import AuthService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
@@ -118,6 +119,9 @@ class ApiContainer(Protocol):
 
     @property
     def station_guard(self) -> StationGuardService: ...
+
+    @property
+    def driver_auth(self) -> DriverAuthService: ...
 
 
 def get_container(request: Request) -> ApiContainer:

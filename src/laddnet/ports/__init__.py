@@ -13,6 +13,7 @@ from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, 
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
 from laddnet.ports.credentials import CredentialChanges
+from laddnet.ports.driver_logins import DriverLogins
 from laddnet.ports.events import (
     EventBus,
     EventHistory,
@@ -111,6 +112,8 @@ class UnitOfWork(Protocol):
     def crypto_keys(self) -> CryptoKeys: ...
     @property
     def drivers(self) -> DriverRepository: ...
+    @property
+    def driver_logins(self) -> DriverLogins: ...
     @property
     def maintenance(self) -> MaintenanceStore: ...
     @property

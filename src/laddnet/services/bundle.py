@@ -15,6 +15,7 @@ from laddnet.services.handlers.authorization import AuthorizationService
 from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService
+from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
 from laddnet.services.handlers.ledger import LedgerService
@@ -61,3 +62,4 @@ class Services:
     credentials: StationCredentialService  # password rotation, profile upgrades, renewals
     station_guard: StationGuardService  # site allow-lists, networks seen, firmware inventory
     running_cost: RunningCostService  # 2.0.1 CostUpdated: what charging has cost so far
+    driver_auth: DriverAuthService  # drivers' own logins (password, optional TOTP)

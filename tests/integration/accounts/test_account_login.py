@@ -294,7 +294,25 @@ async def test_no_log_line_holds_a_password_code_token_or_key(
     made = await ada.http.post("/api/v1/drivers", json=driver)
     assert made.status_code == 201, made.text
     await ada.http.get(f"/api/v1/drivers/{made.json()['id']}/export")
+    # The driver logs in themselves: setup token, a wrong and a right password, their data.
+    setup = await ada.http.post(f"/api/v1/drivers/{made.json()['id']}/login-setup")
+    setup_token = setup.json()["setup_token"]
+    own = people.client()
+    driver_pw = "her own long passphrase"
+    done = await own.post(
+        "/api/v1/driver-auth/setup", json={"token": setup_token, "password": driver_pw}
+    )
+    assert done.status_code == 204, done.text
+    await own.post("/api/v1/driver-auth/login", json={"email": driver["email"], "password": "nope"})
+    logged = await own.post(
+        "/api/v1/driver-auth/login", json={"email": driver["email"], "password": driver_pw}
+    )
+    assert logged.status_code == 200, logged.text
+    assert (await own.get("/api/v1/driver/me")).json()["phone"] == driver["phone"]
     secrets = [
+        setup_token,
+        driver_pw,
+        own.cookies["laddnet_driver"],
         PASSWORD,
         "a wrong password here",
         code,

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pyotp
 
 from laddnet.bootstrap import Container
 from laddnet.demo_accounts import (
     DEMO_ADMIN,
+    DEMO_DRIVER,
     DEMO_DRIVER_CARD,
     login_and_enrol,
     seed_admin,
     seed_driver,
+    seed_driver_login,
 )
 from tests.integration.accounts.conftest import People
 
@@ -54,3 +57,23 @@ async def test_the_demo_driver_is_seeded_once(container: Container) -> None:
     tokens = await container.driver_tokens.list(first)
     assert [t.value for t in tokens] == [DEMO_DRIVER_CARD]
     assert (await container.authorization.authorize(DEMO_DRIVER_CARD)).status == "Accepted"
+
+
+LOGIN = "/api/v1/driver-auth/login"
+
+
+async def test_the_demo_driver_logs_in_with_the_password_printed(
+    container: Container, base_url: str
+) -> None:
+    driver_id = await seed_driver(container, "demo")
+    first = await seed_driver_login(container, driver_id, "demo")
+    second = await seed_driver_login(container, driver_id, "demo")  # a new one each run
+    assert first != second
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        email = DEMO_DRIVER.email
+        old = await http.post(LOGIN, json={"email": email, "password": first})
+        assert old.status_code == 401
+        login = await http.post(LOGIN, json={"email": email, "password": second})
+        assert login.status_code == 200, login.text
+        me = await http.get("/api/v1/driver/me")
+        assert me.status_code == 200 and me.json()["id"] == driver_id

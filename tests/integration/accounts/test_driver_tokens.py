@@ -5,17 +5,20 @@ StartTransaction / TransactionEvent with it are accepted, and it leaves with the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from laddnet.adapters.db.tables import id_tokens, reservations, sessions
+from laddnet.adapters.db.tables.pricing import cdrs
 from laddnet.bootstrap import Container
 from laddnet.domain.errors import InvalidInput
+from laddnet.domain.pricing.cdr import Cdr
 from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
+from tests.unit.domain.pricing.builders import a_session, a_tariff, component, element, priced
 
 CARD = "04A1B2C3D4E5F6"  # an RFID card's UID
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -182,3 +185,40 @@ async def test_rotating_the_data_key_reencrypts_the_tokens(
     listed = (await admin.get(f"/api/v1/drivers/{driver_id}/tokens")).json()
     assert [t["value"] for t in listed] == [CARD]
     assert await _status(running, CARD) == "Accepted"  # the keyed hash did not change
+
+
+async def test_erasing_a_driver_pseudonymizes_their_cdrs_keeping_the_amounts(
+    admin: httpx.AsyncClient, container: Container
+) -> None:
+    """CDRs are bookkeeping records: erasure keeps them and their totals, the token becomes
+    one random pseudonym shared by the driver's CDRs (docs/security.md)."""
+    driver_id = await _driver(admin)
+    await admin.post(f"/api/v1/drivers/{driver_id}/tokens", json={"value": CARD})
+    await admin.post(f"/api/v1/drivers/{driver_id}/tokens", json={"value": "APP-TOKEN-9"})
+    result = priced(
+        a_tariff(element(component("ENERGY", "2", "25")), currency="SEK"), a_session(T0, 60, "10")
+    )
+
+    def cdr(session_id: int, token: str) -> Cdr:
+        return Cdr(session_id, "CP-1", None, 1, token, T0, T0 + timedelta(hours=1),
+                   "Europe/Stockholm", "t", 1, result, (), T0)  # fmt: skip
+
+    issued = [cdr(1, CARD), cdr(2, "APP-TOKEN-9"), cdr(3, "OTHER-TAG")]
+    await container.database.write(lambda uow: [uow.cdrs.add(c) for c in issued])
+    before = {c["session_id"]: c for c in (await admin.get("/api/v1/cdrs")).json()["items"]}
+
+    assert (await admin.delete(f"/api/v1/drivers/{driver_id}")).status_code == 204
+    after = {c["session_id"]: c for c in (await admin.get("/api/v1/cdrs")).json()["items"]}
+    assert after[3]["id_token"] == "OTHER-TAG"
+    pseudonym = after[1]["id_token"]
+    assert pseudonym.startswith("(erased:") and after[2]["id_token"] == pseudonym
+    for number in (1, 2, 3):
+        assert after[number]["total_incl_vat"] == before[number]["total_incl_vat"]
+        assert after[number]["lines"] == before[number]["lines"]
+    with container.engine.connect() as conn:
+        stored = [str(tuple(r)) for r in conn.execute(select(cdrs))]
+    assert not [r for r in stored if CARD in r or "APP-TOKEN-9" in r]
+    rows, _ = await container.audit.search(limit=50)
+    erased = next(r for r in rows if r["action"] == "driver.erased")
+    assert erased["detail"]["cdrs_pseudonymized"] == 2
+    assert pseudonym not in str(rows)  # nothing links the pseudonym to the driver

@@ -31,6 +31,7 @@ PLACEHOLDERS = {
     "recipient_id": "999999",
     "vulnerability_id": "999999",
     "alert_id": "999999",
+    "login_id": "nope",
 }
 
 

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 _WRAP_AAD = b"laddnet key wrap v1"
 
 
+_STALE_CHECK_SECONDS = 1.0  # refresh_if_stale reads the stored keys at most this often
+
+
 class MasterKeyMissing(Exception):
     """Production needs LADDNET_MASTER_KEY or LADDNET_MASTER_KEY_FILE."""
 
@@ -59,10 +62,15 @@ def development_key_file(path: Path) -> bytes:
 
 
 class AesGcmFieldCipher:
-    def __init__(self, data_keys: dict[str, bytes], active: str, index_key: bytes) -> None:
+    def __init__(
+        self, data_keys: dict[str, bytes], active: str, index_keys: bytes | list[bytes]
+    ) -> None:
         self._keys = {key_id: AESGCM(key) for key_id, key in data_keys.items()}
         self._active = active
-        self._index_key = index_key
+        # Newest first: the first computes new indexes; during an index key rotation the
+        # older ones still find what was not recomputed yet.
+        self._index_keys = [index_keys] if isinstance(index_keys, bytes) else list(index_keys)
+        self._index_key = self._index_keys[0]
 
     def encrypt(self, field: str, value: str) -> str:
         nonce = secrets.token_bytes(12)
@@ -91,6 +99,11 @@ class AesGcmFieldCipher:
         message = field.encode() + b"\0" + value.encode()
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
 
+    def blind_indexes(self, field: str, value: str) -> list[str]:
+        """The index under every index key, newest first (one while no rotation is running)."""
+        message = field.encode() + b"\0" + value.encode()
+        return [hmac.new(k, message, hashlib.sha256).hexdigest() for k in self._index_keys]
+
 
 class DatabaseKeyRing:
     """Loads (creating on first use) the data and index keys, unwrapped with the master key."""
@@ -100,6 +113,8 @@ class DatabaseKeyRing:
         self._clock = clock
         self._master_source = master
         self._cipher: AesGcmFieldCipher | None = None
+        self._index_ids: list[str] = []
+        self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
 
     def _master(self) -> AESGCM:
@@ -153,6 +168,43 @@ class DatabaseKeyRing:
         self._master_source = new_master
         return len(wrapped)
 
+    async def rotate_index_key(self) -> str:
+        """A new index key that computes indexes from now on; the older ones keep finding
+        until `retire_index_keys` (after every index was recomputed). Its id."""
+        rows = await self._db.read(lambda uow: uow.crypto_keys.all())
+        newest = max((r["id"] for r in rows if r["purpose"] == "index"), key=_serial)
+        master = await asyncio.to_thread(self._master)
+        key_id = f"index-{_serial(newest) + 1}"
+        nonce = secrets.token_bytes(12)
+        wrapped = nonce + master.encrypt(nonce, secrets.token_bytes(KEY_BYTES), _WRAP_AAD)
+        await self._db.write(_add_key(key_id, "index", _b64(wrapped), self._clock.now()))
+        await self.reload()
+        return key_id
+
+    async def retire_index_keys(self) -> int:
+        """Drop every index key but the newest; how many."""
+        rows = await self._db.read(lambda uow: uow.crypto_keys.all())
+        ids = sorted((r["id"] for r in rows if r["purpose"] == "index"), key=_serial)
+        retired = ids[:-1]
+        await self._db.write(lambda uow: uow.crypto_keys.delete(retired))
+        await self.reload()
+        return len(retired)
+
+    async def refresh_if_stale(self) -> bool:
+        """Read the keys again if the stored index keys are not the ones loaded (another
+        process rotated them); True if it did. For lookups that found nothing: at most one
+        read of the keys a second, so a flood of unknown tokens costs no more reads."""
+        now = self._clock.now().timestamp()
+        if now - self._checked_at < _STALE_CHECK_SECONDS:
+            return False
+        self._checked_at = now
+        rows = await self._db.read(lambda uow: uow.crypto_keys.all())
+        stored = sorted(r["id"] for r in rows if r["purpose"] == "index")
+        if self._cipher is not None and stored == self._index_ids:
+            return False
+        await self.reload()
+        return True
+
     async def _load(self) -> AesGcmFieldCipher:
         master = await asyncio.to_thread(self._master)
         rows = await self._db.read(lambda uow: uow.crypto_keys.all())
@@ -175,8 +227,9 @@ class DatabaseKeyRing:
                 ) from None
         data = {k: v for k, (purpose, v) in keys.items() if purpose == "data"}
         active = max(data, key=_serial)  # the newest data key encrypts
-        index = next(v for purpose, v in keys.values() if purpose == "index")
-        return AesGcmFieldCipher(data, active, index)
+        index_ids = sorted((k for k, (p, _) in keys.items() if p == "index"), key=_serial)
+        self._index_ids = sorted(index_ids)
+        return AesGcmFieldCipher(data, active, [keys[k][1] for k in reversed(index_ids)])
 
 
 def master_key_source(settings: Settings) -> bytes | Path:
@@ -206,5 +259,5 @@ def _add_key(
 
 
 def _serial(key_id: str) -> int:
-    """The number of a data key id (data-1, data-2, ...)."""
+    """The number of a data or index key id (data-1, data-2, ..., index-1, ...)."""
     return int(key_id.rsplit("-", 1)[1])

@@ -9,17 +9,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime
 
 from laddnet.api.deps import ContainerDep, PageDep
+from laddnet.api.params import Instant
 from laddnet.api.schemas.accounts import AuditEntryOut, AuditPage
 from laddnet.domain.errors import InvalidInput
 
 router = APIRouter(tags=["audit"])
 
 _CSV_LIMIT = 100_000
-Since = Annotated[AwareDatetime | None, Query(description="Entries at or after this time.")]
-Until = Annotated[AwareDatetime | None, Query(description="Entries before this time.")]
+# Instant: a time beyond what UTC can hold (9999-12-31T23:59-23:59) is a 422, not a 500.
+Since = Annotated[Instant | None, Query(description="Entries at or after this time.")]
+Until = Annotated[Instant | None, Query(description="Entries before this time.")]
 Actor = Annotated[
     str | None, Query(max_length=64, description="e.g. user:<id>, apikey:<id>, cli, anonymous")
 ]

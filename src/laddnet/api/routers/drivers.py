@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep, client_address
 from laddnet.api.errors import NOT_FOUND_RESPONSE
+from laddnet.api.schemas import UtcDateTime
 from laddnet.api.schemas.drivers import DriverCreate, DriverOut, DriverPage, DriverUpdate
 from laddnet.domain.errors import InvalidInput
 
@@ -83,6 +85,56 @@ async def erase_driver(
     return Response(status_code=204)
 
 
+class DriverSetupOut(BaseModel):
+    setup_token: str = Field(description="For POST /api/v1/driver-auth/setup; shown once")
+    expires_at: UtcDateTime
+
+
+class DriverPasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(max_length=1024)
+    reset_totp: bool = Field(False, description="also turn the driver's TOTP off")
+
+
+@router.post(
+    "/{driver_id}/login-setup",
+    summary="A one-time token with which the driver sets their password (self-service login)",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def driver_login_setup(
+    driver_id: str, request: Request, container: ContainerDep, principal: PrincipalDep
+) -> DriverSetupOut:
+    token = await container.driver_auth.issue_setup(
+        driver_id, actor=principal.actor, source=client_address(request)
+    )
+    expires = container.clock.now() + container.accounts.setup_ttl
+    return DriverSetupOut(setup_token=token, expires_at=expires)
+
+
+@router.post(
+    "/{driver_id}/password",
+    status_code=204,
+    summary="Set a driver's login password (the same policy; their sessions end; step-up)",
+    responses=NOT_FOUND_RESPONSE,
+)
+async def set_driver_password(
+    driver_id: str,
+    body: DriverPasswordIn,
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+) -> Response:
+    await container.driver_auth.set_password(
+        driver_id,
+        body.password,
+        actor=principal.actor,
+        source=client_address(request),
+        reset_totp=body.reset_totp,
+    )
+    return Response(status_code=204)
+
+
 keys_router = APIRouter(prefix="/keys", tags=["drivers"])
 
 
@@ -97,3 +149,16 @@ async def rotate_keys(
         actor=principal.actor, source=client_address(request)
     )
     return {"data_key": key_id, "reencrypted": count}
+
+
+@keys_router.post(
+    "/rotate-index",
+    summary="A new blind-index key; e-mail indexes and token keys recomputed (admins, step-up)",
+)
+async def rotate_index_key(
+    request: Request, container: ContainerDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    key_id, drivers, tokens = await container.drivers.rotate_index_key(
+        actor=principal.actor, source=client_address(request)
+    )
+    return {"index_key": key_id, "drivers_reindexed": drivers, "tokens_reindexed": tokens}

@@ -47,6 +47,7 @@ class Permission(StrEnum):
     MAINTENANCE_MANAGE = "maintenance:manage"  # maintenance mode, tickets
     ALERTS_CONFIGURE = "alerts:configure"  # alert rules, uptime exclusions, e-mail recipients
     STATIONS_SECURITY = "stations:security"  # install, delete and issue station certificates
+    DRIVER_SELF = "driver:self"  # a driver's own data, through the driver's own login only
 
 
 P = Permission
@@ -57,7 +58,7 @@ _READ = frozenset(
 _COMMANDS = frozenset({P.COMMANDS_MAINTENANCE, P.COMMANDS_CUSTOMER})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission) - {P.DRIVER_SELF},  # drivers' own: drivers only
     Role.OPERATOR: _READ
     | _COMMANDS
     | {P.COMMANDS_BULK, P.STATIONS_MANAGE, P.SITES_MANAGE, P.WEBHOOKS_MANAGE}
@@ -135,7 +136,9 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.ALERTS_CONFIGURE: "change alert rules, mark outages as excluded, set e-mail recipients",
     P.STATIONS_SECURITY: "install-certificate, delete-certificate and certificate-signed"
     " commands (CA certificates on stations, station certificates); password rotation and"
-    " security profile upgrades over OCPP",
+    " security profile upgrades over OCPP; marking firmware versions vulnerable",
+    P.DRIVER_SELF: "a driver's own data, tokens, sessions, CDRs, export, password and TOTP"
+    " (`/api/v1/driver/...`): only a driver's own login session, never an operator's or a key",
 }
 
 

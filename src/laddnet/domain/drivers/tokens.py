@@ -15,6 +15,13 @@ MAX_LENGTH = 36  # OCPP 2.0.1 IdToken (1.6 idTag is 20)
 ERASED = "(erased)"  # replaces an erased driver's token in the sessions that stay
 
 
+def cdr_pseudonym(random_hex: str) -> str:
+    """What replaces an erased driver's token in their CDRs: one random pseudonym per erasure,
+    so the CDRs of one (erased) customer still belong together for bookkeeping and disputes,
+    while nothing, the token included, leads back to the person."""
+    return f"(erased:{random_hex[:16]})"
+
+
 class TokenKind(StrEnum):
     RFID = "rfid"
     APP = "app"

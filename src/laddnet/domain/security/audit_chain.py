@@ -50,3 +50,49 @@ def verify_chain(
     if head_hash is not None and (head_hash != prev or head_count != checked):
         return checked, ChainBreak(None, "entries after the last one shown were removed")
     return checked, None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The chain's head as written outside the database: after `count` entries, the newest
+    entry's hash was `hash` (at `at`)."""
+
+    count: int
+    hash: str
+    at: datetime
+
+    def to_line(self) -> str:
+        at = self.at.astimezone(UTC).isoformat(timespec="seconds")
+        return json.dumps({"at": at, "count": self.count, "hash": self.hash}, sort_keys=True)
+
+    @classmethod
+    def from_line(cls, line: str) -> Anchor:
+        """Raises ValueError for a line that is not an anchor."""
+        try:
+            data = json.loads(line)
+            anchor = cls(int(data["count"]), str(data["hash"]), datetime.fromisoformat(data["at"]))
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"not an audit anchor: {line[:80]!r}") from exc
+        if anchor.count < 1 or len(anchor.hash) != 64:
+            raise ValueError(f"not an audit anchor: {line[:80]!r}")
+        return anchor
+
+
+def check_anchor(hashes: list[str], anchor: Anchor) -> ChainBreak | None:
+    """Whether the verified chain (`hashes`, the entries' hashes in order) still holds what the
+    anchor saw: at least `count` entries, the `count`-th with the anchored hash. Deleting the
+    newest entries and moving the database's head along fails here."""
+    when = anchor.at.astimezone(UTC).isoformat(timespec="seconds")
+    if len(hashes) < anchor.count:
+        return ChainBreak(
+            None,
+            f"the log has {len(hashes)} entries, the anchor of {when} saw {anchor.count}:"
+            " entries were removed from its end",
+        )
+    if hashes[anchor.count - 1] != anchor.hash:
+        return ChainBreak(
+            None,
+            f"entry number {anchor.count} does not have the hash the anchor of {when} saw:"
+            " the log was rewritten",
+        )
+    return None

@@ -67,6 +67,15 @@ class AccountService:
         ok = await asyncio.to_thread(self._hasher.verify, hashed or await self._dummy(), password)
         return ok and hashed is not None
 
+    async def verify_hash(self, hashed: str | None, password: str) -> bool:
+        """`verify_password` for a hash kept elsewhere (a driver's login); the same timing."""
+        ok = await asyncio.to_thread(self._hasher.verify, hashed or await self._dummy(), password)
+        return ok and hashed is not None
+
+    @property
+    def setup_ttl(self) -> timedelta:
+        return self._setup_ttl
+
     async def _dummy(self) -> str:
         if not hasattr(self, "_dummy_hash"):
             self._dummy_hash = await asyncio.to_thread(self._hasher.hash, secrets.token_hex(16))

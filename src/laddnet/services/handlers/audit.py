@@ -11,9 +11,10 @@ from typing import Any
 
 from laddnet.domain.accounts.throttle import MEMORY
 from laddnet.domain.errors import StorageUnavailable
-from laddnet.domain.security.audit_chain import ChainBreak, verify_chain
+from laddnet.domain.security.audit_chain import Anchor, ChainBreak, check_anchor, verify_chain
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.ports import Clock, Database, UnitOfWork
+from laddnet.ports.audit_anchor import AuditAnchor
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,11 @@ class ChainReport:
 
 
 class AuditService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, anchor: AuditAnchor | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._anchor = anchor  # LADDNET_AUDIT_ANCHOR: the head, outside the database
+        self._anchored = 0  # entries the last anchor of this process saw
         self.last_report: ChainReport | None = None  # of the periodic check
 
     async def run_checks(self, interval: float) -> None:
@@ -57,6 +60,8 @@ class AuditService:
                     SecurityEventKind.AUDIT_CHAIN_BROKEN, None, detail, None, now
                 )
             )
+        elif report.checked > self._anchored:
+            await self.anchor(report)
         await self._db.write(lambda uow: uow.login_failures.prune(now - MEMORY))
         return report
 
@@ -76,6 +81,21 @@ class AuditService:
             )
         )
 
+    async def anchor(self, report: ChainReport | None = None) -> Anchor | None:
+        """Write the verified head outside the database (the anchor file) and to the log; None
+        when the chain is broken or empty. The periodic check does this after each check that
+        found new entries; `laddnet audit anchor` does it now."""
+        report = report or await self.verify()
+        if report.broken is not None or report.checked == 0:
+            return None
+        anchor = Anchor(report.checked, report.head_hash, self._clock.now())
+        if self._anchor is not None:
+            await self._anchor.append(anchor)
+        # The log line is an anchor too, wherever the logs are shipped.
+        log.info("audit anchor: %s", anchor.to_line())
+        self._anchored = anchor.count
+        return anchor
+
     async def verify(self) -> ChainReport:
         """Walk the chain in id order, in batches, up to the head as read first (entries
         written meanwhile are newer than the head and checked next time)."""
@@ -90,6 +110,14 @@ class AuditService:
             after = batch[-1]["id"]
         checked, broken = verify_chain(entries, head_hash, head_count)
         last_good = entries[checked - 1]["id"] if checked else None
+        if broken is None and self._anchor is not None:
+            try:
+                anchor = await self._anchor.latest()
+            except ValueError as exc:
+                broken = ChainBreak(None, f"the anchor file is damaged: {exc}")
+            else:
+                if anchor is not None:
+                    broken = check_anchor([e["hash"] for e in entries], anchor)
         return ChainReport(checked, broken, head_hash, last_good)
 
 

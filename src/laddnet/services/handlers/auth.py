@@ -160,6 +160,16 @@ class AuthService:
             log.info("login of user %s from %s", account.id, source or "an unknown address")
         return token
 
+    async def check_throttle(self, keys: tuple[str, ...]) -> None:
+        """429 (TooManyAttempts) while `keys` (see `throttle_keys`) are locked out."""
+        await self._check_throttle(keys)
+
+    async def record_failure(
+        self, keys: tuple[str, ...], target: str | None, action: str, source: str | None, email: str
+    ) -> None:
+        """A failed login of someone else than an operator (a driver): counted and audited."""
+        await self._failed(keys, None, action, source, email, target=target)
+
     async def _check_throttle(self, keys: tuple[str, ...]) -> None:
         now = self._clock.now()
         since = now - MEMORY
@@ -176,9 +186,10 @@ class AuthService:
         action: str,
         source: str | None,
         email: str,
+        target: str | None = None,
     ) -> None:
         now = self._clock.now()
-        target = account.id if account is not None else None
+        target = account.id if account is not None else target
 
         def record(uow: UnitOfWork) -> None:
             detail = {"email": email.strip().lower()[:254]}
@@ -289,6 +300,12 @@ class AuthService:
             )
 
         await self._db.write(end)
+
+
+def throttle_keys(email: str, source: str | None, realm: str = "account") -> tuple[str, ...]:
+    """Failed logins count per e-mail (in its realm: operators' or drivers') and per address."""
+    account_key = f"{realm}:" + email.strip().lower()[:254]
+    return (account_key, f"address:{source}") if source else (account_key,)
 
 
 def _throttle_keys(email: str, source: str | None) -> tuple[str, ...]:

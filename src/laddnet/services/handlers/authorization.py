@@ -19,9 +19,16 @@ class AuthorizationService:
         self._keys = keys  # drivers' tokens are stored under a keyed hash (driver_tokens.py)
 
     async def authorize(self, id_token: str) -> AuthorizationDecision:
-        hashed = await presented_key(self._keys, id_token)
+        hashed = await presented_key(self._keys, id_token, self._db)
         token = await self._db.read(lambda uow: uow.tokens.find(id_token, hashed))
+        if token is None and hashed is not None and await self._keys_rotated():
+            # Another process rotated the index key: hash again with the keys as stored now.
+            hashed = await presented_key(self._keys, id_token, self._db)
+            token = await self._db.read(lambda uow: uow.tokens.find(id_token, hashed))
         return decide(token, self._clock.now())
+
+    async def _keys_rotated(self) -> bool:
+        return self._keys is not None and await self._keys.refresh_if_stale()
 
     async def add_token(
         self,

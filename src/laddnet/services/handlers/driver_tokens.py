@@ -26,11 +26,26 @@ def token_key(cipher: FieldCipher, value: str) -> str:
     return HASHED_PREFIX + cipher.blind_index(_FIELD, fold_token(value))[:35]
 
 
-async def presented_key(keys: KeyRing | None, value: str | None) -> str | None:
-    """The key to look a presented token up by, besides its clear value."""
+def token_keys(cipher: FieldCipher, value: str) -> list[str]:
+    """The lookup key under every index key, newest first (more than one only while an index
+    key rotation recomputes the keys)."""
+    folded = fold_token(value)
+    return [HASHED_PREFIX + index[:35] for index in cipher.blind_indexes(_FIELD, folded)]
+
+
+async def presented_key(
+    keys: KeyRing | None, value: str | None, db: Database | None = None
+) -> str | None:
+    """The key to look a presented token up by, besides its clear value. While an index key
+    rotation runs, the newest key that is stored (new, then old), read through `db`."""
     if keys is None or not value or value.startswith(HASHED_PREFIX):
         return None
-    return token_key(await keys.cipher(), value)
+    candidates = token_keys(await keys.cipher(), value)
+    if len(candidates) > 1 and db is not None:
+        for candidate in candidates:
+            if await db.read(_stored(candidate)):
+                return candidate
+    return candidates[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +80,13 @@ class DriverTokenService:
         sealed = cipher.encrypt(_FIELD, value)
         now = self._clock.now()
 
+        others = token_keys(cipher, value)[1:]  # while the index key rotates
+
         def apply(uow: UnitOfWork) -> None:
             _live_driver(uow, driver_id)
-            if uow.tokens.get(value) is not None or not uow.tokens.add_for_driver(
-                key, driver_id, sealed, kind.value, now
-            ):
+            if any(uow.tokens.get(k) is not None for k in [value, *others]):
+                raise Conflict("value: this token is registered already")
+            if not uow.tokens.add_for_driver(key, driver_id, sealed, kind.value, now):
                 raise Conflict("value: this token is registered already")
             details = {"token": key[1:], "kind": kind.value}  # the hash, never the token
             uow.audit.record(actor, "driver.token_added", "driver", driver_id, details, now,
@@ -103,8 +120,9 @@ class DriverTokenService:
             after = rows[-1]["value"]
 
     async def reindex(self, batch: int = 200) -> tuple[int, int]:
-        """Move every driver's token whose key was hashed from the token as registered, not
-        folded (before migration 0016), to its folded key. A token whose folded key another
+        """Move every driver's token to its key under the newest index key, hashed from the
+        folded token: after an index key rotation, and for keys hashed from the token as
+        registered, not folded (before migration 0016). A token whose folded key another
         token holds already (one card registered twice in different cases) is removed and
         the removal audited with the key kept. Idempotent; returns (moved, removed)."""
         moved = removed = 0
@@ -162,6 +180,10 @@ async def cipher_for(keys: KeyRing, rows: list[dict[str, Any]]) -> FieldCipher:
 
 def _tokens_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:
     return lambda uow: uow.tokens.drivers_after(after, limit)
+
+
+def _stored(key: str) -> Callable[[UnitOfWork], bool]:
+    return lambda uow: uow.tokens.get(key) is not None
 
 
 def _rekey(key: str, new_key: str) -> Callable[[UnitOfWork], bool]:

@@ -17,7 +17,8 @@ from laddnet.domain.drivers.model import (
     UnknownDriver,
     validated,
 )
-from laddnet.domain.drivers.tokens import ERASED
+from laddnet.domain.drivers.tokens import ERASED, cdr_pseudonym
+from laddnet.domain.errors import Conflict
 from laddnet.ports import Clock, Database, FieldCipher, KeyRing, UnitOfWork
 from laddnet.services.handlers import driver_tokens as tokens_of
 
@@ -32,6 +33,8 @@ class DriverService:
         self, details: DriverDetails, *, actor: str, source: str | None = None
     ) -> Driver:
         details = validated(details)
+        if details.email and await self.by_email(details.email) is not None:
+            raise Conflict("a driver with this e-mail exists already")
         cipher = await self._keys.cipher()
         now = self._clock.now()
         driver = Driver("d" + secrets.token_hex(8), details, now, now)
@@ -122,10 +125,55 @@ class DriverService:
             after = rows[-1]["id"]
 
     async def by_email(self, email: str) -> Driver | None:
+        """The driver of an e-mail: its index under the newest index key, then (while a
+        rotation recomputes them) the older ones; with nothing found, once more if another
+        process rotated the index key meanwhile."""
+        for attempt in range(2):
+            cipher = await self._keys.cipher()
+            for index in cipher.blind_indexes("email", email.strip().lower()):
+                row = await self._db.read(_by_index(index))
+                if row:
+                    return _opened(await self._cipher_for([row]), row)
+            if attempt or not await self._keys.refresh_if_stale():
+                return None
+        return None
+
+    async def rotate_index_key(
+        self, *, actor: str, source: str | None = None
+    ) -> tuple[str, int, int]:
+        """A new index (blind index) key, then every driver's e-mail index and id-token key
+        computed again under it in batches, while lookups try the new key, then the old; then
+        the old key is dropped. The new key's id, drivers and tokens re-indexed."""
+        key_id = await self._keys.rotate_index_key()
+        drivers = await self.reindex()
+        tokens, _ = await tokens_of.DriverTokenService(self._db, self._clock, self._keys).reindex()
+        retired = await self._keys.retire_index_keys()
+        now = self._clock.now()
+        detail = {"drivers": drivers, "tokens": tokens, "retired": retired}
+        await self._db.write(
+            lambda uow: uow.audit.record(
+                actor, "keys.index_key_rotated", "crypto_key", key_id, detail, now, source=source
+            )
+        )
+        return key_id, drivers, tokens
+
+    async def reindex(self, batch: int = 200) -> int:
+        """Compute every driver's e-mail index again under the newest index key."""
         cipher = await self._keys.cipher()
-        index = cipher.blind_index("email", email.strip().lower())
-        row = await self._db.read(lambda uow: uow.drivers.by_email_index(index))
-        return _opened(cipher, row) if row else None
+        done, after = 0, ""
+        while True:
+            rows = await self._db.read(_rows_after(after, batch))
+            if not rows:
+                return done
+            for row in rows:
+                if row["email_enc"] is None:
+                    continue
+                email = cipher.decrypt("email", row["email_enc"])
+                index = cipher.blind_index("email", email)
+                if index != row["email_index"]:
+                    await self._db.write(_update_row(row["id"], {"email_index": index}))
+                    done += 1
+            after = rows[-1]["id"]
 
     async def page(self, limit: int, offset: int) -> tuple[list[Driver], int]:
         rows, total = await self._db.read(lambda uow: uow.drivers.page(limit, offset))
@@ -181,7 +229,8 @@ class DriverService:
 
     async def erase(self, driver_id: str, *, actor: str, source: str | None = None) -> None:
         """Remove the personal data and the id tokens; the row (and what refers to it) stays,
-        anonymized: sessions started with the driver's tokens name `ERASED` instead."""
+        anonymized: sessions started with the driver's tokens name `ERASED` instead, their CDRs
+        a pseudonym (docs/security.md, "Erasure and bookkeeping")."""
         await self.get(driver_id)
         rows = await self._db.read(lambda uow: uow.tokens.for_driver(driver_id))
         cipher = await tokens_of.cipher_for(self._keys, rows)
@@ -189,14 +238,22 @@ class DriverService:
         now = self._clock.now()
         values: dict[str, Any] = {f"{f}_enc": None for f in PERSONAL_FIELDS}
         values |= {"email_index": None, "language": None, "erased_at": now, "updated_at": now}
+        pseudonym = cdr_pseudonym(secrets.token_hex(8))
 
         def apply(uow: UnitOfWork) -> None:
             uow.drivers.update(driver_id, values)
             removed = uow.tokens.delete_for_driver(driver_id)  # stations no longer accept them
+            uow.driver_logins.delete(driver_id)  # the driver's own login ends with the data
+            uow.login_sessions.revoke_all(f"drv:{driver_id}", now)
             # The sessions stay (billing, statistics), no longer naming the driver's tokens.
             anonymized = uow.sessions.anonymize_tokens(presented, ERASED)
             uow.reservations.anonymize_tokens(presented, ERASED)
+            # CDRs are bookkeeping records (kept for years): amounts as issued, the token
+            # replaced by a pseudonym, the same for all of this driver's CDRs.
+            pseudonymized = uow.cdrs.pseudonymize_tokens(presented, pseudonym)
             counts = {"tokens_removed": removed, "sessions_anonymized": anonymized}
+            if pseudonymized:
+                counts["cdrs_pseudonymized"] = pseudonymized
             uow.audit.record(actor, "driver.erased", "driver", driver_id, counts, now,
                              source=source)  # fmt: skip
 
@@ -225,6 +282,10 @@ def _opened(cipher: FieldCipher, row: dict[str, Any]) -> Driver:
         language=row["language"],
     )
     return Driver(row["id"], details, row["created_at"], row["updated_at"], row["erased_at"])
+
+
+def _by_index(index: str) -> Callable[[UnitOfWork], dict[str, Any] | None]:
+    return lambda uow: uow.drivers.by_email_index(index)
 
 
 def _rows_after(after: str, limit: int) -> Callable[[UnitOfWork], list[dict[str, Any]]]:

@@ -55,7 +55,7 @@ class SessionService:
 
     async def start_session(self, cmd: StartSession) -> StartResult:
         now = self._clock.now()
-        hashed = await presented_key(self._keys, cmd.id_token)
+        hashed = await presented_key(self._keys, cmd.id_token, self._db)
         session_id, decision = await self._db.write(
             lambda uow: writes.start(uow, cmd, now, self._skew, token_key=hashed)
         )
@@ -63,7 +63,7 @@ class SessionService:
 
     async def stop_session(self, cmd: StopSession) -> AuthorizationDecision | None:
         now = self._clock.now()
-        hashed = await presented_key(self._keys, cmd.id_token)
+        hashed = await presented_key(self._keys, cmd.id_token, self._db)
         decision = await self._db.write(
             lambda uow: writes.stop(uow, cmd, now, self._max_power_w, self._skew, hashed)
         )
@@ -82,7 +82,7 @@ class SessionService:
         self, cmd: RecordTransactionEvent
     ) -> AuthorizationDecision | None:
         now = self._clock.now()
-        hashed = await presented_key(self._keys, cmd.id_token)
+        hashed = await presented_key(self._keys, cmd.id_token, self._db)
         late: list[int] = []
         decision = await self._db.write(
             lambda uow: writes.transaction_event(

@@ -37,8 +37,12 @@ def test_every_role_has_a_row_and_every_command_a_permission() -> None:
     assert set(COMMAND_PERMISSIONS) == set(CommandName)
 
 
-def test_admin_may_do_everything() -> None:
-    assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission)
+def test_admin_may_do_everything_but_act_as_a_driver() -> None:
+    assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - {Permission.DRIVER_SELF}
+
+
+def test_no_operator_role_holds_a_drivers_own_permission() -> None:
+    assert not [r for r in Role if Permission.DRIVER_SELF in ROLE_PERMISSIONS[r]]
 
 
 def test_viewer_reads_everything_operational_and_changes_nothing() -> None:
@@ -47,7 +51,7 @@ def test_viewer_reads_everything_operational_and_changes_nothing() -> None:
 
 def test_operator_changes_everything_operational_but_no_accounts_keys_or_audit() -> None:
     granted = ROLE_PERMISSIONS[Role.OPERATOR]
-    assert granted == frozenset(Permission) - ADMIN_ONLY - FINANCE_ONLY
+    assert granted == frozenset(Permission) - ADMIN_ONLY - FINANCE_ONLY - {Permission.DRIVER_SELF}
 
 
 def test_only_finance_and_admins_change_prices_and_read_the_ledger() -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.repositories.reviews import SessionReviewRows
@@ -87,6 +87,14 @@ class SqlCdrRepository(SessionReviewRows):
         )
         row = self._conn.execute(stmt).first()
         return None if row is None else int(row[0])
+
+    def pseudonymize_tokens(self, values: Sequence[str], pseudonym: str) -> int:
+        """Replace the id token of the CDRs issued for one of `values` (an erased driver's) by
+        `pseudonym`; everything else, the amounts too, stays as issued (bookkeeping law)."""
+        if not values:
+            return 0
+        query = update(cdrs).where(cdrs.c.id_token.in_(values))
+        return self._conn.execute(query.values(id_token=pseudonym)).rowcount
 
     def has_cdr(self, session_id: int) -> bool:
         found = self._conn.execute(select(cdrs.c.id).where(cdrs.c.session_id == session_id))

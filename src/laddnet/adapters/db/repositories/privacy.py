@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables.privacy import crypto_keys, drivers
@@ -26,6 +26,13 @@ class SqlCryptoKeys:
             id=key_id, purpose=purpose, wrapped=wrapped, created_at=now
         )
         return self._conn.execute(stmt).rowcount == 1
+
+    def delete(self, key_ids: list[str]) -> int:
+        """Drop keys nothing needs any more (index keys whose indexes were all recomputed)."""
+        if not key_ids:
+            return 0
+        query = delete(crypto_keys).where(crypto_keys.c.id.in_(key_ids))
+        return self._conn.execute(query).rowcount
 
     def rewrap(self, wrapped: dict[str, str]) -> None:
         for key_id, value in wrapped.items():

@@ -1,0 +1,23 @@
+"""Drivers' own logins (password, setup token, optional TOTP) and their own records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from laddnet.domain.pricing.cdr import Cdr
+from laddnet.domain.sessions.model import ChargingSession
+
+
+class DriverLogins(Protocol):
+    def get(self, driver_id: str) -> dict[str, Any] | None: ...
+    def by_setup_token(self, token_hash: str, now: datetime) -> dict[str, Any] | None: ...
+    def put(self, driver_id: str, now: datetime, **values: Any) -> None: ...
+    def delete(self, driver_id: str) -> None: ...
+    def accept_totp_step(self, driver_id: str, step: int, now: datetime) -> bool: ...
+    def sessions_of(self, tokens: Sequence[str], limit: int) -> list[ChargingSession]: ...
+    def cdrs_of(self, tokens: Sequence[str], limit: int) -> list[Cdr]: ...
+
+
+__all__ = ["DriverLogins"]
