@@ -15,7 +15,9 @@ import pytest
 from laddnet.api.app import create_app
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.ocpp.server import Gateway
 from tests.integration.api.conftest import serving
+from tests.integration.ocpp.conftest import Running
 
 PASSWORD = "correct horse battery staple"
 MASTER_KEY = "0123456789abcdef" * 4  # hex; a test key, never a real one
@@ -121,3 +123,26 @@ class People:
         assert confirm.status_code == 200, confirm.text
         person.recovery = confirm.json()["recovery_codes"]
         return person
+
+
+@pytest.fixture
+async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client with an admin API key."""
+    key = await container.api_keys.create("admin")
+    async with httpx.AsyncClient(
+        base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=15
+    ) as http:
+        yield http
+
+
+@pytest.fixture
+async def running(container: Container) -> AsyncIterator[Running]:
+    """A gateway on an ephemeral port with stations CP-1 and CP-2 registered."""
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
+        await running.add("CP-1", "CP-2")
+        yield running
+    finally:
+        await gateway.stop()

@@ -6,42 +6,18 @@ erasure reaches the sessions and reservations of the token in any case."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from laddnet.adapters.db.tables import id_tokens, reservations, sessions
 from laddnet.bootstrap import Container
 from laddnet.domain.sessions.model import SessionStatus
-from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
 
 CARD = "04A1B2C3D4E5F6"
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def running(container: Container) -> AsyncIterator[Running]:
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    try:
-        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-        await running.add("CP-1", "CP-2")
-        yield running
-    finally:
-        await gateway.stop()
-
-
-@pytest.fixture
-async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    key = await container.api_keys.create("admin")
-    async with httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {key}"}
-    ) as http:
-        yield http
 
 
 async def _answers(running: Running, *tags: str) -> list[str]:

@@ -16,7 +16,6 @@ import pytest
 
 from laddnet.bootstrap import Container
 from laddnet.domain.pricing.cdr import Cdr
-from laddnet.ocpp.server import Gateway
 from tests.integration.accounts.conftest import PASSWORD, MovableClock, People
 from tests.integration.accounts.test_role_table import call, secured_routes
 from tests.integration.ocpp.conftest import Running
@@ -32,15 +31,6 @@ class Driver:
     id: str
     email: str
     http: httpx.AsyncClient
-
-
-@pytest.fixture
-async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    key = await container.api_keys.create("admin")
-    async with httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=15
-    ) as http:
-        yield http
 
 
 @pytest.fixture
@@ -167,18 +157,6 @@ async def test_driver_and_operator_sessions_never_open_each_others_routes(
         "/api/v1/auth/login", json={"email": "bo@example.se", "password": PASSWORD}
     )
     assert as_operator.status_code == 401
-
-
-@pytest.fixture
-async def running(container: Container) -> AsyncIterator[Running]:
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    try:
-        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-        await running.add("CP-1")
-        yield running
-    finally:
-        await gateway.stop()
 
 
 async def test_a_driver_sees_only_their_own_sessions_and_cdrs(

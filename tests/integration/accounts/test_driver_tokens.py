@@ -4,7 +4,6 @@ StartTransaction / TransactionEvent with it are accepted, and it leaves with the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -16,33 +15,11 @@ from laddnet.adapters.db.tables.pricing import cdrs
 from laddnet.bootstrap import Container
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.pricing.cdr import Cdr
-from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
 from tests.unit.domain.pricing.builders import a_session, a_tariff, component, element, priced
 
 CARD = "04A1B2C3D4E5F6"  # an RFID card's UID
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def running(container: Container) -> AsyncIterator[Running]:
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    try:
-        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-        await running.add("CP-1", "CP-2")
-        yield running
-    finally:
-        await gateway.stop()
-
-
-@pytest.fixture
-async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    key = await container.api_keys.create("admin")
-    async with httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {key}"}
-    ) as http:
-        yield http
 
 
 async def _driver(admin: httpx.AsyncClient) -> str:

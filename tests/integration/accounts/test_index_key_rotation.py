@@ -5,10 +5,7 @@ the keys before the rotation finds everything afterwards too."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 from sqlalchemy import select
 
 from laddnet.adapters.db.tables import crypto_keys, drivers, id_tokens
@@ -18,15 +15,6 @@ from laddnet.domain.authorization.model import AuthorizationStatus
 from laddnet.domain.drivers.model import DriverDetails
 from laddnet.domain.drivers.tokens import TokenKind
 from tests.integration.accounts.conftest import MASTER_KEY, MovableClock
-
-
-@pytest.fixture
-async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    key = await container.api_keys.create("admin")
-    async with httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=15
-    ) as http:
-        yield http
 
 
 async def _people(container: Container) -> list[str]:

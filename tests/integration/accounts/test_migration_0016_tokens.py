@@ -6,43 +6,19 @@ of the same card in another case is removed, audited), and real stations are ans
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from alembic import command
 from sqlalchemy import insert, select, update
 
 from laddnet.adapters.db.engine import alembic_config, migrate_sync
 from laddnet.adapters.db.tables import id_tokens
 from laddnet.bootstrap import Container
-from laddnet.ocpp.server import Gateway
 from tests.integration.ocpp.conftest import Running
 
 CARD = "04A1B2C3D4E5F6"
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def running(container: Container) -> AsyncIterator[Running]:
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    try:
-        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-        await running.add("CP-1", "CP-2")
-        yield running
-    finally:
-        await gateway.stop()
-
-
-@pytest.fixture
-async def admin(container: Container, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    key = await container.api_keys.create("admin")
-    async with httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {key}"}
-    ) as http:
-        yield http
 
 
 async def _driver(admin: httpx.AsyncClient, n: int) -> str:
