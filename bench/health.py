@@ -107,7 +107,9 @@ async def _scores(
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'health.db'}"
-        container = await build_migrated(Settings(database_url=url, alert_interval=3600))
+        container = await build_migrated(
+            Settings(database_url=url, alert_interval=3600, connection_rate_limit=0)
+        )
         gateway = Gateway(container)
         try:
             await gateway.start(host="127.0.0.1", port=0)

@@ -28,6 +28,8 @@ def _representable_in_utc(value: datetime) -> datetime:
 
 # Ids of our own rows: positive, at most a 64-bit column's largest value.
 RowId = Annotated[int, Path(ge=1, le=INT64_MAX, description="An id (1 to 2^63-1).")]
+# A session's id: the sessions table numbers them in a 32-bit column.
+SessionRowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="A session id (1 to 2^31-1).")]
 # Any integer stored in a 64-bit column (counts, offsets, event ids).
 Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 # An aware datetime, converted to UTC; refused if UTC cannot express it.

@@ -8,6 +8,8 @@ import random
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from laddnet.domain.ids import StationId
 from laddnet.sim.faults import InjectedFaults, play
 from laddnet.sim.station import SimStation
@@ -22,6 +24,13 @@ FAULTS = {
     "CP-3": ("1.6", InjectedFaults(power_share=0.5)),
     "CP-4": ("2.0.1", InjectedFaults(reboot_every=timedelta(hours=1))),
 }
+
+
+@pytest.fixture
+def watched_settings() -> dict[str, Any]:
+    """A station rebooting every simulated hour reconnects many times a real second: no
+    connection-rate limit here."""
+    return {"connection_rate_limit": 0}
 
 
 async def _health(watched: Watched, station_id: str) -> dict[str, Any]:

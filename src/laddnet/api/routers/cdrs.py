@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from laddnet.api.deps import ContainerDep, FinanceDep, PageDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES
-from laddnet.api.params import Instant, RowId
+from laddnet.api.params import Instant, SessionRowId
 from laddnet.api.schemas.cdrs import CSV_COLUMNS, CdrHistory, CdrOut, CdrPage
 from laddnet.api.schemas.reviews import ReviewBody, ReviewOut
 from laddnet.domain.errors import InvalidInput
@@ -26,7 +26,7 @@ CSV_LIMIT = 100_000
     summary="The session's charge detail record (404 says why there is none)",
     responses=NOT_FOUND_RESPONSE,
 )
-async def session_cdr(session_id: RowId, container: ContainerDep) -> CdrOut:
+async def session_cdr(session_id: SessionRowId, container: ContainerDep) -> CdrOut:
     out = CdrOut.from_domain(await container.cdrs.for_session(session_id))
     review = await container.cdrs.review_of(session_id)
     out.review = None if review is None else ReviewOut.from_domain(review)
@@ -38,7 +38,7 @@ async def session_cdr(session_id: RowId, container: ContainerDep) -> CdrOut:
     summary="Every CDR of the session: the original, then credit and re-issue pairs",
     responses=NOT_FOUND_RESPONSE,
 )
-async def session_cdrs(session_id: RowId, container: ContainerDep) -> CdrHistory:
+async def session_cdrs(session_id: SessionRowId, container: ContainerDep) -> CdrHistory:
     history = await container.cdrs.history(session_id)
     effective = next(c for c in reversed(history) if not c.credit)
     assert effective.id is not None
@@ -58,7 +58,7 @@ async def session_cdrs(session_id: RowId, container: ContainerDep) -> CdrHistory
     responses=WRITE_RESPONSES,
 )
 async def review_session(
-    session_id: RowId, body: ReviewBody, container: ContainerDep, writer: FinanceDep
+    session_id: SessionRowId, body: ReviewBody, container: ContainerDep, writer: FinanceDep
 ) -> ReviewOut:
     review = await container.cdrs.review(
         session_id, ReviewDecision(body.decision), body.energy_wh, writer.actor

@@ -16,7 +16,7 @@ from laddnet.api.driver_session import (
     set_driver_cookie,
 )
 from laddnet.api.errors import NOT_FOUND_RESPONSE, ErrorBody
-from laddnet.api.params import RowId
+from laddnet.api.params import SessionRowId
 from laddnet.api.schemas.accounts import (
     CodeIn,
     LoginIn,
@@ -181,7 +181,9 @@ async def driver_sessions(container: ContainerDep, me: DriverDep) -> list[Sessio
 
 @router.get("/me/sessions/{session_id}", summary="One of one's own charging sessions",
             responses=_SELF_RESPONSES | NOT_FOUND_RESPONSE)  # fmt: skip
-async def driver_session(session_id: RowId, container: ContainerDep, me: DriverDep) -> SessionOut:
+async def driver_session(
+    session_id: SessionRowId, container: ContainerDep, me: DriverDep
+) -> SessionOut:
     for session in await container.driver_auth.my_sessions(me):
         if session.id == session_id:
             return SessionOut.from_domain(session)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from laddnet.api.deps import ContainerDep, PageDep, PrincipalDep
 from laddnet.api.errors import NOT_FOUND_RESPONSE
-from laddnet.api.params import Instant, RowId
+from laddnet.api.params import Instant, SessionRowId
 from laddnet.api.schemas.reviews import ReviewOut
 from laddnet.api.schemas.sessions import CostSoFar, MeterSampleOut, SessionOut, SessionPage
 from laddnet.domain.errors import InvalidInput, UnknownSession
@@ -51,7 +51,7 @@ async def list_sessions(
 
 
 @router.get("/{session_id}", summary="One session", responses=NOT_FOUND_RESPONSE)
-async def get_session(session_id: RowId, container: ContainerDep) -> SessionOut:
+async def get_session(session_id: SessionRowId, container: ContainerDep) -> SessionOut:
     session = await container.queries.session(session_id)
     if session is None:
         raise UnknownSession(f"session {session_id} not found")
@@ -79,7 +79,9 @@ async def get_session(session_id: RowId, container: ContainerDep) -> SessionOut:
     summary="A session's meter samples, in station time order",
     responses=NOT_FOUND_RESPONSE,
 )
-async def get_meter_values(session_id: RowId, container: ContainerDep) -> list[MeterSampleOut]:
+async def get_meter_values(
+    session_id: SessionRowId, container: ContainerDep
+) -> list[MeterSampleOut]:
     if await container.queries.session(session_id) is None:
         raise UnknownSession(f"session {session_id} not found")
     samples = await container.queries.session_samples(session_id)
