@@ -185,6 +185,8 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
             LADDNET_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
             LADDNET_OCPP_PORT=str(ocpp_port),
             LADDNET_HTTP_PORT=str(http_port),
+            # every simulated station connects from 127.0.0.1: no per-address rate limit
+            LADDNET_CONNECTION_RATE_LIMIT_PER_ADDRESS="0",
         )
         tls_port = _free_port()
         if args.tls:  # security profile 2: TLS with the password, on the TLS listener
