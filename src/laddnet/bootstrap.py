@@ -39,6 +39,7 @@ from laddnet.services.handlers.cdrs import CdrService
 from laddnet.services.handlers.certificates import CertificateService
 from laddnet.services.handlers.commands import CommandService, default_hooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.customer_information import CustomerInformationService
 from laddnet.services.handlers.driver_auth import DriverAuthService
 from laddnet.services.handlers.driver_tokens import DriverTokenService
 from laddnet.services.handlers.drivers import DriverService
@@ -152,6 +153,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             firmware=FirmwareService(database, clock),
             logs=logs,
             reservations=ReservationService(database, clock),
+            customer_information=CustomerInformationService(database, clock, keyring),
         ),
         tariffs=TariffService(database, clock),
         cdrs=cdrs,

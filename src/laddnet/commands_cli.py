@@ -110,6 +110,15 @@ BODIES: dict[str, tuple[str, Body]] = {
         "send the station its local authorization list",
         lambda a: {"version": a.list_version, "update": a.update, "tokens": _tokens(a.token)},
     ),
+    "customer-information": (
+        "have a 2.0.1 station report and/or clear what it holds about a customer",
+        lambda a: _some(
+            id_token=a.id_token,
+            customer_identifier=a.customer_identifier,
+            report=a.report,
+            clear=a.clear,
+        ),
+    ),
 }
 
 
@@ -161,6 +170,21 @@ def register(station: Any) -> None:
     transfer.add_argument("--data")
     _operation_arguments(parsers)
     _certificate_arguments(parsers)
+    customer = parsers["customer-information"]
+    who = customer.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id-token")
+    who.add_argument("--customer-identifier")
+    customer.add_argument("--clear", action="store_true", help="delete the customer's data")
+    customer.add_argument(
+        "--no-report", dest="report", action="store_false", help="clear only, report nothing"
+    )
+    p = station.add_parser(
+        "customer-report",
+        parents=[common],
+        help="the report a station sent for a customer-information command",
+    )
+    p.add_argument("--command", dest="command_id", type=int, required=True, help="command id")
+    p.set_defaults(command=cmd_customer_report)
     p = station.add_parser(
         "commands", parents=[common], help="the commands sent to a station, newest first"
     )
@@ -232,6 +256,21 @@ async def cmd_send(args: argparse.Namespace) -> int:
         shown = value if isinstance(value, str) else json.dumps(value)
         print(f"  {key}: {shown}")
     print(f"  (command {answer['command_id']})")
+    return 0
+
+
+async def cmd_customer_report(args: argparse.Namespace) -> int:
+    path = f"/api/v1/stations/{_quote(args.station_id)}/customer-information/{args.command_id}"
+    answer = await _request(args, "GET", path, None)
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    state = "complete" if answer["complete"] else "incomplete"
+    print(
+        f"{args.station_id} command {answer['command_id']} ({answer['status'] or '-'}):"
+        f" {answer['parts']} parts, {state}"
+    )
+    print(answer["data"])
     return 0
 
 

@@ -57,6 +57,8 @@ COMMANDS = [
     ["station", "reserve-now"],
     ["station", "cancel-reservation"],
     ["station", "send-local-list"],
+    ["station", "customer-information"],
+    ["station", "customer-report"],
     ["station", "commands"],
     ["station", "maintenance"],
     ["alert"],

@@ -15,6 +15,7 @@ from laddnet.api.routers import (
     cdrs,
     certificates,
     commands,
+    customer_information,
     driver_self,
     driver_tokens,
     drivers,
@@ -88,6 +89,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     v1.include_router(certificates.router)
     v1.include_router(station_credentials.router)
     v1.include_router(station_guard.router)
+    v1.include_router(customer_information.router)
     app.include_router(v1)
     app.include_router(auth.router)  # logging in needs no key
     app.include_router(driver_self.public)  # drivers log in without a key

@@ -13,6 +13,7 @@ from laddnet.ports.accounts import LoginFailures, LoginSessions, RecoveryCodes, 
 from laddnet.ports.bus import MessageBus, PubSub, RequestReply, Subscription
 from laddnet.ports.certificates import CertificateAuthority, CertificateInventory
 from laddnet.ports.credentials import CredentialChanges
+from laddnet.ports.customer_information import CustomerInformationStore
 from laddnet.ports.driver_logins import DriverLogins
 from laddnet.ports.events import (
     EventBus,
@@ -114,6 +115,8 @@ class UnitOfWork(Protocol):
     def drivers(self) -> DriverRepository: ...
     @property
     def driver_logins(self) -> DriverLogins: ...
+    @property
+    def customer_information(self) -> CustomerInformationStore: ...
     @property
     def maintenance(self) -> MaintenanceStore: ...
     @property

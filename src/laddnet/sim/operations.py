@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from laddnet.sim import frames
 from laddnet.sim.answers import Answer, Handler
 
 if TYPE_CHECKING:
@@ -119,6 +120,53 @@ def _update_firmware_v201(r: Responder, p: dict[str, Any]) -> Answer:
     return Answer({"status": "Accepted"}, _run(walk))
 
 
+CUSTOMER_PART = 512  # NotifyCustomerInformationRequest.data is at most 512 characters
+
+
+def _customer_key(p: dict[str, Any]) -> str:
+    """Whom a CustomerInformationRequest names: an id token (case-insensitive), a customer
+    identifier, or a certificate by its serial number."""
+    if "idToken" in p:
+        return "token:" + str(p["idToken"]["idToken"]).lower()
+    if "customerIdentifier" in p:
+        return "customer:" + str(p["customerIdentifier"])
+    return "certificate:" + str(p["customerCertificate"]["serialNumber"]).lower()
+
+
+def _customer_report(request_id: int, data: str) -> Action:
+    """The report in parts of at most 512 characters (seqNo from 0, tbc on all but the last);
+    no data: one empty part."""
+
+    async def send(station: SimStation) -> None:
+        chunks = [data[i : i + CUSTOMER_PART] for i in range(0, len(data), CUSTOMER_PART)]
+        chunks = chunks or [""]
+        for seq_no, chunk in enumerate(chunks):
+            payload = {
+                "data": chunk,
+                "tbc": seq_no < len(chunks) - 1,
+                "seqNo": seq_no,
+                "generatedAt": frames.iso(station.now()),
+                "requestId": request_id,
+            }
+            await station.call("NotifyCustomerInformation", payload, station.call_timeout)
+
+    return send
+
+
+def _customer_information(r: Responder, p: dict[str, Any]) -> Answer:
+    """N09/N10: answer Accepted (or `r.customer_information_answer`), then report what the
+    station holds about the customer (`r.customer_data`), read before it is cleared."""
+    if r.customer_information_answer is not None:
+        return Answer({"status": r.customer_information_answer})
+    key = _customer_key(p)
+    data = r.customer_data.get(key, "")
+    if p["clear"]:
+        r.customer_data.pop(key, None)
+    if not p["report"]:
+        return Answer({"status": "Accepted"})
+    return Answer({"status": "Accepted"}, _run(_customer_report(p["requestId"], data)))
+
+
 V16: dict[str, Handler] = {
     "UpdateFirmware": _update_firmware_v16,
     "SignedUpdateFirmware": _signed_update_firmware,
@@ -135,4 +183,5 @@ V201: dict[str, Handler] = {
     "ReserveNow": _reserve_v201,
     "CancelReservation": _accepted,
     "SendLocalList": _accepted,
+    "CustomerInformation": _customer_information,
 }

@@ -40,6 +40,7 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("SampledDataCtrlr", "TxUpdatedInterval"): ["60", RW],
         ("SampledDataCtrlr", "TxUpdatedMeasurands"): ["Energy.Active.Import.Register", RW],
         ("AuthCtrlr", "AuthorizeRemoteStart"): ["false", RW],
+        ("AuthCtrlr", "MasterPassGroupId"): ["", RW],  # C16: a token of this group stops all
         ("SecurityCtrlr", "SecurityProfile"): ["1", RO],
         ("SecurityCtrlr", "BasicAuthPassword"): ["", WO],
         ("OCPPCommCtrlr", "NetworkConfigurationPriority"): ["0", RW],
@@ -63,6 +64,10 @@ class Responder:
         self.renewals_asked = 0  # trigger messages asking for a SignCertificate
         # A signed firmware update is answered this (e.g. InvalidCertificate) if set.
         self.signed_firmware_answer: str | None = None
+        # What the station holds about customers (CustomerInformation reports and clears it),
+        # by "token:<folded id token>", "customer:<identifier>" or "certificate:<serial>".
+        self.customer_data: dict[str, str] = {}
+        self.customer_information_answer: str | None = None  # e.g. Rejected, if set
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)

@@ -32,6 +32,7 @@ PLACEHOLDERS = {
     "vulnerability_id": "999999",
     "alert_id": "999999",
     "login_id": "nope",
+    "command_id": "999999",
 }
 
 

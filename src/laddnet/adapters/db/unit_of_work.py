@@ -16,6 +16,7 @@ from laddnet.adapters.db.repositories.certificates import SqlCertificateInventor
 from laddnet.adapters.db.repositories.commands import SqlCommandLog
 from laddnet.adapters.db.repositories.configuration import SqlConfigurationStore
 from laddnet.adapters.db.repositories.credentials import SqlCredentialChanges
+from laddnet.adapters.db.repositories.customer_information import SqlCustomerInformation
 from laddnet.adapters.db.repositories.driver_logins import SqlDriverLogins
 from laddnet.adapters.db.repositories.events import SqlEventHistory, SqlWebhookRepository
 from laddnet.adapters.db.repositories.firmware import SqlFirmwareLog
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.crypto_keys = SqlCryptoKeys(conn)
         self.drivers = SqlDriverRepository(conn)
         self.driver_logins = SqlDriverLogins(conn)
+        self.customer_information = SqlCustomerInformation(conn)
         self.maintenance = SqlMaintenanceStore(conn)
         self.tickets = SqlTickets(conn)
         self.uptime = SqlUptime(conn)

@@ -161,6 +161,39 @@ class SendLocalList(Body):
         return self
 
 
+class CustomerCertificate(Body):
+    hash_algorithm: Literal["SHA256", "SHA384", "SHA512"]
+    issuer_name_hash: str = Field(min_length=1, max_length=128)
+    issuer_key_hash: str = Field(min_length=1, max_length=128)
+    serial_number: str = Field(min_length=1, max_length=40)
+
+
+class CustomerInformation(Body):
+    """OCPP 2.0.1 only: have the station report and/or clear what it holds about one customer,
+    named by exactly one of id_token, customer_certificate or customer_identifier. The report
+    comes in NotifyCustomerInformation parts, stored encrypted: read it with
+    GET /stations/{id}/customer-information/{command_id}."""
+
+    report: bool = Field(True, description="send the customer's data (in parts)")
+    clear: bool = Field(False, description="delete the customer's data")
+    id_token: str | None = Field(None, min_length=1, max_length=36)
+    id_token_type: str | None = Field(None, max_length=20, description="2.0.1 (ISO14443)")
+    customer_certificate: CustomerCertificate | None = None
+    customer_identifier: str | None = Field(None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _one_customer(self) -> CustomerInformation:
+        named = [self.id_token, self.customer_certificate, self.customer_identifier]
+        if sum(x is not None for x in named) != 1:
+            raise ValueError(
+                "name the customer by exactly one of id_token, customer_certificate,"
+                " customer_identifier"
+            )
+        if not (self.report or self.clear):
+            raise ValueError("report, clear or both")
+        return self
+
+
 BODIES: dict[CommandName, type[Body]] = {
     CommandName.RESET: Reset,
     CommandName.UNLOCK_CONNECTOR: UnlockConnector,
@@ -177,6 +210,7 @@ BODIES: dict[CommandName, type[Body]] = {
     CommandName.RESERVE_NOW: ReserveNow,
     CommandName.CANCEL_RESERVATION: CancelReservation,
     CommandName.SEND_LOCAL_LIST: SendLocalList,
+    CommandName.CUSTOMER_INFORMATION: CustomerInformation,
     **CERTIFICATE_BODIES,  # type: ignore[dict-item]
 }
 

@@ -89,6 +89,7 @@ COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
     CommandName.UPDATE_FIRMWARE: P.COMMANDS_MAINTENANCE,
     CommandName.GET_LOG: P.COMMANDS_MAINTENANCE,
     CommandName.SEND_LOCAL_LIST: P.COMMANDS_MAINTENANCE,
+    CommandName.CUSTOMER_INFORMATION: P.DRIVERS_MANAGE,  # personal data: report and/or clear
     CommandName.RESERVE_NOW: P.COMMANDS_CUSTOMER,
     CommandName.CANCEL_RESERVATION: P.COMMANDS_CUSTOMER,
     CommandName.DATA_TRANSFER: P.COMMANDS_MAINTENANCE,
@@ -122,8 +123,10 @@ PERMISSION_DOCS: dict[Permission, str] = {
     P.API_KEYS_MANAGE: "create (step-up), list and revoke API keys",
     P.AUDIT_READ: "read and export the audit log",
     P.SELF: "one's own account: password, two-factor, login sessions",
-    P.DRIVERS_READ: "see drivers' personal data (stored encrypted)",
-    P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure)",
+    P.DRIVERS_READ: "see drivers' personal data (stored encrypted) and the customer information"
+    " reports of stations",
+    P.DRIVERS_MANAGE: "add, change and erase drivers (GDPR erasure); have a station report or"
+    " clear a customer's data (customer-information)",
     P.DRIVERS_EXPORT: "export a driver's data as JSON (GDPR; step-up)",
     P.KEYS_ROTATE: "rotate the data key of personal data (step-up)",
     P.SECURITY_READ: "see security events (refused logins, stray answers, implausible data)",

@@ -23,6 +23,7 @@ class CommandName(StrEnum):
     UPDATE_FIRMWARE = "update-firmware"
     GET_LOG = "get-log"
     SEND_LOCAL_LIST = "send-local-list"
+    CUSTOMER_INFORMATION = "customer-information"  # 2.0.1 only
     RESERVE_NOW = "reserve-now"
     CANCEL_RESERVATION = "cancel-reservation"
     DATA_TRANSFER = "data-transfer"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from laddnet.domain.ids import StationId
+from laddnet.ocpp.common import parse_time
 from laddnet.ocpp.context import Handler, HandlerContext
 from laddnet.ocpp.rpc import Session
 from laddnet.ocpp.v16.notifications import firmware_status, log_status
@@ -32,9 +33,25 @@ async def reservation_status_update(
     return {}
 
 
+async def notify_customer_information(
+    ctx: HandlerContext, session: Session, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """One part of a customer information report (seqNo, tbc), stored encrypted."""
+    await ctx.services.operations.customer_information.record_part(
+        StationId(session.station_id),
+        payload["requestId"],
+        payload["seqNo"],
+        payload["data"],
+        payload.get("tbc", False),
+        parse_time(payload["generatedAt"]),
+    )
+    return {}
+
+
 ACTIONS: dict[str, Handler] = {
     "NotifyReport": notify_report,
     "FirmwareStatusNotification": firmware_status,
     "LogStatusNotification": log_status,
     "ReservationStatusUpdate": reservation_status_update,
+    "NotifyCustomerInformation": notify_customer_information,
 }

@@ -84,10 +84,34 @@ def _send_local_list(body: Mapping[str, Any]) -> OcppRequest:
     return OcppRequest("SendLocalList", payload)
 
 
+def _customer_information(body: Mapping[str, Any]) -> OcppRequest:
+    """Report and/or clear what the station holds about one customer: an id token, a customer
+    certificate (its hash data) or a customer identifier (the API checks exactly one)."""
+    payload: dict[str, Any] = {
+        "requestId": body["request_id"],
+        "report": bool(body.get("report", True)),
+        "clear": bool(body.get("clear", False)),
+    }
+    if body.get("id_token") is not None:
+        payload["idToken"] = _id_token(body)
+    if body.get("customer_identifier") is not None:
+        payload["customerIdentifier"] = body["customer_identifier"]
+    certificate = body.get("customer_certificate")
+    if certificate is not None:
+        payload["customerCertificate"] = {
+            "hashAlgorithm": certificate["hash_algorithm"],
+            "issuerNameHash": certificate["issuer_name_hash"],
+            "issuerKeyHash": certificate["issuer_key_hash"],
+            "serialNumber": certificate["serial_number"],
+        }
+    return OcppRequest("CustomerInformation", payload)
+
+
 COMMANDS: dict[CommandName, Translate] = {
     CommandName.UPDATE_FIRMWARE: _update_firmware,
     CommandName.GET_LOG: _get_log,
     CommandName.RESERVE_NOW: _reserve_now,
     CommandName.CANCEL_RESERVATION: _cancel_reservation,
     CommandName.SEND_LOCAL_LIST: _send_local_list,
+    CommandName.CUSTOMER_INFORMATION: _customer_information,
 }

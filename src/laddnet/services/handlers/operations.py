@@ -8,6 +8,10 @@ from laddnet.domain.commands.model import CommandName
 from laddnet.services.handlers import configuration, firmware, reservations
 from laddnet.services.handlers.commands import CommandHooks
 from laddnet.services.handlers.configuration import ConfigurationService
+from laddnet.services.handlers.customer_information import (
+    CustomerInformationService,
+    prepare_customer_information,
+)
 from laddnet.services.handlers.firmware import FirmwareService
 from laddnet.services.handlers.logs import LogService
 from laddnet.services.handlers.reservations import ReservationService
@@ -19,6 +23,7 @@ class Operations:
     firmware: FirmwareService
     logs: LogService
     reservations: ReservationService
+    customer_information: CustomerInformationService  # 2.0.1 N09/N10 reports, encrypted
 
     async def aclose(self) -> None:
         await self.configuration.aclose()
@@ -31,6 +36,7 @@ def add_operation_hooks(hooks: CommandHooks, logs: LogService) -> CommandHooks:
             CommandName.GET_LOG: logs.prepare_get_log,
             CommandName.RESERVE_NOW: reservations.prepare_reserve_now,
             CommandName.CANCEL_RESERVATION: reservations.prepare_cancel_reservation,
+            CommandName.CUSTOMER_INFORMATION: prepare_customer_information,
         }
     )
     hooks.after.update(

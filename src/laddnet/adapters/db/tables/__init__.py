@@ -424,6 +424,7 @@ webhook_deliveries = Table(
 from laddnet.adapters.db.tables.accounts import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.certificates import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.credentials import *  # noqa: F403,E402
+from laddnet.adapters.db.tables.customer_information import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.driver_logins import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.hardening import *  # noqa: F403,E402
 from laddnet.adapters.db.tables.health import *  # noqa: F403,E402
