@@ -57,6 +57,8 @@ COMMANDS = [
     ["station", "reserve-now"],
     ["station", "cancel-reservation"],
     ["station", "send-local-list"],
+    ["station", "get-transaction-status"],
+    ["station", "get-local-list-version"],
     ["station", "commands"],
     ["station", "maintenance"],
     ["alert"],
