@@ -23,12 +23,29 @@ CLIENT_TIMEOUT = 90.0  # longer than the server's call timeout: its 504 is the b
 def _set_configuration(a: argparse.Namespace) -> dict[str, Any]:
     from laddnet.cli import CliError
 
+    if a.set:
+        if a.key is not None or a.component is not None or a.variable is not None or a.value:
+            raise CliError("give --set (2.0.1, repeatable) or --value with --key / --component")
+        return {"variables": [_variable_value(item) for item in a.set]}
+    if a.value is None:
+        raise CliError("set-configuration needs --value (or --set Component.Variable=VALUE)")
     if a.key is None and (a.component is None or a.variable is None):
         raise CliError("set-configuration needs --key (1.6) or --component and --variable (2.0.1)")
     if a.key is not None and (a.component is not None or a.variable is not None):
         raise CliError("give --key (1.6) or --component and --variable (2.0.1), not both")
     names = {"key": a.key, "component": a.component, "variable": a.variable}
     return {"value": a.value, **{k: v for k, v in names.items() if v is not None}}
+
+
+def _variable_value(item: str) -> dict[str, str]:
+    """`Component.Variable=VALUE` -> a variables entry of set-configuration (2.0.1)."""
+    from laddnet.cli import CliError
+
+    name, sep, value = item.partition("=")
+    component, dot, variable = name.partition(".")
+    if not sep or not dot or not component or not variable:
+        raise CliError(f"--set {item!r}: write it as Component.Variable=VALUE")
+    return {"component": component, "variable": variable, "value": value}
 
 
 def _some(**fields: Any) -> dict[str, Any]:
@@ -57,7 +74,7 @@ BODIES: dict[str, tuple[str, Body]] = {
     "clear-cache": ("clear the station's authorization cache", lambda a: {}),
     "get-configuration": (
         "read configuration keys (2.0.1: Component.Variable)",
-        lambda a: _some(keys=a.key),
+        lambda a: _some(keys=a.key, report=a.report),
     ),
     "set-configuration": ("set a configuration key or variable", _set_configuration),
     "data-transfer": (
@@ -119,6 +136,14 @@ BODIES: dict[str, tuple[str, Body]] = {
             clear=a.clear,
         ),
     ),
+    "get-transaction-status": (
+        "ask a 2.0.1 station whether a transaction goes on and messages wait in its queue",
+        lambda a: _some(session_id=a.session, transaction_id=a.transaction_id),
+    ),
+    "get-local-list-version": (
+        "read the version of the station's local authorization list",
+        lambda a: {},
+    ),
 }
 
 
@@ -153,17 +178,31 @@ def register(station: Any) -> None:
     state.add_argument("--inoperative", dest="operative", action="store_false")
     parsers["remote-start"].add_argument("--id-token", required=True)
     parsers["remote-stop"].add_argument("--session", type=int, required=True, help="session id")
+    status = parsers["get-transaction-status"].add_mutually_exclusive_group()
+    status.add_argument("--session", type=int, help="Laddnet's session id (ongoing or ended)")
+    status.add_argument("--transaction-id", help="the station's own transaction id")
     parsers["trigger-message"].add_argument(
         "--message", required=True, help="StatusNotification, BootNotification, MeterValues, ..."
     )
     parsers["get-configuration"].add_argument(
         "--key", action="append", help="a key to read (repeatable; default: all)"
     )
+    parsers["get-configuration"].add_argument(
+        "--report",
+        choices=["FullInventory", "ConfigurationInventory"],
+        help="OCPP 2.0.1 without --key: the base report asked for (default FullInventory)",
+    )
     setc = parsers["set-configuration"]
     setc.add_argument("--key", help="OCPP 1.6 configuration key")
     setc.add_argument("--component", help="OCPP 2.0.1 component")
     setc.add_argument("--variable", help="OCPP 2.0.1 variable")
-    setc.add_argument("--value", required=True)
+    setc.add_argument("--value")
+    setc.add_argument(
+        "--set",
+        action="append",
+        metavar="COMPONENT.VARIABLE=VALUE",
+        help="OCPP 2.0.1: one of several variables set in one request (repeatable)",
+    )
     transfer = parsers["data-transfer"]
     transfer.add_argument("--vendor-id", required=True)
     transfer.add_argument("--message-id")

@@ -59,6 +59,8 @@ COMMANDS = [
     ["station", "send-local-list"],
     ["station", "customer-information"],
     ["station", "customer-report"],
+    ["station", "get-transaction-status"],
+    ["station", "get-local-list-version"],
     ["station", "commands"],
     ["station", "maintenance"],
     ["alert"],

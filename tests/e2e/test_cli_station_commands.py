@@ -148,3 +148,11 @@ def test_set_configuration_needs_a_key_or_component_and_variable(laddnet: Laddne
     )
     assert result.returncode == 1
     assert "--variable" in one_line_error(result.stderr)
+
+
+def test_set_configuration_set_is_component_variable_value(laddnet: Laddnet) -> None:
+    result = laddnet.run(
+        "station", "set-configuration", "CP-1", "--set", "HeartbeatInterval", "--api-key", "k"
+    )
+    assert result.returncode == 1
+    assert "Component.Variable=VALUE" in one_line_error(result.stderr)

@@ -178,9 +178,11 @@ async def _boot_notification(station: SimStation, _target: Any) -> None:
     await station.boot()
 
 
-async def _notify_report(station: SimStation, request_id: int) -> None:
+async def _notify_report(station: SimStation, target: tuple[int, str]) -> None:
+    request_id, base = target
     payload = {"requestId": request_id, "generatedAt": frames.iso(station.now())}
-    payload.update(seqNo=0, tbc=False, reportData=report_data(station.responder))
+    data = report_data(station.responder, configuration_only=base == "ConfigurationInventory")
+    payload.update(seqNo=0, tbc=False, reportData=data)
     await station.call("NotifyReport", payload, station.call_timeout)
 
 

@@ -167,6 +167,20 @@ def _customer_information(r: Responder, p: dict[str, Any]) -> Answer:
     return Answer({"status": "Accepted"}, _run(_customer_report(p["requestId"], data)))
 
 
+def _send_local_list(r: Responder, p: dict[str, Any]) -> Answer:
+    """Keep the list's version: GetLocalListVersion answers it (1.6 5.10, 2.0.1 D02)."""
+    r.local_list_version = int(p.get("listVersion", p.get("versionNumber", 0)))
+    return Answer({"status": "Accepted"})
+
+
+def _local_list_version_v16(r: Responder, _p: dict[str, Any]) -> Answer:
+    return Answer({"listVersion": r.local_list_version})
+
+
+def _local_list_version_v201(r: Responder, _p: dict[str, Any]) -> Answer:
+    return Answer({"versionNumber": r.local_list_version})
+
+
 V16: dict[str, Handler] = {
     "UpdateFirmware": _update_firmware_v16,
     "SignedUpdateFirmware": _signed_update_firmware,
@@ -174,7 +188,8 @@ V16: dict[str, Handler] = {
     "GetLog": _get_log,
     "ReserveNow": _reserve_v16,
     "CancelReservation": _accepted,
-    "SendLocalList": _accepted,
+    "SendLocalList": _send_local_list,
+    "GetLocalListVersion": _local_list_version_v16,
 }
 
 V201: dict[str, Handler] = {
@@ -182,6 +197,7 @@ V201: dict[str, Handler] = {
     "GetLog": _get_log,
     "ReserveNow": _reserve_v201,
     "CancelReservation": _accepted,
-    "SendLocalList": _accepted,
+    "SendLocalList": _send_local_list,
     "CustomerInformation": _customer_information,
+    "GetLocalListVersion": _local_list_version_v201,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from laddnet.sim import certificates, commands, frames, operations
@@ -37,6 +37,7 @@ def _variables_v201() -> dict[tuple[str, str], list[str]]:
         ("OCPPCommCtrlr", "HeartbeatInterval"): ["300", RW],
         ("OCPPCommCtrlr", "MessageAttempts"): ["3", RW],
         ("OCPPCommCtrlr", "MessageAttemptInterval"): ["60", RW],
+        ("OCPPCommCtrlr", "OfflineThreshold"): ["60", RW],
         ("SampledDataCtrlr", "TxUpdatedInterval"): ["60", RW],
         ("SampledDataCtrlr", "TxUpdatedMeasurands"): ["Energy.Active.Import.Register", RW],
         ("AuthCtrlr", "AuthorizeRemoteStart"): ["false", RW],
@@ -68,6 +69,9 @@ class Responder:
         # by "token:<folded id token>", "customer:<identifier>" or "certificate:<serial>".
         self.customer_data: dict[str, str] = {}
         self.customer_information_answer: str | None = None  # e.g. Rejected, if set
+        self.local_list_version = 0  # SendLocalList's version; 0: no list yet
+        # The transaction ids of the messages waiting in the station's offline queue.
+        self.queued_transaction_ids: Callable[[], list[str | None]] = _no_queue
 
     def answer(self, action: str, payload: dict[str, Any]) -> Answer:
         handler = self.table.get(action)
@@ -155,7 +159,6 @@ BASE_V16: dict[str, Handler] = {
     "ClearCache": status("Accepted"),
     "SetChargingProfile": status("Accepted"),
     "ClearChargingProfile": status("Accepted"),
-    "GetLocalListVersion": lambda _r, _p: Answer({"listVersion": 0}),
 }
 
 
@@ -195,10 +198,13 @@ def _set_variables(r: Responder, p: dict[str, Any]) -> Answer:
     return Answer({"setVariableResult": results})
 
 
-def report_data(r: Responder) -> list[dict[str, Any]]:
-    """NotifyReport entries for every variable (write-only ones without a value)."""
+def report_data(r: Responder, *, configuration_only: bool = False) -> list[dict[str, Any]]:
+    """NotifyReport entries for every variable (write-only ones without a value); for a
+    ConfigurationInventory only those an operator can set (not read-only)."""
     data = []
     for (component, variable), (value, mutability) in r.variables.items():
+        if configuration_only and mutability == RO:
+            continue
         attribute = {"type": "Actual", "mutability": mutability}
         if mutability != WO:
             attribute["value"] = value
@@ -212,6 +218,21 @@ def report_data(r: Responder) -> list[dict[str, Any]]:
     return data
 
 
+def _get_transaction_status(r: Responder, p: dict[str, Any]) -> Answer:
+    """2.0.1 E14: messagesInQueue for the transaction asked about (any, without an id);
+    ongoingIndicator only for a transaction named."""
+    queued = r.queued_transaction_ids()
+    transaction_id = p.get("transactionId")
+    if transaction_id is None:
+        return Answer({"messagesInQueue": bool(queued)})
+    ongoing = any(e.transaction_id == transaction_id for e in r.evses.values())
+    return Answer({"ongoingIndicator": ongoing, "messagesInQueue": transaction_id in queued})
+
+
+def _no_queue() -> list[str | None]:
+    return []
+
+
 BASE_V201: dict[str, Handler] = {
     "Reset": commands.reset_v201,
     "ChangeAvailability": commands.change_availability_v201,
@@ -220,14 +241,16 @@ BASE_V201: dict[str, Handler] = {
     "GetVariables": _get_variables,
     "SetVariables": _set_variables,
     "SetNetworkProfile": _set_network_profile,
-    "GetBaseReport": lambda _r, p: Answer({"status": "Accepted"}, ("NotifyReport", p["requestId"])),
+    "GetBaseReport": lambda _r, p: Answer(
+        {"status": "Accepted"}, ("NotifyReport", (p["requestId"], p["reportBase"]))
+    ),
     "RequestStartTransaction": commands.remote_start_v201,
     "RequestStopTransaction": commands.remote_stop,
     "DataTransfer": commands.data_transfer,
     "ClearCache": status("Accepted"),
     "SetChargingProfile": status("Accepted"),
     "ClearChargingProfile": status("Accepted"),
-    "GetLocalListVersion": lambda _r, _p: Answer({"versionNumber": 0}),
+    "GetTransactionStatus": _get_transaction_status,
     "CostUpdated": lambda _r, _p: Answer({}),  # the running cost (in received_calls)
 }
 

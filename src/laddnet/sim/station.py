@@ -76,6 +76,7 @@ class SimStation:
         self._msg: ModuleType = v16 if version == "1.6" else v201
         self._link: RpcConnection | None = None
         self._queue = TransactionQueue(self.call)
+        self.responder.queued_transaction_ids = self._queued_transaction_ids
         self._next_ref = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnector = Reconnector(self._reconnect_once) if auto_reconnect else None
@@ -93,6 +94,12 @@ class SimStation:
     @property
     def pending_transaction_messages(self) -> int:
         return len(self._queue)
+
+    def _queued_transaction_ids(self) -> list[str | None]:
+        """The 2.0.1 transaction id of each queued message (GetTransactionStatus)."""
+        return [
+            i.payload.get("transactionInfo", {}).get("transactionId") for i in self._queue.items
+        ]
 
     async def connect(self) -> None:
         """Open the WebSocket (raises websockets' InvalidStatus if the server refuses it)."""

@@ -195,6 +195,19 @@ async def test_cs16_5_8_get_configuration_is_sent(live: Live) -> None:
     await station.close()
 
 
+async def test_cs16_5_10_get_local_list_version_is_sent(live: Live) -> None:
+    """5.10: "The Central System SHALL send a GetLocalListVersion.req PDU to request this
+    value" (the version number of the Local Authorization List)."""
+    station = await live.station("CP-1", V)
+    empty = await send(live, "CP-1", "get-local-list-version", {})
+    assert empty["response"] == {"listVersion": 0}  # 0: no list
+    await send(live, "CP-1", "send-local-list", {"version": 4, "update": "full", "tokens": []})
+    result = await send(live, "CP-1", "get-local-list-version", {})
+    assert _calls(station, "GetLocalListVersion") == [{}, {}]
+    assert result["status"] == "Accepted" and result["response"] == {"listVersion": 4}
+    await station.close()
+
+
 async def test_cs16_5_14_reset_is_sent(live: Live) -> None:
     """5.14: "The Central System SHALL send a Reset.req PDU for requesting a Charge Point to
     reset itself"."""

@@ -220,6 +220,49 @@ async def test_tc_b_09_csms_set_variables_single_value(live: Live) -> None:
     await station.close()
 
 
+async def test_tc_b_10_csms_set_variables_multiple_values(live: Live) -> None:
+    station = await live.station("CP-1", V)
+    body = {
+        "variables": [
+            {"component": "OCPPCommCtrlr", "variable": "OfflineThreshold", "value": "123"},
+            {"component": "AuthCtrlr", "variable": "AuthorizeRemoteStart", "value": "false"},
+        ]
+    }
+    result = await send(live, "CP-1", "set-configuration", body)
+    [sent] = _calls(station, "SetVariables")  # one request with both
+    assert sent["setVariableData"] == [
+        {
+            "attributeValue": "123",
+            "component": {"name": "OCPPCommCtrlr"},
+            "variable": {"name": "OfflineThreshold"},
+        },
+        {
+            "attributeValue": "false",
+            "component": {"name": "AuthCtrlr"},
+            "variable": {"name": "AuthorizeRemoteStart"},
+        },
+    ]
+    assert result["status"] == "Accepted"
+    assert len(result["response"]["setVariableResult"]) == 2
+    assert station.responder.variables[("OCPPCommCtrlr", "OfflineThreshold")][0] == "123"
+    stored = await live.api.get("/api/v1/stations/CP-1/configuration")
+    assert stored.status_code == 200, stored.text
+    values = {(i["component"], i["variable"]): i["value"] for i in stored.json()["items"]}
+    assert values[("OCPPCommCtrlr", "OfflineThreshold")] == "123"
+    assert values[("AuthCtrlr", "AuthorizeRemoteStart")] == "false"
+    await station.close()
+
+
+async def test_tc_b_12_csms_get_base_report_configuration_inventory(live: Live) -> None:
+    station = await live.station("CP-1", V)
+    result = await send(live, "CP-1", "get-configuration", {"report": "ConfigurationInventory"})
+    sent = _calls(station, "GetBaseReport")[0]
+    assert sent["reportBase"] == "ConfigurationInventory"
+    assert isinstance(sent["requestId"], int) and sent["requestId"] >= 0
+    assert result["status"] == "Accepted"
+    await station.close()
+
+
 async def test_tc_b_13_csms_get_base_report_full_inventory(live: Live) -> None:
     station = await live.station("CP-1", V)
     result = await send(live, "CP-1", "get-configuration", {})
@@ -528,6 +571,126 @@ async def test_tc_e_53_csms_accepts_seq_no_0_at_start_of_transaction(live: Live,
     items, total = await live.container.queries.sessions(station_id="CP-1")
     assert total == 2 and all(s.status is SessionStatus.COMPLETED for s in items)
     assert all(not s.incomplete for s in items)
+
+
+async def _queued_offline(live: Live) -> tuple[SimStation, str]:
+    """A transaction whose meter values the station queued while offline; it is back online
+    (no boot: its connection was lost, it did not restart) and has not sent them yet."""
+    station = await live.station("CP-1", V)
+    tx = await station.start_session(1, "TAG-1", timestamp=T0)
+    await station.drop()
+    assert await station.meter(1, 2000, 7000, T0 + timedelta(minutes=10)) is None
+    await station.connect()
+    assert station.pending_transaction_messages == 1
+    return station, tx
+
+
+async def test_tc_e_29_csms_transaction_status_ongoing_with_message_in_queue(
+    live: Live, tag: str
+) -> None:
+    station, tx = await _queued_offline(live)
+    session = await _session(live)
+    result = await send(live, "CP-1", "get-transaction-status", {"session_id": session.id})
+    assert _calls(station, "GetTransactionStatus") == [{"transactionId": tx}]
+    assert result["response"] == {"ongoingIndicator": True, "messagesInQueue": True}
+    await station.flush()  # the queued TransactionEvent is answered
+    assert station.pending_transaction_messages == 0
+    again = await send(live, "CP-1", "get-transaction-status", {"transaction_id": tx})
+    assert again["response"] == {"ongoingIndicator": True, "messagesInQueue": False}
+    await station.close()
+
+
+async def test_tc_e_30_csms_transaction_status_ongoing_without_message_in_queue(
+    live: Live, tag: str
+) -> None:
+    station = await live.station("CP-1", V)
+    tx = await station.start_session(1, "TAG-1", timestamp=T0)
+    session = await _session(live)
+    result = await send(live, "CP-1", "get-transaction-status", {"session_id": session.id})
+    assert _calls(station, "GetTransactionStatus") == [{"transactionId": tx}]
+    assert result["status"] == "Accepted"
+    assert result["response"] == {"ongoingIndicator": True, "messagesInQueue": False}
+    await station.close()
+
+
+async def test_tc_e_31_csms_transaction_status_ended_with_message_in_queue(
+    live: Live, tag: str
+) -> None:
+    station = await live.station("CP-1", V)
+    await _event(
+        station,
+        "Started",
+        "Authorized",
+        "TX-1",
+        0,
+        0,
+        chargingState="Charging",
+        idToken=_token("TAG-1"),
+        evse={"id": 1, "connectorId": 1},
+        meterValue=_meter(0, 0, "Transaction.Begin"),
+    )
+    # Back from offline, the station sends the end first, skipping two sequence numbers.
+    ended = await _event(
+        station,
+        "Ended",
+        "EVCommunicationLost",
+        "TX-1",
+        3,
+        30,
+        chargingState="Idle",
+        stoppedReason="EVDisconnected",
+        offline=True,
+        meterValue=_meter(3000, 30, "Transaction.End"),
+    )
+    assert "idTokenInfo" not in ended or ended["idTokenInfo"]["status"] == "Accepted"
+    session = await _session(live)
+    assert session.status is SessionStatus.COMPLETED
+    # The OCTT's answer: ended, with messages still queued.
+    answer = Answer({"ongoingIndicator": False, "messagesInQueue": True})
+    station.responder.table = {
+        **station.responder.table,
+        "GetTransactionStatus": lambda _r, _p: answer,
+    }
+    result = await send(live, "CP-1", "get-transaction-status", {"session_id": session.id})
+    assert _calls(station, "GetTransactionStatus") == [{"transactionId": "TX-1"}]
+    assert result["response"] == {"ongoingIndicator": False, "messagesInQueue": True}
+    # The two skipped messages follow; the CSMS answers both and the session stays ended.
+    first = await _event(station, "Updated", "StopAuthorized", "TX-1", 1, 20, offline=True)
+    second = await _event(
+        station,
+        "Updated",
+        "ChargingStateChanged",
+        "TX-1",
+        2,
+        25,
+        chargingState="EVConnected",
+        offline=True,
+    )
+    assert first == {} and second == {}
+    session = await _session(live)
+    assert session.status is SessionStatus.COMPLETED
+    await station.close()
+
+
+async def test_tc_e_33_csms_transaction_status_without_id_with_message_in_queue(
+    live: Live, tag: str
+) -> None:
+    station, _ = await _queued_offline(live)
+    result = await send(live, "CP-1", "get-transaction-status", {})
+    assert _calls(station, "GetTransactionStatus") == [{}]  # transactionId omitted
+    assert result["response"] == {"messagesInQueue": True}
+    await station.flush()
+    await station.close()
+
+
+async def test_tc_e_34_csms_transaction_status_without_id_without_message_in_queue(
+    live: Live,
+) -> None:
+    station = await live.station("CP-1", V)
+    result = await send(live, "CP-1", "get-transaction-status", {})
+    assert _calls(station, "GetTransactionStatus") == [{}]
+    assert result["response"] == {"messagesInQueue": False}
+    await station.close()
 
 
 # -- F Remote control --------------------------------------------------------------------------

@@ -144,3 +144,30 @@ async def test_a_station_that_does_not_answer_remote_start_is_a_504(
         None,
     )
     await sim.close()
+
+
+async def test_get_local_list_version_v201_follows_the_list_sent(live: Live) -> None:
+    sim = await live.station("CP-1", "2.0.1")
+    body = {"version": 7, "update": "full", "tokens": [{"id_token": "T-1", "status": "Accepted"}]}
+    await send(live, "CP-1", "send-local-list", body)
+    result = await send(live, "CP-1", "get-local-list-version", {})
+    assert result["response"] == {"versionNumber": 7}
+    assert sim.received_calls[-1] == ("GetLocalListVersion", {})
+    await sim.close()
+
+
+async def test_get_transaction_status_is_2_0_1_only_and_checks_its_session(live: Live) -> None:
+    sim16 = await live.station("CP-1", "1.6")
+    on_16 = await live.api.post("/api/v1/stations/CP-1/commands/get-transaction-status", json={})
+    assert on_16.status_code == 422, on_16.text
+    assert "1.6" in on_16.json()["error"]["message"]
+    assert sim16.received_calls == []
+    await sim16.close()
+    sim = await live.station("CP-2", "2.0.1")
+    path = "/api/v1/stations/CP-2/commands/get-transaction-status"
+    unknown = await live.api.post(path, json={"session_id": 999_999})
+    assert unknown.status_code == 404, unknown.text
+    both = await live.api.post(path, json={"session_id": 1, "transaction_id": "TX-1"})
+    assert both.status_code == 422, both.text
+    assert sim.received_calls == []
+    await sim.close()

@@ -24,6 +24,7 @@ from laddnet.domain.security.certificates import CertificateUse, StationCertific
 from laddnet.domain.security.credentials import ChangeKind, ChangeState
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp.server import Gateway
+from laddnet.sim.answers import Answer
 from laddnet.sim.station import SimStation
 from laddnet.sim.tls import client_context
 from tests.integration.ocpp.conftest import PASSWORD, registered_long_ago
@@ -145,7 +146,8 @@ async def test_tc_a_19_csms_v201_upgrade_sends_network_profile_priority_and_rese
     )
     assert change.state is ChangeState.CONFIRMED, change.detail
     assert "reset Accepted" in (change.detail or "")
-    sent = [a for a, _ in station.received_calls]
+    # (The device model read after the boot, GetBaseReport, runs in the background meanwhile.)
+    sent = [a for a, _ in station.received_calls if a != "GetBaseReport"]
     assert sent[-3:] == ["SetNetworkProfile", "SetVariables", "Reset"]
     profile = station.responder.network_profiles[2]
     assert (profile["securityProfile"], profile["ocppCsmsUrl"]) == (2, tls.wss_url)
@@ -177,6 +179,34 @@ async def test_an_upgrade_the_station_refuses_changes_nothing(tls: TlsGateway) -
     assert await profile_of(tls, "CP-1") is SecurityProfile.BASIC_AUTH
     with pytest.raises(InvalidInput):  # not an upgrade
         await tls.container.credentials.upgrade_profile(CP1, 1, "user:1")
+    await station.close()
+
+
+@pytest.mark.parametrize("answer", ["Failed", "Rejected"])
+async def test_tc_b_44_csms_v201_network_profile_refused_changes_nothing(
+    tls: TlsGateway, answer: str
+) -> None:
+    station = tls.ws("CP-2", "2.0.1")
+    await station.connect()
+    await station.boot()
+    refused = Answer({"status": answer})
+    station.responder.table = {
+        **station.responder.table,
+        "SetNetworkProfile": lambda _r, _p: refused,
+    }
+    change = await tls.container.credentials.upgrade_profile(
+        StationId("CP-2"), 2, "user:1", csms_url=tls.wss_url, configuration_slot=2, fallback_slot=1
+    )
+    assert change.state is ChangeState.FAILED, change.detail
+    assert change.detail == f"station answered {answer}"
+    # Nothing follows the refused profile: no priority change, no reset.
+    sent = [a for a, _ in station.received_calls if a != "GetBaseReport"]  # read after boot
+    assert sent[-1] == "SetNetworkProfile" and "SetVariables" not in sent and "Reset" not in sent
+    priority = station.responder.variables[("OCPPCommCtrlr", "NetworkConfigurationPriority")]
+    assert priority[0] == "0"
+    await station.reconnect()  # over ws://, as before: still allowed
+    assert await profile_of(tls, "CP-2") is SecurityProfile.BASIC_AUTH
+    assert await change_state(tls, change.id) is ChangeState.FAILED
     await station.close()
 
 

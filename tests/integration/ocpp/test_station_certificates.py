@@ -22,6 +22,7 @@ from laddnet.config import Settings
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp.server import Gateway
+from laddnet.sim.answers import Answer
 from laddnet.sim.station import SimStation
 from laddnet.sim.tls import client_context
 from tests.pki import NOW, issue, make_ca
@@ -122,20 +123,45 @@ async def test_tc_a_02_csr_signed_and_sent_back_as_certificate_signed(
     assert chain[1] == with_ca.ca_cert  # the chain carries the CA
     leaf.verify_directly_issued_by(with_ca.ca_cert)
     assert leaf.public_key() == key.public_key()
+    await with_ca.container.certificates.aclose()  # the answer recorded, the inventory too
+    assert await _answers(with_ca, "CP-1") == [("CertificateSigned", "Accepted")]
     [stored] = await with_ca.container.certificates.inventory(StationId("CP-1"))
     assert stored.serial_number == format(leaf.serial_number, "x")
     assert stored.not_after == leaf.not_valid_after_utc
     assert await with_ca.events("certificate_issued", "CP-1")
 
-    async def answers() -> list[tuple[str | None, str | None]]:
-        records, _ = await with_ca.container.commands.history(
-            StationId("CP-1"), name="certificate-signed", limit=5, offset=0
-        )
-        return [(r.ocpp_action, r.status) for r in records]
 
-    async with asyncio.timeout(5):  # the answer is recorded after the station has sent it
-        while await answers() != [("CertificateSigned", "Accepted")]:
-            await asyncio.sleep(0.02)
+async def _answers(with_ca: CaGateway, station_id: str) -> list[tuple[str | None, str | None]]:
+    records, _ = await with_ca.container.commands.history(
+        StationId(station_id), name="certificate-signed", limit=5, offset=0
+    )
+    return [(r.ocpp_action, r.status) for r in records]
+
+
+async def test_tc_a_14_csms_certificate_the_station_rejects_is_recorded_not_listed(
+    with_ca: CaGateway,
+) -> None:
+    station = await with_ca.station("CP-1", "2.0.1")
+    rejected = Answer({"status": "Rejected"})
+    station.responder.table = {
+        **station.responder.table,
+        "CertificateSigned": lambda _r, _p: rejected,
+    }
+    try:
+        csr, _ = csr_for("CP-1")
+        payload = {"csr": csr, "certificateType": "ChargingStationCertificate"}
+        assert await station.call("SignCertificate", payload) == {"status": "Accepted"}
+        await with_ca.container.certificates.aclose()  # sent, answered, recorded
+        assert await _answers(with_ca, "CP-1") == [("CertificateSigned", "Rejected")]
+        assert await with_ca.container.certificates.inventory(StationId("CP-1")) == []
+        # No harm done: the station goes on, and may ask again.
+        assert "currentTime" in await station.heartbeat()
+        assert await station.call("SignCertificate", payload) == {"status": "Accepted"}
+        await with_ca.container.certificates.aclose()
+    finally:
+        await station.close()
+    assert [s for _, s in await _answers(with_ca, "CP-1")] == ["Rejected", "Rejected"]
+    assert await with_ca.container.certificates.inventory(StationId("CP-1")) == []
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from laddnet.api.schemas.commands import BODIES
 from laddnet.domain.commands.model import CommandName
@@ -58,9 +59,14 @@ EXAMPLES: dict[CommandName, dict[str, Any]] = {
     },
     CommandName.GET_INSTALLED_CERTIFICATE_IDS: {"certificate_type": "manufacturer_root"},
     CommandName.CUSTOMER_INFORMATION: {"id_token": "TAG-1", "clear": True, "request_id": 21},
+    CommandName.GET_TRANSACTION_STATUS: {"session_id": 3, "transaction_id": "TX-1"},
+    CommandName.GET_LOCAL_LIST_VERSION: {},
 }
-# Commands only one version has a message for: the others refuse them as invalid input.
-VERSION_ONLY: dict[CommandName, str] = {CommandName.CUSTOMER_INFORMATION: "2.0.1"}
+# Commands only one OCPP version has a message for: the other refuses them as invalid input.
+VERSION_ONLY: dict[CommandName, str] = {
+    CommandName.CUSTOMER_INFORMATION: "2.0.1",
+    CommandName.GET_TRANSACTION_STATUS: "2.0.1",
+}
 # set-configuration names a 1.6 key or a 2.0.1 component and variable.
 SHAPES = {
     "1.6": {CommandName.SET_CONFIGURATION: {"key": "HeartbeatInterval"}},
@@ -77,11 +83,15 @@ def test_every_command_with_a_body_has_an_example() -> None:
 def test_every_command_translates_to_a_valid_call(version: str, name: CommandName) -> None:
     link = GatewayLink()
     body = {**EXAMPLES[name], **SHAPES[version].get(name, {})}
-    BODIES[name].model_validate({k: v for k, v in body.items() if k in BODIES[name].model_fields})
     if VERSION_ONLY.get(name, version) != version:
         with pytest.raises(InvalidInput, match=f"not available for OCPP {version}"):
             link.translate(version, name, body)
         return
+    if name is CommandName.GET_TRANSACTION_STATUS:  # the API takes one id; prepare adds the other
+        BODIES[name].model_validate({"session_id": 3})
+    else:
+        fields = BODIES[name].model_fields
+        BODIES[name].model_validate({k: v for k, v in body.items() if k in fields})
     assert name in TRANSLATIONS[version], f"{name} has no OCPP {version} translation"
     request = link.translate(version, name, body)
     assert request.action
@@ -110,3 +120,59 @@ def test_set_configuration_of_the_other_versions_shape_names_the_fields(
 ) -> None:
     with pytest.raises(InvalidInput, match=named):
         GatewayLink().translate(version, CommandName.SET_CONFIGURATION, body)
+
+
+def test_get_transaction_status_without_an_id_asks_about_every_transaction() -> None:
+    link = GatewayLink()
+    assert link.translate("2.0.1", CommandName.GET_TRANSACTION_STATUS, {}).payload == {}
+    named = link.translate("2.0.1", CommandName.GET_TRANSACTION_STATUS, {"transaction_id": "T-9"})
+    assert named.payload == {"transactionId": "T-9"}
+
+
+def test_set_configuration_with_several_variables_is_one_set_variables_call() -> None:
+    variables = [
+        {"component": "OCPPCommCtrlr", "variable": "OfflineThreshold", "value": "123"},
+        {"component": "AuthCtrlr", "variable": "AuthorizeRemoteStart", "value": "false"},
+    ]
+    body = BODIES[CommandName.SET_CONFIGURATION].model_validate({"variables": variables})
+    wire = body.model_dump(exclude_none=True)
+    request = GatewayLink().translate("2.0.1", CommandName.SET_CONFIGURATION, wire)
+    data = request.payload["setVariableData"]
+    assert [(d["variable"]["name"], d["attributeValue"]) for d in data] == [
+        ("OfflineThreshold", "123"),
+        ("AuthorizeRemoteStart", "false"),
+    ]
+    with pytest.raises(InvalidInput, match="key and value"):
+        GatewayLink().translate("1.6", CommandName.SET_CONFIGURATION, wire)
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (
+            {"variables": [{"component": "C", "variable": "V", "value": "1"}], "value": "1"},
+            "give variables, or value",
+        ),
+        (
+            {"variables": [{"component": "C", "variable": "V", "value": str(n)} for n in (1, 2)]},
+            "listed twice",
+        ),
+        ({"key": "HeartbeatInterval"}, "value is required"),
+    ],
+)
+def test_set_configuration_takes_one_form(body: dict[str, Any], named: str) -> None:
+    with pytest.raises(ValidationError, match=named):
+        BODIES[CommandName.SET_CONFIGURATION].model_validate(body)
+
+
+def test_get_configuration_report_is_a_2_0_1_base_report() -> None:
+    link = GatewayLink()
+    body = {"report": "ConfigurationInventory", "request_id": 4}
+    request = link.translate("2.0.1", CommandName.GET_CONFIGURATION, body)
+    assert request.payload == {"requestId": 4, "reportBase": "ConfigurationInventory"}
+    with pytest.raises(InvalidInput, match=r"OCPP 2\.0\.1"):
+        link.translate("1.6", CommandName.GET_CONFIGURATION, body)
+    with pytest.raises(ValidationError, match="keys or report"):
+        BODIES[CommandName.GET_CONFIGURATION].model_validate(
+            {"keys": ["A.B"], "report": "FullInventory"}
+        )

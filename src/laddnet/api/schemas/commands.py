@@ -67,13 +67,52 @@ class GetConfiguration(Body):
         description="1.6 keys, or 2.0.1 variables as Component.Variable; none: everything "
         "(2.0.1: a full base report, stored when the station sends it)",
     )
+    report: Literal["FullInventory", "ConfigurationInventory"] | None = Field(
+        None,
+        description="2.0.1, without keys: the base report asked for (default FullInventory; "
+        "ConfigurationInventory: the configuration variables only)",
+    )
+
+    @model_validator(mode="after")
+    def _keys_or_report(self) -> GetConfiguration:
+        if self.keys and self.report is not None:
+            raise ValueError("give keys or report, not both")
+        return self
+
+
+class VariableValue(Body):
+    component: str = Field(min_length=1, max_length=50)
+    variable: str = Field(min_length=1, max_length=50)
+    value: str = Field(max_length=1000)
 
 
 class SetConfiguration(Body):
-    value: str = Field(max_length=1000)
+    value: str | None = Field(
+        None, max_length=1000, description="with key, or component and variable"
+    )
     key: str | None = Field(None, max_length=50, description="1.6")
     component: str | None = Field(None, max_length=50, description="2.0.1")
     variable: str | None = Field(None, max_length=50, description="2.0.1")
+    variables: list[VariableValue] | None = Field(
+        None,
+        min_length=1,
+        max_length=50,
+        description="2.0.1: several variables in one SetVariablesRequest (instead of the fields"
+        " above)",
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SetConfiguration:
+        single = (self.value, self.key, self.component, self.variable)
+        if self.variables is not None:
+            if any(f is not None for f in single):
+                raise ValueError("give variables, or value with key / component and variable")
+            names = [(v.component, v.variable) for v in self.variables]
+            if len(set(names)) != len(names):
+                raise ValueError("variables: a component's variable is listed twice")
+        elif self.value is None:
+            raise ValueError("value is required (or variables, for 2.0.1)")
+        return self
 
 
 class DataTransfer(Body):
@@ -194,6 +233,29 @@ class CustomerInformation(Body):
         return self
 
 
+class GetTransactionStatus(Body):
+    """2.0.1: is a transaction still going on at the station, and does the station still hold
+    transaction messages it has not delivered? Without an id: any undelivered messages."""
+
+    session_id: int | None = Field(None, ge=1, description="Laddnet's session id")
+    transaction_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=36,
+        description="The station's own transaction id (instead of session_id)",
+    )
+
+    @model_validator(mode="after")
+    def _one_id(self) -> GetTransactionStatus:
+        if self.session_id is not None and self.transaction_id is not None:
+            raise ValueError("give session_id or transaction_id, not both")
+        return self
+
+
+class GetLocalListVersion(Body):
+    pass
+
+
 BODIES: dict[CommandName, type[Body]] = {
     CommandName.RESET: Reset,
     CommandName.UNLOCK_CONNECTOR: UnlockConnector,
@@ -211,6 +273,8 @@ BODIES: dict[CommandName, type[Body]] = {
     CommandName.CANCEL_RESERVATION: CancelReservation,
     CommandName.SEND_LOCAL_LIST: SendLocalList,
     CommandName.CUSTOMER_INFORMATION: CustomerInformation,
+    CommandName.GET_TRANSACTION_STATUS: GetTransactionStatus,
+    CommandName.GET_LOCAL_LIST_VERSION: GetLocalListVersion,
     **CERTIFICATE_BODIES,  # type: ignore[dict-item]
 }
 

@@ -94,6 +94,8 @@ COMMAND_PERMISSIONS: dict[CommandName, Permission] = {
     CommandName.CANCEL_RESERVATION: P.COMMANDS_CUSTOMER,
     CommandName.DATA_TRANSFER: P.COMMANDS_MAINTENANCE,
     CommandName.GET_INSTALLED_CERTIFICATE_IDS: P.COMMANDS_MAINTENANCE,
+    CommandName.GET_TRANSACTION_STATUS: P.COMMANDS_MAINTENANCE,
+    CommandName.GET_LOCAL_LIST_VERSION: P.COMMANDS_MAINTENANCE,
     CommandName.INSTALL_CERTIFICATE: P.STATIONS_SECURITY,
     CommandName.DELETE_CERTIFICATE: P.STATIONS_SECURITY,
     CommandName.CERTIFICATE_SIGNED: P.STATIONS_SECURITY,
@@ -109,7 +111,8 @@ PERMISSION_DOCS: dict[Permission, str] = {
     " reservations and command log",
     P.STATIONS_MANAGE: "register, change (password too) and decommission stations",
     P.COMMANDS_MAINTENANCE: "reset, change-availability, trigger-message, clear-cache,"
-    " get/set-configuration, data-transfer, update-firmware, get-log, send-local-list",
+    " get/set-configuration, data-transfer, update-firmware, get-log, send-local-list,"
+    " get-local-list-version, get-transaction-status, get-installed-certificate-ids",
     P.COMMANDS_CUSTOMER: "remote-start, remote-stop, unlock-connector, reserve-now,"
     " cancel-reservation",
     P.COMMANDS_BULK: "one command to many stations (`POST /api/v1/commands`; step-up)",

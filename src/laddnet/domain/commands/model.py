@@ -30,6 +30,8 @@ class CommandName(StrEnum):
     INSTALL_CERTIFICATE = "install-certificate"
     DELETE_CERTIFICATE = "delete-certificate"
     GET_INSTALLED_CERTIFICATE_IDS = "get-installed-certificate-ids"
+    GET_TRANSACTION_STATUS = "get-transaction-status"  # 2.0.1 only
+    GET_LOCAL_LIST_VERSION = "get-local-list-version"
     CERTIFICATE_SIGNED = "certificate-signed"  # sent by Laddnet after a SignCertificate
     # Sent by Laddnet's credential service (password rotation, profile upgrade, renewal):
     ROTATE_PASSWORD = "rotate-password"  # noqa: S105 - a command name, not a password

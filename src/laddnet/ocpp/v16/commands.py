@@ -59,12 +59,19 @@ def _trigger(body: Mapping[str, Any]) -> OcppRequest:
 
 
 def _get_configuration(body: Mapping[str, Any]) -> OcppRequest:
+    if body.get("report") is not None:
+        raise InvalidInput("report: base reports are OCPP 2.0.1 (1.6: give keys, or none)")
     keys = body.get("keys")
     return OcppRequest("GetConfiguration", {"key": list(keys)} if keys else {})
 
 
 def _set_configuration(body: Mapping[str, Any]) -> OcppRequest:
-    if not body.get("key") or body.get("component") or body.get("variable"):
+    if (
+        not body.get("key")
+        or body.get("component")
+        or body.get("variable")
+        or body.get("variables")
+    ):
         raise InvalidInput("set-configuration on an OCPP 1.6 station takes key and value")
     return OcppRequest("ChangeConfiguration", {"key": body["key"], "value": body["value"]})
 
@@ -94,6 +101,7 @@ COMMANDS: dict[CommandName, Translate] = {
     CommandName.GET_CONFIGURATION: _get_configuration,
     CommandName.SET_CONFIGURATION: _set_configuration,
     CommandName.DATA_TRANSFER: _data_transfer,
+    CommandName.GET_LOCAL_LIST_VERSION: lambda _body: OcppRequest("GetLocalListVersion", {}),
     **OPERATIONS,
     **CERTIFICATES,
 }

@@ -82,15 +82,28 @@ def _get_configuration(body: Mapping[str, Any]) -> OcppRequest:
     keys = body.get("keys")
     if keys:
         return OcppRequest("GetVariables", {"getVariableData": [_variable(k) for k in keys]})
-    payload = {"requestId": body["request_id"], "reportBase": "FullInventory"}
+    report = body.get("report") or "FullInventory"
+    payload = {"requestId": body["request_id"], "reportBase": report}
     return OcppRequest("GetBaseReport", payload)
 
 
 def _set_configuration(body: Mapping[str, Any]) -> OcppRequest:
+    several = body.get("variables")
+    if several:
+        items = [
+            {
+                "attributeValue": v["value"],
+                "component": {"name": v["component"]},
+                "variable": {"name": v["variable"]},
+            }
+            for v in several
+        ]
+        return OcppRequest("SetVariables", {"setVariableData": items})
     component, variable = body.get("component"), body.get("variable")
     if not component or not variable or body.get("key"):
         raise InvalidInput(
             "set-configuration on an OCPP 2.0.1 station takes component, variable and value"
+            " (or variables)"
         )
     item = {
         "attributeValue": body["value"],
@@ -109,6 +122,12 @@ def _data_transfer(body: Mapping[str, Any]) -> OcppRequest:
     return OcppRequest("DataTransfer", payload)
 
 
+def _get_transaction_status(body: Mapping[str, Any]) -> OcppRequest:
+    transaction_id = body.get("transaction_id")
+    payload = {} if transaction_id is None else {"transactionId": str(transaction_id)}
+    return OcppRequest("GetTransactionStatus", payload)
+
+
 COMMANDS: dict[CommandName, Translate] = {
     CommandName.RESET: _reset,
     CommandName.UNLOCK_CONNECTOR: _unlock,
@@ -120,6 +139,8 @@ COMMANDS: dict[CommandName, Translate] = {
     CommandName.GET_CONFIGURATION: _get_configuration,
     CommandName.SET_CONFIGURATION: _set_configuration,
     CommandName.DATA_TRANSFER: _data_transfer,
+    CommandName.GET_TRANSACTION_STATUS: _get_transaction_status,
+    CommandName.GET_LOCAL_LIST_VERSION: lambda _body: OcppRequest("GetLocalListVersion", {}),
     **OPERATIONS,
     **CERTIFICATES,
 }

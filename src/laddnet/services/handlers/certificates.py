@@ -1,6 +1,7 @@
 """Station certificates: a station's certificate signing request checked and answered, the
 certificate signed by Laddnet's station CA and sent back (CertificateSigned), and the
-certificate inventory per station.
+certificate inventory per station: the certificates a station accepted (or may have: it did
+not answer), not those it rejected.
 
 The answer to SignCertificate says only whether the CSR will be signed; the signed certificate
 goes to the station afterwards, as a command of its own, in the background.
@@ -14,7 +15,13 @@ from collections.abc import Coroutine
 from typing import Any
 
 from laddnet.domain.commands.model import CommandName
-from laddnet.domain.errors import InvalidInput, LaddnetError, UnknownStation
+from laddnet.domain.errors import (
+    InvalidInput,
+    LaddnetError,
+    StationDidNotAnswer,
+    StationNotConnected,
+    UnknownStation,
+)
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.certificates import StationCertificate, csr_problem
 from laddnet.domain.security.model import SecurityEventKind
@@ -92,7 +99,6 @@ class CertificateService:
             return
 
         def record(uow: UnitOfWork) -> None:
-            uow.certificates.add(cert)
             detail = f"certificate {cert.serial_number} issued, valid until {cert.not_after}"
             uow.events.security(SecurityEventKind.CERTIFICATE_ISSUED, station_id, detail, None, now)
 
@@ -101,9 +107,20 @@ class CertificateService:
         if certificate_type is not None:
             body["certificate_type"] = certificate_type
         try:
-            await self._commands.send(station_id, CommandName.CERTIFICATE_SIGNED, body, ACTOR)
+            result = await self._commands.send(
+                station_id, CommandName.CERTIFICATE_SIGNED, body, ACTOR
+            )
+        except (StationDidNotAnswer, StationNotConnected) as exc:
+            # It may have installed the certificate: listed, so its expiry is watched.
+            log.info("%s: no answer to CertificateSigned: %s", station_id, exc)
         except LaddnetError as exc:  # recorded in the command log; the station asks again
             log.info("%s: CertificateSigned not delivered: %s", station_id, exc)
+            return
+        else:
+            if result.status != "Accepted":  # A02/TC_A_14: it keeps its old certificate
+                log.info("%s: CertificateSigned answered %s", station_id, result.status)
+                return
+        await self._db.write(lambda uow: uow.certificates.add(cert))
 
     async def _reject(self, station_id: StationId, reason: str) -> None:
         now = self._clock.now()

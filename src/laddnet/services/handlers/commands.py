@@ -266,12 +266,26 @@ async def _prepare_get_configuration(
     return {**body, "request_id": new_request_id()}
 
 
+async def _prepare_get_transaction_status(
+    service: CommandService, station: Station, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Laddnet's session id (ongoing or ended) -> the transaction id the station knows."""
+    session_id = body.get("session_id")
+    if session_id is None:
+        return body
+    session = await service.db.read(lambda uow: uow.sessions.get(session_id))
+    if session is None or session.station_id != station.id:
+        raise UnknownSession(f"session {session_id} not found on station {station.id}")
+    return {**body, "transaction_id": session.transaction_ref or str(session.id)}
+
+
 def default_hooks() -> CommandHooks:
     return CommandHooks(
         prepare={
             CommandName.REMOTE_STOP: _prepare_remote_stop,
             CommandName.REMOTE_START: _prepare_remote_start,
             CommandName.GET_CONFIGURATION: _prepare_get_configuration,
+            CommandName.GET_TRANSACTION_STATUS: _prepare_get_transaction_status,
         },
         # A rotated password goes to the station only: the command log shows [redacted].
         secret={CommandName.ROTATE_PASSWORD: ("password", "authorization_key")},

@@ -101,8 +101,11 @@ def after_set_configuration(uow: UnitOfWork, answered: Answered) -> None:
     body, response = answered.body, answered.response
     if "setVariableResult" in response:
         items = items_from_results(response["setVariableResult"], "")
-        value = body["value"]
-        items = [dataclasses.replace(i, value=value) for i in items]
+        values = {(v["component"], v["variable"]): v["value"] for v in body.get("variables") or []}
+        items = [
+            dataclasses.replace(i, value=values.get((i.component, i.variable), body.get("value")))
+            for i in items
+        ]
     elif answered.status in _STORED and body.get("key"):
         items = [ConfigurationItem(variable=body["key"], value=body["value"])]
     else:
