@@ -72,6 +72,7 @@ class Laddnet:
     database_url: str
     ocpp_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
+    extra_env: dict[str, str] = field(default_factory=dict)  # settings a test adds
 
     def __post_init__(self) -> None:
         while self.http_port == self.ocpp_port:  # two free ports, not the same one twice
@@ -87,6 +88,7 @@ class Laddnet:
             LADDNET_HTTP_PORT=str(self.http_port),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     @property

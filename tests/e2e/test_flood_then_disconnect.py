@@ -62,6 +62,8 @@ async def test_flooding_station_that_disconnects_leaks_nothing_and_serve_still_s
     csv_file = tmp_path / "stations.csv"
     csv_file.write_text(f"id,password\nCP-FLOOD,{PASSWORD}\n")
     await laddnet.aok("station", "import", str(csv_file))
+    # The rounds reconnect far faster than a real station may: no connection-rate limit here.
+    laddnet.extra_env["LADDNET_CONNECTION_RATE_LIMIT"] = "0"
     server = await servers.start(laddnet)
     assert server.proc is not None
 
