@@ -175,6 +175,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             event_bus,
             commands,
             interval=settings.alert_interval,
+            health_interval=settings.health_interval,
             mailer=(
                 SmtpMailer(settings.smtp_url.get_secret_value(), settings.smtp_from)
                 if settings.smtp_url

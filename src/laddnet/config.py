@@ -245,6 +245,13 @@ class Settings(BaseSettings):
         description="Seconds between evaluations of the timed alert rules (offline, faulted,"
         " boot loop, heartbeat missing) and of maintenance windows that ended.",
     )
+    health_interval: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds between rounds of health scoring: a station whose sessions, boots,"
+        " connections or statuses changed is scored at the next round, once however many events"
+        " it had (0: after every burst of events).",
+    )
 
     @property
     def public_base_url(self) -> str:

@@ -36,6 +36,10 @@ class MaintenanceStore(Protocol):
         self, station_id: str, key: StatusKey, status: ServiceStatus, reason: str, since: datetime
     ) -> None: ...
     def stations_by_id(self, station_ids: Sequence[str]) -> dict[str, Station]: ...
+    def site_of(self, station_id: str) -> str | None:
+        """The station's site (None: none, or no such station)."""
+        ...
+
     def drifted_stations(self, limit: int) -> list[str]:
         """Stations whose stored station-level status contradicts their connection (a node
         restarted and cleared its stations' presence) or that have none yet."""
@@ -177,10 +181,12 @@ class Mailer(Protocol):
 
 
 class HealthStore(Protocol):
-    def signals(self, station_id: str, since: datetime) -> HealthSignals: ...
-    def connector_signals(
+    def signals(
         self, station_id: str, since: datetime
-    ) -> tuple[ConnectorSignals, ...]: ...
+    ) -> tuple[HealthSignals, tuple[ConnectorSignals, ...]]:
+        """The station's signals over the window, and each connector's that has any."""
+        ...
+
     def firmware_seen(self, station_id: str, version: str, at: datetime) -> None:
         """Note the firmware a station booted with; a new version restarts its age."""
         ...

@@ -88,6 +88,7 @@ class Watched:
 
 def watched_container(database_url: str, clock: MovableClock, **settings: Any) -> Container:
     # The timer is left to the test (tick()); events are handled as they come.
+    settings = {"health_interval": 0, **settings}  # scored after every burst of events
     return build(Settings(database_url=database_url, alert_interval=3600, **settings), clock)
 
 

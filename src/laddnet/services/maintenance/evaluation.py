@@ -282,8 +282,7 @@ def _security_event(uow: UnitOfWork, e: Event, rules: RuleSet, now: datetime) ->
 
 
 def _site(uow: UnitOfWork, station_id: str) -> str | None:
-    station = uow.stations.get(StationId(station_id))
-    return station.site_id if station else None
+    return uow.maintenance.site_of(station_id)
 
 
 def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) -> None:

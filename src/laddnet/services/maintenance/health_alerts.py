@@ -1,8 +1,9 @@
 """Health alerts: a station whose health score falls below `health_min_score` gets a
 `health_low` alert (and so a ticket) before drivers start failing on it; the alert closes when
-the score recovers. Scored again after the events that move it (sessions ending, boots, lost
-connections, status changes) and, for stations alerted, every timer round (the week's window
-slides without events)."""
+the score recovers. A station is scored again after the events that move its score (sessions
+ending, boots, lost connections, status changes) and, while alerted, every timer round (the
+week's window slides without events), in rounds at most every `LADDNET_HEALTH_INTERVAL` seconds:
+a busy station's hundred status changes cost one scoring."""
 
 from __future__ import annotations
 
@@ -51,15 +52,17 @@ def plan_health(uow: UnitOfWork, station_ids: Sequence[str], now: datetime) -> H
         if station is None or station.decommissioned_at is not None:
             continue
         threshold = rules.for_site(station.site_id).health_min_score
-        health = health_of(uow, sid, now)
         key = AlertKey(sid, 0, 0, AlertKind.HEALTH_LOW)
         current = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
-        low = threshold > 0 and health.score < threshold and sid not in resting
-        if low and not current:
+        if threshold <= 0 or sid in resting:  # not scored: nothing to alert
+            to_close.extend(current)
+            continue
+        health = health_of(uow, sid, now)
+        if health.score >= threshold:
+            to_close.extend(current)
+        elif not current:
             details = {"score": health.score, "reasons": list(health.reasons)}
             to_open.append((Condition(key, now, details), station.site_id))
-        elif not low:
-            to_close.extend(current)
     return HealthPlan(rules, to_open, to_close)
 
 
@@ -67,13 +70,12 @@ def health_of(uow: UnitOfWork, station_id: str, now: datetime) -> StationHealth:
     """The station's and its connectors' health over the window up to `now`."""
     since = now - WINDOW
     station = uow.stations.get(StationId(station_id))
-    signals = {
-        (c.evse_id, c.connector_id): c for c in uow.health.connector_signals(station_id, since)
-    }
+    whole, connectors = uow.health.signals(station_id, since)
+    signals = {(c.evse_id, c.connector_id): c for c in connectors}
     for c in station.connectors if station else ():
         if c.evse_id > 0 and c.connector_id > 0 and (c.evse_id, c.connector_id) not in signals:
             signals[(c.evse_id, c.connector_id)] = ConnectorSignals(c.evse_id, c.connector_id)
-    return station_health(uow.health.signals(station_id, since), tuple(signals.values()), now)
+    return station_health(whole, tuple(signals.values()), now)
 
 
 def apply_health(uow: UnitOfWork, plan: HealthPlan, now: datetime) -> None:

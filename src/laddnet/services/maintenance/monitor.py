@@ -67,6 +67,7 @@ class Monitor:
         bus: EventBus,
         *,
         interval: float,
+        health_interval: float = 0.0,
         on_tick: Callable[[], Awaitable[None]] | None = None,
         after_tick: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
@@ -79,7 +80,14 @@ class Monitor:
         self._dirty: set[str] = set()
         self._events: list[Event] = []
         self._health: set[str] = set()  # stations to score again
+        # Health is scored in rounds, at most one every `health_interval` seconds: a busy
+        # station's burst of events costs one scoring.
+        self._health_interval = health_interval
+        self._next_health = 0.0  # loop time of the next round
+        self._health_round: list[str] = []  # stations of the round under way, not yet scored
+        self.health_rounds = 0  # read by tests
         self._wake = asyncio.Event()
+        self._passing = asyncio.Lock()
         self._unsubscribe: Callable[[], None] | None = None
         self._tick_soon = False
         self.ticks = 0  # read by tests
@@ -115,8 +123,11 @@ class Monitor:
         try:
             loop = asyncio.get_running_loop()
             next_tick = loop.time()
+            # Not in a restart's boot storm: the first health round comes one interval later.
+            self._next_health = loop.time() + self._health_interval
             while True:
-                timeout = max(0.0, next_tick - loop.time())
+                wake_at = min(next_tick, self._next_health) if self._health else next_tick
+                timeout = max(0.0, wake_at - loop.time())
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):
                         await self._wake.wait()
@@ -135,25 +146,49 @@ class Monitor:
                 self._unsubscribe()
 
     async def process_pending(self) -> None:
-        while self._dirty or self._events or self._health:
-            if not (self._dirty or self._events):
-                await self._score_health()  # after every pending event is stored
-                continue
-            dirty = sorted(self._dirty)[:BATCH]
-            self._dirty.difference_update(dirty)
-            events, self._events = self._events[:BATCH], self._events[BATCH:]
-            # The writer is shared with the stations' messages: it gets the event handling and
-            # the changes only; the service statuses are worked out on a reader.
-            if events:
-                await self._db.write(partial(on_events, events=events, now=self._clock.now()))
-            updates = await self._db.read(partial(plan_service_statuses, station_ids=dirty))
-            if updates:
-                now = self._clock.now()
-                await self._db.write(partial(apply_service_statuses, updates=updates, now=now))
+        # One pass at a time (tick() and score_health() may be called from outside the task): a
+        # station is scored only once the events taken before it are stored.
+        async with self._passing:
+            while self._dirty or self._events or self._health_round or self._health_due():
+                if not (self._dirty or self._events):
+                    await self._score_health()  # after every pending event is stored
+                    continue
+                await self._handle_batch()
+
+    async def _handle_batch(self) -> None:
+        dirty = sorted(self._dirty)[:BATCH]
+        self._dirty.difference_update(dirty)
+        events, self._events = self._events[:BATCH], self._events[BATCH:]
+        # The writer is shared with the stations' messages: it gets the event handling and the
+        # changes only; the service statuses are worked out on a reader.
+        if events:
+            await self._db.write(partial(on_events, events=events, now=self._clock.now()))
+        updates = await self._db.read(partial(plan_service_statuses, station_ids=dirty))
+        if updates:
+            now = self._clock.now()
+            await self._db.write(partial(apply_service_statuses, updates=updates, now=now))
+
+    @property
+    def health_pending(self) -> frozenset[str]:
+        """Stations to score at the next round."""
+        return frozenset(self._health)
+
+    def _health_due(self) -> bool:
+        return bool(self._health) and asyncio.get_running_loop().time() >= self._next_health
+
+    async def score_health(self) -> None:
+        """Score every pending station now, whatever the interval."""
+        self._next_health = 0.0
+        await self.process_pending()
 
     async def _score_health(self) -> None:
-        scored = sorted(self._health)[:BATCH]
-        self._health.difference_update(scored)
+        """The next batch of the round under way, or a new round of every station pending."""
+        if not self._health_round:
+            self._health_round = sorted(self._health)
+            self._health.clear()  # in place: tick() may be adding to this very set
+            self._next_health = asyncio.get_running_loop().time() + self._health_interval
+            self.health_rounds += 1
+        scored, self._health_round = self._health_round[:BATCH], self._health_round[BATCH:]
         now = self._clock.now()
         health = await self._db.read(partial(plan_health, station_ids=scored, now=now))
         if health.open or health.close:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from laddnet.domain.commands.model import CommandName, CommandResult
@@ -67,6 +67,7 @@ class MaintenanceService:
         commands: CommandService,
         *,
         interval: float,
+        health_interval: float = 0.0,
         mailer: Mailer | None = None,
         notify_window: float = 60.0,
     ) -> None:
@@ -79,6 +80,7 @@ class MaintenanceService:
             clock,
             bus,
             interval=interval,
+            health_interval=health_interval,
             on_tick=self.end_due,
             after_tick=self.recovery.run_due,
         )
@@ -91,6 +93,8 @@ class MaintenanceService:
         self._bus = bus
         self._unsubscribe: Callable[[], None] | None = None
         self._reapplying: set[asyncio.Task[Any]] = set()
+        self._connected: dict[StationId, datetime] = {}  # connections to check after the grace
+        self._checking_reconnects = False
 
     async def start(self) -> None:
         if self._task is None:
@@ -254,19 +258,37 @@ class MaintenanceService:
         if event.type == EventType.STATION_BOOTED.value:
             if event.data.get("status") != "Accepted":
                 return
-            task = asyncio.create_task(self.reapply(sid))
+            self._spawn(self.reapply(sid))
         elif event.type == EventType.STATION_CONNECTED.value:
-            task = asyncio.create_task(self._after_reconnect(sid, event.time))
-        else:
-            return
+            self._connected[sid] = event.time
+            if not self._checking_reconnects:
+                self._checking_reconnects = True
+                self._spawn(self._after_reconnects())
+
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.create_task(work)
         self._reapplying.add(task)
         task.add_done_callback(self._reapplying.discard)
 
+    async def _after_reconnects(self) -> None:
+        """Re-send maintenance mode to each station that connected and has not booted within
+        `reconnect_grace` (a boot re-sends it itself), if its last boot was accepted and it is
+        still connected. The stations of a reconnect storm are looked up together: one read
+        finds the few in maintenance mode."""
+        try:
+            while self._connected:
+                await asyncio.sleep(self.reconnect_grace)
+                due = self._clock.now() - timedelta(seconds=self.reconnect_grace)
+                ready = {s: at for s, at in self._connected.items() if at <= due}
+                for station_id in ready:
+                    del self._connected[station_id]
+                resting = await self.modes(list(ready)) if ready else {}
+                for resting_id in resting:
+                    await self._after_reconnect(StationId(resting_id), ready[StationId(resting_id)])
+        finally:
+            self._checking_reconnects = False
+
     async def _after_reconnect(self, station_id: StationId, connected_at: datetime) -> None:
-        """Re-send maintenance mode to a station that connected at `connected_at` and has not
-        booted since within `reconnect_grace` (a boot re-sends it itself), if its last boot was
-        accepted and it is still connected."""
-        await asyncio.sleep(self.reconnect_grace)
         station = await self._db.read(lambda uow: uow.stations.get(station_id))
         if station is None or not station.connected:
             return

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, or_, select, update
 
@@ -24,22 +26,45 @@ class SqlHealth:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def signals(self, station_id: str, since: datetime) -> HealthSignals:
+    def signals(
+        self, station_id: str, since: datetime
+    ) -> tuple[HealthSignals, tuple[ConnectorSignals, ...]]:
+        """The station's signals and each of its connectors' that has any, over the window: the
+        sessions and fault reports are read once, per connector, and summed for the station."""
         s = sessions
-        ended = (s.c.station_id == station_id) & (s.c.stopped_at >= since)
-        counts = self._conn.execute(
+        connector = func.coalesce(s.c.connector_id, 1)
+        session_rows = self._conn.execute(
             select(
+                s.c.evse_id,
+                connector,
                 func.count(),
                 func.count().filter(s.c.energy_wh <= 0),
                 func.max(s.c.stopped_at).filter(s.c.energy_wh > 0),
-            ).where(ended)
-        ).one()
+            )
+            .where(s.c.station_id == station_id, s.c.stopped_at >= since)
+            .group_by(s.c.evse_id, connector)
+        ).all()
         h = status_history
-        faults = self._conn.execute(
-            select(func.count())
+        fault_rows = self._conn.execute(
+            select(h.c.evse_id, h.c.connector_id, func.count())
             .where(h.c.station_id == station_id, h.c.reported_at >= since)
             .where(or_(h.c.status == "Faulted", h.c.error_code.is_not(None)))
-        ).scalar_one()
+            .group_by(h.c.evse_id, h.c.connector_id)
+        ).all()
+        shares = self._power_shares(station_id, since)
+        station = HealthSignals(
+            sessions=sum(int(r[2]) for r in session_rows),
+            empty_sessions=sum(int(r[3]) for r in session_rows),
+            fault_reports=sum(int(r[2]) for r in fault_rows),
+            last_energy_at=max((r[4] for r in session_rows if r[4] is not None), default=None),
+            power_shares=tuple(v for vs in shares.values() for v in vs),
+            **self._station_only(station_id, since),
+        )
+        return station, _per_connector(session_rows, fault_rows, shares)
+
+    def _station_only(self, station_id: str, since: datetime) -> dict[str, Any]:
+        """The signals only a whole station has: boots, lost connections, heartbeat gaps and
+        its firmware."""
         p = presence_history
         lost = self._conn.execute(
             select(func.count()).where(
@@ -60,62 +85,13 @@ class SqlHealth:
         ).scalar_one()
         f = firmware_seen
         firmware = self._conn.execute(select(f).where(f.c.station_id == station_id)).first()
-        shares = self._power_shares(station_id, since)
-        return HealthSignals(
-            sessions=int(counts[0]),
-            empty_sessions=int(counts[1]),
-            fault_reports=int(faults),
-            boots=len(boots),
-            disconnects=int(lost),
-            last_energy_at=counts[2],
-            heartbeat_gaps=int(gaps),
-            power_shares=tuple(v for vs in shares.values() for v in vs),
-            firmware=firmware.firmware_version if firmware else None,
-            firmware_since=firmware.first_seen_at if firmware else None,
-        )
-
-    def connector_signals(self, station_id: str, since: datetime) -> tuple[ConnectorSignals, ...]:
-        s = sessions
-        connector = func.coalesce(s.c.connector_id, 1)
-        rows = self._conn.execute(
-            select(
-                s.c.evse_id,
-                connector,
-                func.count(),
-                func.count().filter(s.c.energy_wh <= 0),
-                func.max(s.c.stopped_at).filter(s.c.energy_wh > 0),
-            )
-            .where(s.c.station_id == station_id, s.c.stopped_at >= since)
-            .where(s.c.evse_id.is_not(None))
-            .group_by(s.c.evse_id, connector)
-        ).all()
-        h = status_history
-        fault_rows = self._conn.execute(
-            select(h.c.evse_id, h.c.connector_id, func.count())
-            .where(h.c.station_id == station_id, h.c.reported_at >= since)
-            .where(h.c.evse_id > 0, h.c.connector_id > 0)
-            .where(or_(h.c.status == "Faulted", h.c.error_code.is_not(None)))
-            .group_by(h.c.evse_id, h.c.connector_id)
-        ).all()
-        faults = {(int(r[0]), int(r[1])): int(r[2]) for r in fault_rows}
-        shares = self._power_shares(station_id, since)
-        keys = {(int(r[0]), int(r[1])) for r in rows} | set(faults) | set(shares)
-        by_key = {(int(r[0]), int(r[1])): r for r in rows}
-        out = []
-        for key in sorted(keys):
-            r = by_key.get(key)
-            out.append(
-                ConnectorSignals(
-                    evse_id=key[0],
-                    connector_id=key[1],
-                    sessions=int(r[2]) if r else 0,
-                    empty_sessions=int(r[3]) if r else 0,
-                    fault_reports=faults.get(key, 0),
-                    power_shares=tuple(shares.get(key, ())),
-                    last_energy_at=r[4] if r else None,
-                )
-            )
-        return tuple(out)
+        return {
+            "boots": len(boots),
+            "disconnects": int(lost),
+            "heartbeat_gaps": int(gaps),
+            "firmware": firmware.firmware_version if firmware else None,
+            "firmware_since": firmware.first_seen_at if firmware else None,
+        }
 
     def _power_shares(self, station_id: str, since: datetime) -> dict[tuple[int, int], list[float]]:
         """Per connector, each of the newest sessions' peak share of the power offered (the
@@ -168,3 +144,33 @@ class SqlHealth:
             return
         values = {"station_id": station_id, "firmware_version": version[:50], "first_seen_at": at}
         self._conn.execute(insert_ignoring_duplicates(self._conn, f).values(values))
+
+
+def _per_connector(
+    session_rows: Sequence[Any],
+    fault_rows: Sequence[Any],
+    shares: dict[tuple[int, int], list[float]],
+) -> tuple[ConnectorSignals, ...]:
+    """The connectors' signals from the station's rows grouped by EVSE and connector (rows of
+    the station itself, with no or a zero EVSE or connector, left out)."""
+    by_key = {(int(r[0]), int(r[1])): r for r in session_rows if r[0] is not None}
+    faults = {
+        (int(r[0]), int(r[1])): int(r[2])
+        for r in fault_rows
+        if r[0] is not None and r[1] is not None and r[0] > 0 and r[1] > 0
+    }
+    out = []
+    for key in sorted(set(by_key) | set(faults) | set(shares)):
+        r = by_key.get(key)
+        out.append(
+            ConnectorSignals(
+                evse_id=key[0],
+                connector_id=key[1],
+                sessions=int(r[2]) if r else 0,
+                empty_sessions=int(r[3]) if r else 0,
+                fault_reports=faults.get(key, 0),
+                power_shares=tuple(shares.get(key, ())),
+                last_energy_at=r[4] if r else None,
+            )
+        )
+    return tuple(out)

@@ -69,6 +69,11 @@ class SqlMonitoring:
         parts = _station_parts(self._conn, [r.id for r in rows])
         return {r.id: _station(r._mapping, *parts[r.id]) for r in rows}
 
+    def site_of(self, station_id: str) -> str | None:
+        stmt = select(stations.c.site_id).where(stations.c.id == station_id)
+        site: str | None = self._conn.execute(stmt).scalar_one_or_none()
+        return site
+
     def drifted_stations(self, limit: int) -> list[str]:
         ss = service_statuses
         own = and_(ss.c.station_id == stations.c.id, ss.c.evse_id == 0, ss.c.connector_id == 0)
