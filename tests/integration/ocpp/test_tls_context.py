@@ -3,13 +3,22 @@ built again when their files change (real files, real contexts; no network)."""
 
 from __future__ import annotations
 
+import asyncio
+import asyncio.sslproto
 import os
 import ssl
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from laddnet.ocpp.tls import ReloadingContext, TlsFiles, server_context
+from laddnet.ocpp.tls import (
+    TLS_READ_BUFFER,
+    ReloadingContext,
+    TlsFiles,
+    server_context,
+    shrink_read_buffers,
+)
 from tests.pki import issue, make_ca
 
 
@@ -59,3 +68,47 @@ def test_changed_files_are_loaded_again_and_broken_ones_are_not(
     assert reloading.reloads == 1
     Path(files.key).write_text("half a key")
     assert reloading.refresh() is renewed  # kept: the new files do not load
+
+
+async def test_a_tls_connection_holds_a_small_read_buffer_and_still_carries_large_messages(
+    files: TlsFiles, tmp_path: Path
+) -> None:
+    """asyncio's own 256 KiB read buffer per connection (2.5 GiB for 10,000 stations) is cut
+    to 32 KiB; a message far larger than that still arrives whole, read in several parts."""
+    shrink_read_buffers()
+    assert asyncio.sslproto.SSLProtocol.max_size == TLS_READ_BUFFER == 32 * 1024
+    plain = server_context(TlsFiles(files.cert, files.key))
+    received: list[bytes] = []
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        data = await reader.readexactly(300_000)
+        received.append(data)
+        writer.write(data)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(echo, "127.0.0.1", 0, ssl=plain)
+    port = server.sockets[0].getsockname()[1]
+    client = ssl.create_default_context(cafile=files.station_ca)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        host = "localhost"
+        opened = [
+            await asyncio.open_connection("127.0.0.1", port, ssl=client, server_hostname=host)
+            for _ in range(10)
+        ]
+        per_connection = (tracemalloc.get_traced_memory()[0] - before) / 10
+    finally:
+        tracemalloc.stop()
+    # Both ends of each connection are in this process: two buffers, not two of 256 KiB.
+    assert per_connection < 2 * 64 * 1024, per_connection
+    message = os.urandom(300_000)
+    reader, writer = opened[0]
+    writer.write(message)
+    assert await reader.readexactly(300_000) == message
+    assert received == [message]
+    for _, w in opened:
+        w.close()
+    server.close()
+    await server.wait_closed()
