@@ -113,12 +113,17 @@ def after_set_configuration(uow: UnitOfWork, answered: Answered) -> None:
     uow.configuration.save(answered.station_id, items, answered.at)
 
 
+READS_AT_ONCE = 4
+
+
 class ConfigurationService:
     def __init__(self, db: Database, clock: Clock, commands: CommandService) -> None:
         self._db = db
         self._clock = clock
         self._commands = commands
         self._tasks: set[asyncio.Task[None]] = set()
+        # A boot storm of stations never read would add a read storm to it: a few at a time.
+        self._reading = asyncio.Semaphore(READS_AT_ONCE)
 
     def after_boot(self, station_id: StationId) -> None:
         """After an accepted boot: read the configuration if it never was. Runs in the
@@ -126,12 +131,14 @@ class ConfigurationService:
         self._spawn(self._read_once(station_id))
 
     async def _read_once(self, station_id: StationId) -> None:
-        try:
-            if await self._db.read(lambda uow: uow.configuration.read_at(station_id)) is not None:
-                return
-            await self._commands.send(station_id, CommandName.GET_CONFIGURATION, {}, ACTOR)
-        except LaddnetError as exc:  # logged; the next boot asks again
-            log.info("%s: configuration not read: %s", station_id, exc)
+        async with self._reading:
+            try:
+                read_at = await self._db.read(lambda uow: uow.configuration.read_at(station_id))
+                if read_at is not None:
+                    return
+                await self._commands.send(station_id, CommandName.GET_CONFIGURATION, {}, ACTOR)
+            except LaddnetError as exc:  # logged; the next boot asks again
+                log.info("%s: configuration not read: %s", station_id, exc)
 
     async def record_report(
         self, station_id: StationId, report_data: list[dict[str, Any]], complete: bool

@@ -4,6 +4,7 @@ for webhooks and alert rules), the firmware inventory and the versions marked vu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 _KNOWN_CACHE = 100_000  # station ids whose current network this process has recorded
 
 
+NOTES_AT_ONCE = 8
+
+
 class StationGuardService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -32,6 +36,8 @@ class StationGuardService:
         # station id -> the network it last connected from here: a reconnect from the same
         # network costs no write (the table keeps first and last seen per network).
         self._known: OrderedDict[str, str] = OrderedDict()
+        # Noting networks waits behind the logins of a connection storm: a few at a time.
+        self._noting = asyncio.Semaphore(NOTES_AT_ONCE)
 
     # Sites' allowed networks
 
@@ -80,6 +86,10 @@ class StationGuardService:
         if self._known.get(station_id) == network:
             self._known.move_to_end(station_id)
             return "known"
+        async with self._noting:
+            return await self._note(station_id, address, network)
+
+    async def _note(self, station_id: str, address: str | None, network: str) -> str | None:
         now = self._clock.now()
         try:  # a read first: after a restart a reconnect storm costs reads, not writes
             known = await self._db.read(lambda uow: uow.guard.has_network(station_id, network))
