@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from laddnet.domain.commands.model import CommandName
 from laddnet.domain.errors import LaddnetError
@@ -32,7 +33,7 @@ TICK = 1.0  # seconds between two rounds of callbacks
 PER_TICK = 5  # callbacks started in one round, at most
 BODY = {"message": "BootNotification"}
 
-Trigger = Callable[[Session], Awaitable[None]]
+Trigger = Callable[[Session], Coroutine[Any, Any, None]]
 
 
 class BootCallbacks:
