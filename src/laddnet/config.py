@@ -85,6 +85,12 @@ class Settings(BaseSettings):
         description="Boots handled at once; beyond this (or while the oldest has waited over"
         " 10 s), stations get Pending and retry later.",
     )
+    boot_callback: bool = Field(
+        True,
+        description="Send a station answered Pending a TriggerMessage BootNotification as boot"
+        " admission frees up (oldest first, a few a second), so it boots again before its"
+        " interval ends.",
+    )
     max_station_power_w: int = Field(
         400_000, description="Largest plausible power (W), used to flag implausible meter jumps."
     )

@@ -1,4 +1,5 @@
-"""What a version's handlers may use: the services, settings and boot admission control."""
+"""What a version's handlers may use: the services, settings, boot admission control and the
+callbacks to stations answered Pending."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from laddnet.ocpp.boot_callback import BootCallbacks
 from laddnet.ocpp.rpc import Session
 from laddnet.services.bundle import Services
 
@@ -49,6 +51,13 @@ class BootAdmission:
     def leave(self, ticket: int) -> None:
         self._in_flight.pop(ticket, None)
 
+    def room(self) -> int:
+        """How many boots `try_enter` would admit now (none while the oldest is slow)."""
+        oldest = next(iter(self._in_flight.values()), None)
+        if oldest is not None and self._clock() - oldest > self._slow_after:
+            return 0
+        return max(self._limit - len(self._in_flight), 0)
+
     def retry_interval(self) -> int:
         return random.randint(5, 30)  # noqa: S311 - jitter, not security
 
@@ -58,6 +67,8 @@ class HandlerContext:
     services: Services
     admission: BootAdmission
     heartbeat_interval: int = field(default=300)
+    # Stations answered Pending, called back with TriggerMessage as admission frees up.
+    boot_callbacks: BootCallbacks | None = None
 
 
 Handler = Callable[[HandlerContext, Session, dict[str, Any]], Awaitable[dict[str, Any]]]

@@ -22,6 +22,7 @@ from laddnet.domain.ids import StationId
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp import schemas
+from laddnet.ocpp.boot_callback import BootCallbacks, command_trigger
 from laddnet.ocpp.connection_rate import ConnectionRateLimit
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
@@ -68,6 +69,13 @@ class Gateway:
             admission=BootAdmission(self._settings.boot_admission_limit),
             heartbeat_interval=self._settings.heartbeat_interval,
         )
+        admission = self._context.admission
+        self.boot_callbacks = BootCallbacks(
+            admission.room,
+            command_trigger(services.commands, self.registry),
+            enabled=self._settings.boot_callback,
+        )
+        self._context.boot_callbacks = self.boot_callbacks
         self._server: Server | None = None
         self.tls_servers: dict[SecurityProfile, Server] = {}  # profiles 2 and 3 (listeners.py)
         self._background: set[asyncio.Task[None]] = set()
@@ -154,8 +162,14 @@ class Gateway:
         await self._server.wait_closed()
         for server in self.tls_servers.values():
             await server.wait_closed()
+        await self.boot_callbacks.stop()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+
+    @property
+    def admission(self) -> BootAdmission:
+        """Boot admission control of this gateway (its room paces the boot callbacks)."""
+        return self._context.admission
 
     async def call(
         self, station_id: str, action: str, payload: dict[str, Any], timeout: float | None = None
@@ -331,6 +345,7 @@ class Gateway:
         except ConnectionClosed:
             pass
         finally:
+            self.boot_callbacks.forget(session)
             if ws.close_code == 1009:
                 self._record_security(
                     SecurityEventKind.FRAME_TOO_LARGE, station_id, "frame over the size limit", ws

@@ -55,13 +55,19 @@ def recorded(kind: str) -> Handler:
 
 
 async def boot(ctx: HandlerContext, session: Session, command: RegisterBoot) -> dict[str, Any]:
-    """BootNotification after translation: Pending under a boot storm, else registered."""
+    """BootNotification after translation: Pending under a boot storm (the station is called
+    back when there is room: boot_callback.py), else registered."""
     now = format_time(ctx.services.clock.now())
     ticket = ctx.admission.try_enter()
+    callbacks = ctx.boot_callbacks
     if ticket is None:
         # Pending: nothing but BootNotification until accepted again, even if accepted before.
         session.accepted = False
+        if callbacks is not None:  # triggered to boot again once there is room (TC_B_31)
+            callbacks.remember(session)
         return {"status": "Pending", "currentTime": now, "interval": ctx.admission.retry_interval()}
+    if callbacks is not None:  # booting again now: no callback needed
+        callbacks.forget(session)
     try:
         status = await ctx.services.stations.register_boot(command)
     finally:

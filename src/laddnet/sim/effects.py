@@ -175,6 +175,7 @@ async def _heartbeat(station: SimStation, _target: Any) -> None:
 
 
 async def _boot_notification(station: SimStation, _target: Any) -> None:
+    station.boot_reason = "Triggered"  # 2.0.1 BootReasonEnumType (1.6 sends no reason)
     await station.boot()
 
 

@@ -49,3 +49,16 @@ def test_retry_interval_is_jittered_within_bounds() -> None:
     assert min(intervals) >= 5
     assert max(intervals) <= 30
     assert len(intervals) > 5
+
+
+def test_room_is_what_try_enter_would_admit_and_none_while_the_oldest_is_slow() -> None:
+    clock = FakeClock()
+    admission = BootAdmission(limit=3, slow_after=10.0, clock=clock)
+    assert admission.room() == 3
+    ticket = admission.try_enter()
+    assert ticket is not None
+    assert admission.room() == 2
+    clock.now = 10.5
+    assert admission.room() == 0  # the oldest has waited 10.5 s
+    admission.leave(ticket)
+    assert admission.room() == 3
