@@ -40,6 +40,7 @@ async def test_rotate_one_station_and_many_through_the_api(live: Live) -> None:
             await asyncio.sleep(0.05)
     listed = await live.api.get("/api/v1/password-rotations", params={"station_id": "CP-1"})
     assert [c["state"] for c in listed.json()["items"]] == ["confirmed", "confirmed"]
+    assert [c["attempts"] for c in listed.json()["items"]] == [1, 1]  # each sent once
     await one.reconnect()
     await two.reconnect()
     async with asyncio.timeout(10):

@@ -42,6 +42,11 @@ class CredentialChangeOut(BaseModel):
     completed_at: str | None = None
     detail: str | None = None
     command_id: int | None = None
+    attempts: int = Field(
+        0,
+        description="how many times it was sent: a rotation the station never answered is sent"
+        " again when it connects, at most 5 times",
+    )
 
     @classmethod
     def from_domain(cls, c: CredentialChange) -> CredentialChangeOut:
@@ -62,6 +67,7 @@ class CredentialChangeOut(BaseModel):
             completed_at=at(c.completed_at),
             detail=c.detail,
             command_id=c.command_id,
+            attempts=c.attempts,
         )
 
 

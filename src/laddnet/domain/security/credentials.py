@@ -46,6 +46,11 @@ ACCEPTS_LOGIN = frozenset({ChangeState.SENT, ChangeState.UNCONFIRMED, ChangeStat
 # How many password changes of one station may be open at once (each costs a hash check at a
 # login with a password that is not the stored one).
 MAX_OPEN = 3
+# A password rotation the station never answered (queued, sent, or sent and unanswered) is
+# sent again when the station connects with its stored password: once per connection, at most
+# MAX_ATTEMPTS times in all; at the connection after the last attempt it fails.
+RESENDABLE = frozenset({ChangeState.QUEUED, ChangeState.SENT, ChangeState.UNCONFIRMED})
+MAX_ATTEMPTS = 5
 # Status words of a station that took the change (2.0.1 SetVariables may need a reboot first).
 TAKEN = frozenset({"Accepted", "RebootRequired"})
 
@@ -65,6 +70,7 @@ class CredentialChange:
     completed_at: datetime | None = None
     detail: str | None = None  # why it failed, or what the station answered
     command_id: int | None = None  # the command that carried it (the command log)
+    attempts: int = 0  # how many times it was sent (a rotation is sent again on reconnect)
 
 
 def after_answer(status: str | None, *, connected: bool, no_answer: bool = False) -> ChangeState:
@@ -81,6 +87,22 @@ def after_answer(status: str | None, *, connected: bool, no_answer: bool = False
 def after_connect(state: ChangeState) -> ChangeState:
     """The state once the station connected with the new credential."""
     return ChangeState.COMPLETED if state is ChangeState.CONFIRMED else state
+
+
+def to_resend(
+    changes: list[CredentialChange], logged_in_with: int | None, busy: frozenset[int]
+) -> CredentialChange | None:
+    """The password rotation to send again to a station that just connected: the newest open
+    one, if the station never answered it, did not log in with its password (it has it) and
+    it is not being sent right now (`busy`). Older open ones stay as they are (the newest,
+    once completed, supersedes them)."""
+    passwords = [c for c in changes if c.kind is ChangeKind.PASSWORD and c.state in OPEN]
+    if not passwords:
+        return None
+    newest = max(passwords, key=lambda c: c.id)
+    if newest.state not in RESENDABLE or newest.id == logged_in_with or newest.id in busy:
+        return None
+    return newest
 
 
 # Passwords Laddnet generates: letters and digits only (no character that a station's

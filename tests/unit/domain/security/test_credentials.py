@@ -9,7 +9,9 @@ import pytest
 
 from laddnet.domain.security.credentials import (
     ALPHABET,
+    ChangeKind,
     ChangeState,
+    CredentialChange,
     after_answer,
     after_connect,
     authorization_key,
@@ -18,6 +20,7 @@ from laddnet.domain.security.credentials import (
     password_of_key,
     renewal_due,
     renewal_retry_due,
+    to_resend,
 )
 from laddnet.domain.stations.registration import check_password, variety_bits
 
@@ -69,3 +72,26 @@ def test_renewal_is_due_within_the_window_and_asked_again_after_the_retry() -> N
     assert renewal_retry_due(None, NOW, day)
     assert not renewal_retry_due(NOW - timedelta(hours=23), NOW, day)
     assert renewal_retry_due(NOW - timedelta(hours=24), NOW, day)
+
+
+def _rotation(
+    change_id: int, state: ChangeState, kind: ChangeKind = ChangeKind.PASSWORD
+) -> CredentialChange:
+    return CredentialChange(change_id, "CP-1", kind, state, "user:1", NOW, attempts=1)
+
+
+@pytest.mark.parametrize("state", [ChangeState.QUEUED, ChangeState.SENT, ChangeState.UNCONFIRMED])
+def test_the_newest_unanswered_rotation_is_sent_again(state: ChangeState) -> None:
+    older, newest = _rotation(1, ChangeState.UNCONFIRMED), _rotation(2, state)
+    upgrade = _rotation(3, ChangeState.SENT, ChangeKind.SECURITY_PROFILE)
+    assert to_resend([older, newest, upgrade], None, frozenset()) == newest
+
+
+def test_a_rotation_answered_used_or_being_sent_is_not_sent_again() -> None:
+    unanswered = _rotation(2, ChangeState.UNCONFIRMED)
+    confirmed = [_rotation(1, ChangeState.UNCONFIRMED), _rotation(2, ChangeState.CONFIRMED)]
+    assert to_resend(confirmed, None, frozenset()) is None  # answered: only the older is not
+    assert to_resend([unanswered], 2, frozenset()) is None  # the station logged in with it
+    assert to_resend([unanswered], None, frozenset({2})) is None  # being sent right now
+    assert to_resend([_rotation(2, ChangeState.FAILED)], None, frozenset()) is None  # refused
+    assert to_resend([], None, frozenset()) is None

@@ -17,6 +17,7 @@ from laddnet.domain.security.certificates import CertificateUse, StationCertific
 from laddnet.domain.security.credentials import (
     ACCEPTS_LOGIN,
     OPEN,
+    RESENDABLE,
     ChangeKind,
     ChangeState,
     CredentialChange,
@@ -41,6 +42,7 @@ def _change(r: Any) -> CredentialChange:
         completed_at=r.completed_at,
         detail=r.detail,
         command_id=r.command_id,
+        attempts=r.attempts,
     )
 
 
@@ -59,6 +61,7 @@ class SqlCredentialChanges:
             "requested_by": change.requested_by[:120],
             "requested_at": change.requested_at,
             "detail": change.detail,
+            "attempts": change.attempts,
         }
         return int(self._conn.execute(insert(_T).values(values).returning(_T.c.id)).scalar_one())
 
@@ -66,17 +69,27 @@ class SqlCredentialChanges:
         row = self._conn.execute(select(_T).where(_T.c.id == change_id)).first()
         return _change(row) if row is not None else None
 
-    def open_of(self, station_id: str, kind: ChangeKind) -> list[CredentialChange]:
-        rows = self._conn.execute(
-            select(_T)
-            .where(
-                _T.c.station_id == station_id,
-                _T.c.kind == kind.value,
-                _T.c.state.in_([s.value for s in OPEN]),
-            )
-            .order_by(_T.c.id)
-        )
+    def open_of(self, station_id: str, kind: ChangeKind | None) -> list[CredentialChange]:
+        """The station's open changes of `kind` (None: of every kind), oldest first."""
+        where = [_T.c.station_id == station_id, _T.c.state.in_([s.value for s in OPEN])]
+        if kind is not None:
+            where.append(_T.c.kind == kind.value)
+        rows = self._conn.execute(select(_T).where(*where).order_by(_T.c.id))
         return [_change(r) for r in rows]
+
+    def claim(self, change_id: int, attempts: int) -> bool:
+        """Count one more sending of a change not yet answered and mark it sent, if it was
+        sent `attempts` times so far (False: another sender claimed it first)."""
+        done = self._conn.execute(
+            update(_T)
+            .where(
+                _T.c.id == change_id,
+                _T.c.attempts == attempts,
+                _T.c.state.in_([s.value for s in RESENDABLE]),
+            )
+            .values(attempts=attempts + 1, state=ChangeState.SENT.value)
+        )
+        return bool(done.rowcount)
 
     def login_hashes(self, station_id: str) -> list[tuple[int, str]]:
         """The new passwords (hashed) that may log the station in beside its stored one."""
@@ -97,10 +110,14 @@ class SqlCredentialChanges:
             select(_T.c.password_hash).where(_T.c.id == change_id)
         ).scalar_one_or_none()
 
-    def set_hash(self, change_id: int, password_hash: str) -> None:
-        self._conn.execute(
-            update(_T).where(_T.c.id == change_id).values(password_hash=password_hash)
+    def set_hash(self, change_id: int, password_hash: str, attempt: int) -> bool:
+        """Store the hash of the password sent in `attempt`, unless a later attempt began."""
+        done = self._conn.execute(
+            update(_T)
+            .where(_T.c.id == change_id, _T.c.attempts == attempt)
+            .values(password_hash=password_hash)
         )
+        return bool(done.rowcount)
 
     def update(
         self,

@@ -1,5 +1,5 @@
 """Credential changes sent to running stations (password rotation, security profile upgrade)
-and the certificate renewals Laddnet asked for (migration 0015)."""
+and the certificate renewals Laddnet asked for (migration 0015; attempts: 0023)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ station_credential_changes = Table(
     Column("completed_at", UtcDateTime, nullable=True),
     Column("detail", String(255), nullable=True),
     Column("command_id", BigId, nullable=True),
+    # How many times it was sent (migration 0023): a rotation is sent again on reconnect.
+    Column("attempts", Integer, nullable=False, server_default="0"),
     Index("ix_station_credential_changes_station", "station_id", "state"),
     Index("ix_station_credential_changes_batch", "batch"),
 )
