@@ -1,11 +1,13 @@
 """`laddnet station set` (security profile and other details of a station), `laddnet station
-certificates` and `laddnet ca init`, registered on the parser by `laddnet.cli`. Changes are
-audited with actor "cli"."""
+certificates`, `laddnet station revoke-certificate` and `laddnet ca init`, registered on the
+parser by `laddnet.cli`. Changes are audited with actor "cli"."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
+
+from laddnet.domain.security.certificates import RevocationReason, StationCertificate
 
 
 def add_station_security_commands(station: Any, sub: Any) -> None:
@@ -29,6 +31,18 @@ def add_station_security_commands(station: Any, sub: Any) -> None:
     )
     p.add_argument("station_id")
     p.set_defaults(command=cmd_station_certificates)
+    p = station.add_parser(
+        "revoke-certificate",
+        help="revoke a certificate of a station (by serial number): its next login is refused",
+    )
+    p.add_argument("station_id")
+    p.add_argument("serial", help="the serial number in hex, as `station certificates` lists it")
+    p.add_argument(
+        "--reason",
+        choices=[r.value for r in RevocationReason],
+        help="the RFC 5280 reason (default: none given)",
+    )
+    p.set_defaults(command=cmd_station_revoke_certificate)
     ca = sub.add_parser("ca", help="Laddnet's station CA").add_subparsers(
         required=True, metavar="ACTION"
     )
@@ -84,11 +98,40 @@ async def cmd_station_certificates(args: argparse.Namespace) -> int:
         found = await container.certificates.inventory(StationId(args.station_id))
     finally:
         await container.aclose()
-    print(f"{'SERIAL':<42} {'NOT AFTER':<26} SUBJECT")
+    print(f"{'SERIAL':<42} {'NOT AFTER':<26} {'REVOKED':<48} SUBJECT")
     for cert in found:
         expiry = cert.not_after.isoformat(timespec="seconds")
-        print(f"{cert.serial_number:<42} {expiry:<26} {cert.subject}")
+        print(f"{cert.serial_number:<42} {expiry:<26} {_revoked(cert):<48} {cert.subject}")
     print(f"{len(found)} certificates")
+    return 0
+
+
+def _revoked(cert: StationCertificate) -> str:
+    """`-`, or when (and why) the certificate was revoked."""
+    if cert.revoked_at is None:
+        return "-"
+    when = cert.revoked_at.isoformat(timespec="seconds")
+    return f"{when} ({cert.revoked_reason})" if cert.revoked_reason else when
+
+
+async def cmd_station_revoke_certificate(args: argparse.Namespace) -> int:
+    from laddnet.cli import CliError, _container
+    from laddnet.domain.errors import InvalidInput, NotFound
+    from laddnet.domain.ids import StationId
+    from laddnet.sites_cli import CLI_ACTOR
+
+    reason = RevocationReason(args.reason) if args.reason else None
+    container = await _container()
+    try:
+        cert = await container.certificates.revoke(
+            StationId(args.station_id), args.serial, reason, CLI_ACTOR
+        )
+    except (NotFound, InvalidInput) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await container.aclose()
+    assert cert.revoked_at is not None
+    print(f"certificate {cert.serial_number} of {args.station_id} revoked {_revoked(cert)}")
     return 0
 
 

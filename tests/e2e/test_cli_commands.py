@@ -126,6 +126,7 @@ COMMANDS = [
     ["station", "rotations"],
     ["station", "upgrade-profile"],
     ["station", "certificates"],
+    ["station", "revoke-certificate"],
     ["station", "install-certificate"],
     ["station", "delete-certificate"],
     ["station", "get-installed-certificate-ids"],

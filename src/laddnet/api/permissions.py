@@ -45,6 +45,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", f"{_STATION}/logs/{{log_id}}/file"): Rule(P.STATIONS_READ),
     ("GET", f"{_STATION}/reservations"): Rule(P.STATIONS_READ),
     ("GET", f"{_STATION}/certificates"): Rule(P.STATIONS_READ),
+    ("POST", f"{_STATION}/certificates/{{serial}}/revoke"): Rule(P.STATIONS_SECURITY),
     ("GET", f"{_STATION}/customer-information/{{command_id}}"): Rule(P.DRIVERS_READ),
     ("POST", f"{_STATION}/password-rotation"): Rule(P.STATIONS_SECURITY),
     ("POST", f"{_STATION}/security-profile-upgrade"): Rule(P.STATIONS_SECURITY),

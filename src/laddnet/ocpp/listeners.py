@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Protocol
 
+from laddnet.adapters.crypto.peer_certificate import issuer_and_serial
 from laddnet.config import Settings
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.ids import StationId
@@ -90,6 +91,14 @@ def certificate_common_name(conn: _HasTransport) -> str | None:
     return None
 
 
+def certificate_identity(conn: _HasTransport) -> tuple[str, str] | None:
+    """The (issuer, serial number) of the connection's client certificate, as the certificate
+    inventory writes them (None without one)."""
+    sslobj = _ssl_object(conn)
+    der = sslobj.getpeercert(binary_form=True) if sslobj is not None else None
+    return issuer_and_serial(der) if der else None
+
+
 def login_refusal(login: StationLogin, conn: _HasTransport) -> Refusal | None:
     """A refusal if the station may not use this connection: a lower security profile than its
     own, or an address outside its allowed networks."""
@@ -125,7 +134,8 @@ async def certificate_login(
     stations: StationService, conn: _HasTransport, station_id: str
 ) -> tuple[Refusal | None, StationLogin | None]:
     """Profile 3: the verified client certificate must name the station (subject CN equal to
-    the station id in the URL, OCPP A00.FR.405); no password is asked."""
+    the station id in the URL, OCPP A00.FR.405) and not be revoked in the certificate
+    inventory (checked in the login's one read); no password is asked."""
     common_name = certificate_common_name(conn)
     if common_name != station_id:
         detail = f"client certificate CN {common_name!r} is not the station id"
@@ -136,13 +146,23 @@ async def certificate_login(
             detail=detail,
         )
         return refusal, None
+    identity = certificate_identity(conn)
     try:
-        login = await stations.certificate_login(StationId(station_id))
+        login = await stations.certificate_login(StationId(station_id), identity)
     except UnknownStation:
         return Refusal(
             HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.UNKNOWN_STATION
         ), None
     except StorageUnavailable:
         return Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "try again later"), None
+    if login.certificate_revoked and identity is not None:
+        issuer, serial = identity
+        refusal = Refusal(
+            HTTPStatus.FORBIDDEN,
+            "forbidden",  # the station learns nothing of why
+            SecurityEventKind.CERTIFICATE_REVOKED,
+            detail=f"client certificate {serial} of {issuer} is revoked",
+        )
+        return refusal, None
     refused = login_refusal(login, conn)
     return (refused, None) if refused is not None else (None, login)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from laddnet.domain.security.certificates import CsrFacts, StationCertificate
+from laddnet.domain.security.certificates import (
+    CsrFacts,
+    RevocationReason,
+    StationCertificate,
+)
 
 
 class CertificateAuthority(Protocol):
@@ -16,3 +20,7 @@ class CertificateAuthority(Protocol):
 class CertificateInventory(Protocol):
     def add(self, cert: StationCertificate) -> int: ...
     def of_station(self, station_id: str) -> list[StationCertificate]: ...
+    def revoke(
+        self, station_id: str, serial_number: str, reason: RevocationReason | None, now: datetime
+    ) -> tuple[list[StationCertificate], int]: ...
+    def is_revoked(self, issuer: str, serial_number: str) -> bool: ...

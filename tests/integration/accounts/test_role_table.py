@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "alert_id": "999999",
     "login_id": "nope",
     "command_id": "999999",
+    "serial": "ff",
 }
 
 

@@ -113,3 +113,50 @@ async def test_inventory_lists_issued_certificates_with_expiry(live: Live, tmp_p
     assert missing.status_code == 404
     [stored] = await live.container.certificates.inventory(StationId("CP-2"))
     assert (stored.fingerprint_sha256, stored.pem) == (cert.fingerprint_sha256, cert.pem)
+
+
+async def test_a_certificate_revoked_through_the_api_once_and_listed(
+    live: Live, tmp_path: Path
+) -> None:
+    files = init_ca(tmp_path, "Revocation CA", NOW)
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CP-2")]))
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.PEM)
+        .decode()
+    )
+    cert = StationCa(files, days=30).sign("CP-2", csr, NOW)
+    await live.container.database.write(lambda uow: uow.certificates.add(cert))
+    url = f"/api/v1/stations/CP-2/certificates/{cert.serial_number.upper()}/revoke"
+
+    refused = await live.viewer.post(url, json={"reason": "keyCompromise"})
+    assert refused.status_code == 403
+    unknown = await live.api.post(url, json={"reason": "stolen"})
+    assert unknown.status_code == 422
+    assert "keyCompromise" in unknown.text  # the message lists the reasons there are
+    assert (await live.api.post(url.replace("CP-2", "CP-1"), json={})).status_code == 404
+    assert (await live.api.post(url.replace("CP-2", "NOPE"), json={})).status_code == 404
+    missing = await live.api.post("/api/v1/stations/CP-2/certificates/abc123/revoke")
+    assert missing.status_code == 404
+    assert "abc123" in missing.json()["error"]["message"]
+    not_hex = await live.api.post("/api/v1/stations/CP-2/certificates/xyz/revoke")
+    assert not_hex.status_code == 422
+    assert "serial" in not_hex.text
+
+    first = await live.api.post(url, json={"reason": "keyCompromise"})
+    assert first.status_code == 200, first.text
+    assert first.json()["revoked_reason"] == "keyCompromise"
+    again = await live.api.post(url)  # no body: the first time and reason stay
+    assert again.status_code == 200
+    assert again.json()["revoked_at"] == first.json()["revoked_at"]
+    assert again.json()["revoked_reason"] == "keyCompromise"
+    [item] = (await live.viewer.get("/api/v1/stations/CP-2/certificates")).json()["items"]
+    assert item["serial_number"] == cert.serial_number
+    assert (item["revoked_at"], item["revoked_reason"]) == (
+        first.json()["revoked_at"],
+        "keyCompromise",
+    )
+    rows, _ = await live.container.audit.search(action="station.certificate_revoked")
+    assert [(r["target_id"], r["detail"]["reason"]) for r in rows] == [("CP-2", "keyCompromise")]

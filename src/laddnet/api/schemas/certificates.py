@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from laddnet.api.schemas import UtcDateTime
 from laddnet.domain.commands.model import CommandName
 from laddnet.domain.security.ca_certificates import CaCertificateType
-from laddnet.domain.security.certificates import CertificateUse, StationCertificate
+from laddnet.domain.security.certificates import (
+    CertificateUse,
+    RevocationReason,
+    StationCertificate,
+)
 
 _TYPE_DOC = (
     "csms_root (the CA our server certificate chains to), manufacturer_root (checks signed"
@@ -63,6 +67,12 @@ class StationCertificateOut(BaseModel):
     fingerprint_sha256: str
     issued_at: UtcDateTime = Field(description="When Laddnet's station CA signed it")
     pem: str
+    revoked_at: UtcDateTime | None = Field(
+        None, description="When an operator revoked it (null: not revoked)"
+    )
+    revoked_reason: RevocationReason | None = Field(
+        None, description="The RFC 5280 reason given (null: none given, or not revoked)"
+    )
 
     @classmethod
     def from_domain(cls, cert: StationCertificate) -> StationCertificateOut:
@@ -76,4 +86,17 @@ class StationCertificateOut(BaseModel):
             fingerprint_sha256=cert.fingerprint_sha256,
             issued_at=cert.issued_at,
             pem=cert.pem,
+            revoked_at=cert.revoked_at,
+            revoked_reason=cert.revoked_reason,
         )
+
+
+class RevokeCertificateIn(_Body):
+    """Why the certificate is revoked (optional)."""
+
+    reason: RevocationReason | None = Field(
+        None,
+        description="An RFC 5280 reason: unspecified, keyCompromise, cACompromise,"
+        " affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn or"
+        " aACompromise",
+    )

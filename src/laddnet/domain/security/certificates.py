@@ -5,13 +5,19 @@ The rules (OCPP 1.6 security whitepaper A00.FR.501-503 and A02, 2.0.1 A00.FR.5xx
 RSA keys of at least 2048 bits, elliptic-curve keys of at least 224 bits; the subject CN is the
 station's id (so the certificate can log the station in over profile 3); the CSR is signed
 with the key it carries (proof the station holds that key).
+
+An operator revokes a certificate in the inventory (by its serial number, with an RFC 5280
+reason); a revoked certificate no longer logs its station in over profile 3.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from laddnet.domain.errors import InvalidInput
 
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 224
@@ -28,6 +34,31 @@ class CertificateUse(StrEnum):
 
     STATION = "ChargingStationCertificate"  # issued to the station by Laddnet's station CA
     V2G = "V2GCertificate"
+
+
+class RevocationReason(StrEnum):
+    """RFC 5280 CRLReason names (section 5.3.1). certificateHold and removeFromCRL are left
+    out: a revocation in Laddnet is final."""
+
+    UNSPECIFIED = "unspecified"
+    KEY_COMPROMISE = "keyCompromise"
+    CA_COMPROMISE = "cACompromise"
+    AFFILIATION_CHANGED = "affiliationChanged"
+    SUPERSEDED = "superseded"
+    CESSATION_OF_OPERATION = "cessationOfOperation"
+    PRIVILEGE_WITHDRAWN = "privilegeWithdrawn"
+    AA_COMPROMISE = "aACompromise"
+
+
+_HEX = re.compile(r"[0-9a-fA-F]{1,64}")
+
+
+def serial_number(given: str) -> str:
+    """A serial number as the inventory writes it (lower-case hex without leading zeros);
+    InvalidInput if it is not hexadecimal."""
+    if _HEX.fullmatch(given) is None:
+        raise InvalidInput("serial: a hexadecimal serial number (as the inventory lists it)")
+    return format(int(given, 16), "x")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +102,8 @@ class StationCertificate:
     issued_at: datetime
     pem: str
     id: int | None = None
+    revoked_at: datetime | None = None  # None: not revoked
+    revoked_reason: RevocationReason | None = None  # None: revoked without a reason given
 
     def expires_within(self, now: datetime, days: int) -> bool:
         return (self.not_after - now).total_seconds() < days * 86_400

@@ -33,3 +33,4 @@ class SecurityEventKind(StrEnum):
     CONNECTION_RATE_LIMITED = "connection_rate_limited"  # too many connections (id or address)
     FIRMWARE_REFUSED = "firmware_refused"  # an update outside the repository or badly signed
     FIRMWARE_SECURITY_STATUS = "firmware_security_status"  # InvalidSignature, ... from a station
+    CERTIFICATE_REVOKED = "certificate_revoked"  # a revoked client certificate tried to log in

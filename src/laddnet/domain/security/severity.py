@@ -27,6 +27,7 @@ _OWN: dict[SecurityEventKind, str] = {
     K.CERTIFICATE_EXPIRING: CRITICAL,  # inside the alert window: the station may soon be shut out
     K.CERTIFICATE_RENEWAL_FAILED: CRITICAL,
     K.FIRMWARE_SECURITY_STATUS: CRITICAL,  # the station found a bad firmware signature
+    K.CERTIFICATE_REVOKED: CRITICAL,  # a revoked certificate is still in use: stolen or stale
     K.UNKNOWN_STATION: WARNING,
     K.BAD_CREDENTIALS: WARNING,
     K.MISSING_CREDENTIALS: WARNING,

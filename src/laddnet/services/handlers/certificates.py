@@ -4,7 +4,11 @@ certificate inventory per station: the certificates a station accepted (or may h
 not answer), not those it rejected.
 
 The answer to SignCertificate says only whether the CSR will be signed; the signed certificate
-goes to the station afterwards, as a command of its own, in the background.
+goes to the station afterwards, as a command of its own, in the background. A new certificate
+revokes none of the station's older ones: the operator decides (`revoke`).
+
+A revoked certificate is refused at the station's next profile-3 login (ocpp/listeners.py); a
+connection it holds at the moment of revocation stays open until the station reconnects.
 """
 
 from __future__ import annotations
@@ -18,12 +22,18 @@ from laddnet.domain.commands.model import CommandName
 from laddnet.domain.errors import (
     InvalidInput,
     LaddnetError,
+    NotFound,
     StationDidNotAnswer,
     StationNotConnected,
     UnknownStation,
 )
 from laddnet.domain.ids import StationId
-from laddnet.domain.security.certificates import StationCertificate, csr_problem
+from laddnet.domain.security.certificates import (
+    RevocationReason,
+    StationCertificate,
+    csr_problem,
+    serial_number,
+)
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.ports import CertificateAuthority, Clock, Database, UnitOfWork
 from laddnet.services.handlers.commands import CommandService
@@ -80,6 +90,38 @@ class CertificateService:
         if found is None:
             raise UnknownStation(f"station {station_id!r} not found")
         return found
+
+    async def revoke(
+        self,
+        station_id: StationId,
+        serial: str,
+        reason: RevocationReason | None,
+        actor: str,
+        *,
+        sites: frozenset[str] | None = None,
+    ) -> StationCertificate:
+        """Revoke the station's certificate with this serial number (hex): its next profile-3
+        login is refused. Revoking it again changes nothing (the first time and reason stay).
+        UnknownStation (also outside `sites`), NotFound for a serial the station has no
+        certificate with, InvalidInput for a serial that is not hexadecimal."""
+        serial = serial_number(serial)
+        now = self._clock.now()
+
+        def revoke(uow: UnitOfWork) -> StationCertificate:
+            station = uow.stations.get(station_id)
+            if station is None or (sites is not None and station.site_id not in sites):
+                raise UnknownStation(f"station {station_id!r} not found")
+            found, changed = uow.certificates.revoke(station_id, serial, reason, now)
+            if not found:
+                raise NotFound(f"station {station_id!r} has no certificate {serial}")
+            if changed:  # not when it was revoked before
+                detail = {"serial_number": serial, "reason": reason.value if reason else None}
+                uow.audit.record(
+                    actor, "station.certificate_revoked", "station", station_id, detail, now
+                )
+            return found[0]
+
+        return await self._db.write(revoke)
 
     async def aclose(self) -> None:
         """Wait for the certificates being signed and sent."""

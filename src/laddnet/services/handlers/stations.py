@@ -29,6 +29,8 @@ from laddnet.domain.stations.model import (
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
 
 log = logging.getLogger(__name__)
+# What a login reads of a station: password hash, registration, profile, allowed networks.
+_Credentials = tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class StationLogin:
     security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
     allowed_networks: tuple[str, ...] | None = None  # None: it may connect from anywhere
     rotation_id: int | None = None  # logged in with this password rotation's new password
+    certificate_revoked: bool = False  # profile 3: its client certificate has been revoked
 
 
 class StationService:
@@ -132,14 +135,27 @@ class StationService:
             return None
         return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
 
-    async def certificate_login(self, station_id: StationId) -> StationLogin:
+    async def certificate_login(
+        self, station_id: StationId, certificate: tuple[str, str] | None = None
+    ) -> StationLogin:
         """The login of a station that proved its identity with a client certificate (profile
-        3); UnknownStation if there is no such station (or it is decommissioned)."""
-        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        3); UnknownStation if there is no such station (or it is decommissioned). With the
+        certificate's (issuer, serial number), the same read tells whether an operator has
+        revoked it (`certificate_revoked`)."""
+
+        def read(uow: UnitOfWork) -> tuple[_Credentials, bool] | None:
+            found = uow.stations.credentials(station_id)
+            if found is None:
+                return None
+            revoked = certificate is not None and uow.certificates.is_revoked(*certificate)
+            return found, revoked
+
+        found = await self._db.read(read)
         if found is None:
             raise UnknownStation(station_id)
-        _hashed, status, profile, networks = found
-        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
+        (_hashed, status, profile, networks), revoked = found
+        accepted = status is RegistrationStatus.ACCEPTED
+        return StationLogin(accepted, profile, networks, certificate_revoked=revoked)
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

@@ -1,14 +1,21 @@
-"""The certificate inventory: certificates Laddnet's station CA issued, per station."""
+"""The certificate inventory: certificates Laddnet's station CA issued, per station, and
+their revocation."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.tables.certificates import station_certificates
-from laddnet.domain.security.certificates import CertificateUse, StationCertificate
+from laddnet.domain.security.certificates import (
+    CertificateUse,
+    RevocationReason,
+    StationCertificate,
+)
 
 
 def _certificate(r: Any) -> StationCertificate:
@@ -24,6 +31,8 @@ def _certificate(r: Any) -> StationCertificate:
         use=CertificateUse(r.use),
         issued_at=r.issued_at,
         pem=r.pem,
+        revoked_at=r.revoked_at,
+        revoked_reason=RevocationReason(r.revoked_reason) if r.revoked_reason else None,
     )
 
 
@@ -61,3 +70,34 @@ class SqlCertificateInventory:
             .order_by(station_certificates.c.not_after.desc(), station_certificates.c.id.desc())
         )
         return [_certificate(r) for r in rows]
+
+    def revoke(
+        self, station_id: str, serial_number: str, reason: RevocationReason | None, now: datetime
+    ) -> tuple[list[StationCertificate], int]:
+        """Revoke the station's certificates with this serial number (one, unless two CAs
+        chose the same serial) that are not revoked yet; those already revoked keep their time
+        and reason. The station's certificates with this serial number afterwards, and how
+        many were revoked now."""
+        c = station_certificates.c
+        mine = (c.station_id == station_id) & (c.serial_number == serial_number)
+        changed = self._conn.execute(
+            update(station_certificates)
+            .where(mine, c.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason.value if reason else None)
+        ).rowcount
+        rows = self._conn.execute(select(station_certificates).where(mine).order_by(c.id))
+        return [_certificate(r) for r in rows], int(changed)
+
+    def is_revoked(self, issuer: str, serial_number: str) -> bool:
+        """Whether the certificate of this issuer and serial number is revoked (a login's
+        check: one indexed row, on the driver's cursor)."""
+        hot = HotSql(self._conn)
+        sql = _REVOKED_QMARK if hot.qmark else _REVOKED_FORMAT
+        _, row = hot.execute(sql, (issuer[:255], serial_number), fetch=True)
+        return row is not None and row[0] is not None
+
+
+_REVOKED_QMARK = (
+    "SELECT revoked_at FROM station_certificates WHERE issuer = ? AND serial_number = ?"
+)
+_REVOKED_FORMAT = _REVOKED_QMARK.replace("?", "%s")

@@ -175,11 +175,12 @@ class SqlCredentialChanges:
         return {str(state): int(n) for state, n in rows}
 
     def expiring(self, before: datetime) -> list[StationCertificate]:
-        """Each station's newest station certificate, if it expires before `before`."""
+        """Each station's newest station certificate not revoked, if it expires before
+        `before`."""
         c = station_certificates
         newest = (
             select(c.c.station_id, func.max(c.c.not_after).label("not_after"))
-            .where(c.c.use == CertificateUse.STATION.value)
+            .where(c.c.use == CertificateUse.STATION.value, c.c.revoked_at.is_(None))
             .group_by(c.c.station_id)
             .subquery()
         )
@@ -189,7 +190,11 @@ class SqlCredentialChanges:
                 newest,
                 (c.c.station_id == newest.c.station_id) & (c.c.not_after == newest.c.not_after),
             )
-            .where(c.c.use == CertificateUse.STATION.value, c.c.not_after < before)
+            .where(
+                c.c.use == CertificateUse.STATION.value,
+                c.c.not_after < before,
+                c.c.revoked_at.is_(None),
+            )
             .order_by(c.c.not_after, c.c.id)
         )
         seen: set[str] = set()

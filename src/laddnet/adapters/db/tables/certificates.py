@@ -1,4 +1,4 @@
-"""Station certificates issued by Laddnet's station CA (migration 0010)."""
+"""Station certificates issued by Laddnet's station CA (migration 0010; revocation 0021)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ station_certificates = Table(
     Column("fingerprint_sha256", String(64), nullable=False),
     Column("pem", Text, nullable=False),
     Column("issued_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),  # revoked by an operator (0021)
+    Column("revoked_reason", String(40), nullable=True),  # an RFC 5280 reason name
     UniqueConstraint("issuer", "serial_number", name="uq_station_certificates_serial"),
     Index("ix_station_certificates_station", "station_id", "not_after"),
 )

@@ -1,7 +1,7 @@
 """Credential changes count how many times they were sent (a rotation is sent again on reconnect)
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06 09:00:00
 
 One new column; changes sent before this revision count as sent once. A downgrade drops it.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
