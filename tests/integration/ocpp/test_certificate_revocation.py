@@ -14,9 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from websockets.exceptions import InvalidStatus
 
-from laddnet.adapters.crypto.station_ca import StationCa, init_ca
+from laddnet.adapters.crypto.station_ca import StationCa
 from laddnet.bootstrap import Container, build
-from laddnet.config import Settings
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.certificates import RevocationReason, StationCertificate
 from laddnet.domain.security.model import SecurityEventKind
@@ -26,8 +25,8 @@ from laddnet.ocpp.server import Gateway
 from laddnet.ports import UnitOfWork
 from laddnet.sim.station import SimStation
 from laddnet.sim.tls import client_context
-from tests.integration.ocpp.test_station_certificates import Key, csr_for
-from tests.pki import NOW, issue, make_ca
+from tests.integration.ocpp.test_station_certificates import Key, ca_settings, csr_for
+from tests.pki import NOW
 
 
 @dataclass
@@ -79,20 +78,7 @@ class Mtls:
 
 @pytest.fixture
 async def mtls(database_url: str, tmp_path: Path) -> AsyncIterator[Mtls]:
-    files = init_ca(tmp_path / "ca", "Test station CA", NOW)
-    server_ca = make_ca("Test server CA")
-    (tmp_path / "server-ca.pem").write_bytes(server_ca.pem())
-    issue(server_ca, "localhost", server=True).write(tmp_path, "server")
-    settings = Settings(
-        database_url=database_url,
-        ca_cert=files.cert,
-        ca_key=files.key,
-        station_ca=files.cert,
-        tls_cert=str(tmp_path / "server.pem"),
-        tls_key=str(tmp_path / "server.key"),
-        ocpp_tls_port=0,
-        ocpp_mtls_port=0,
-    )
+    settings, files = ca_settings(database_url, tmp_path)
     container = build(settings)
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from laddnet.adapters.crypto.station_ca import init_ca
+from laddnet.adapters.crypto.station_ca import CaFiles, init_ca
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.domain.ids import StationId
@@ -69,8 +69,9 @@ class CaGateway:
         ]
 
 
-@pytest.fixture
-async def with_ca(database_url: str, tmp_path: Path) -> AsyncIterator[CaGateway]:
+def ca_settings(database_url: str, tmp_path: Path) -> tuple[Settings, CaFiles]:
+    """Settings of a gateway with Laddnet's own station CA (issuing and checking station
+    certificates) and a server certificate for localhost from another CA (`server-ca.pem`)."""
     files = init_ca(tmp_path / "ca", "Test station CA", NOW)
     server_ca = make_ca("Test server CA")
     (tmp_path / "server-ca.pem").write_bytes(server_ca.pem())
@@ -85,6 +86,12 @@ async def with_ca(database_url: str, tmp_path: Path) -> AsyncIterator[CaGateway]
         ocpp_tls_port=0,
         ocpp_mtls_port=0,
     )
+    return settings, files
+
+
+@pytest.fixture
+async def with_ca(database_url: str, tmp_path: Path) -> AsyncIterator[CaGateway]:
+    settings, files = ca_settings(database_url, tmp_path)
     container = build(settings)
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)
