@@ -19,7 +19,7 @@ from laddnet.bootstrap import Container
 from laddnet.config import Settings
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import SiteId, StationId
-from laddnet.domain.security.certificates import StationCertificate
+from laddnet.domain.security.certificates import RevocationReason, StationCertificate
 from laddnet.ports import SystemClock
 from laddnet.sim.runner import simulate
 from laddnet.sim.tls import client_context
@@ -63,12 +63,18 @@ def prepare(settings: Settings, directory: Path = PKI_DIR) -> tuple[Settings, De
 
 
 async def seed(container: Container, demo: DemoTls, site: SiteId, actor: str) -> None:
-    """The profile-3 demo station, and the certificate issued to it in its inventory."""
+    """The profile-3 demo station, and the certificate issued to it in its inventory; the
+    certificates earlier demo runs issued to it are revoked as superseded (refused from now)."""
+    station = StationId(DEMO_TLS_STATION)
     with contextlib.suppress(Conflict):  # seeded by an earlier demo run
         await container.station_admin.register_station(
-            StationId(DEMO_TLS_STATION), None, actor=actor, site_id=site, security_profile=3
+            station, None, actor=actor, site_id=site, security_profile=3
         )
     await container.database.write(lambda uow: uow.certificates.add(demo.issued))
+    for older in await container.certificates.inventory(station):
+        if older.serial_number != demo.issued.serial_number and older.revoked_at is None:
+            reason = RevocationReason.SUPERSEDED
+            await container.certificates.revoke(station, older.serial_number, reason, actor)
 
 
 def banner(settings: Settings, demo: DemoTls) -> str:

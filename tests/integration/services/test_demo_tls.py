@@ -19,7 +19,7 @@ from laddnet.sim.tls import client_context
 
 async def test_demo_station_logs_in_by_certificate(database_url: str, tmp_path: Path) -> None:
     base = Settings(database_url=database_url, ocpp_tls_port=0, ocpp_mtls_port=0)
-    settings, demo = prepare(base, tmp_path / "pki")
+    _, first = prepare(base, tmp_path / "pki")
     ca_before = (tmp_path / "pki" / "station-ca.pem").read_bytes()
     settings, demo = prepare(base, tmp_path / "pki")  # a second run keeps the CA
     assert (tmp_path / "pki" / "station-ca.pem").read_bytes() == ca_before
@@ -27,6 +27,7 @@ async def test_demo_station_logs_in_by_certificate(database_url: str, tmp_path: 
     gateway = Gateway(container)
     try:
         await seed(container, 1)
+        await seed_tls(container, first, DEMO_SITE, DEMO_ACTOR)  # an earlier demo run
         await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)
         await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)  # idempotent registration
         await gateway.start(host="127.0.0.1", port=0)
@@ -44,7 +45,9 @@ async def test_demo_station_logs_in_by_certificate(database_url: str, tmp_path: 
         assert found is not None
         assert found.security_profile is SecurityProfile.TLS_CLIENT_CERTIFICATE
         issued = await container.certificates.inventory(StationId(DEMO_TLS_STATION))
-        assert demo.issued.serial_number in {c.serial_number for c in issued}
+        revoked = {c.serial_number: c.revoked_at is not None for c in issued}
+        # This run's certificate logs in; the earlier run's is revoked as superseded.
+        assert revoked == {demo.issued.serial_number: False, first.issued.serial_number: True}
     finally:
         await gateway.stop()
         await container.aclose()
