@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 PREFIX = "laddnet."
 EVENTS_SUBJECT = "events"  # -> laddnet.events: where `NatsEventBus` publishes domain events
 CONNECT_TIMEOUT = 5.0
+FLUSH_TIMEOUT = 5  # seconds for the server to confirm a new subscription
 
 
 class _Subscription:
@@ -112,7 +113,7 @@ class NatsBus:
             except Exception:  # a bad message must not stop the subscription: logged, dropped
                 log.exception("handling a message on %s failed", msg.subject)
 
-        return _Subscription(await self._client().subscribe(PREFIX + subject, cb=on_message))
+        return _Subscription(await self._subscribed(subject, on_message))
 
     async def request(self, subject: str, data: bytes, timeout: float) -> bytes:
         try:
@@ -147,7 +148,21 @@ class NatsBus:
             tasks.add(task)
             task.add_done_callback(tasks.discard)
 
-        return _Subscription(await self._client().subscribe(PREFIX + subject, cb=dispatch), tasks)
+        return _Subscription(await self._subscribed(subject, dispatch), tasks)
+
+    async def _subscribed(
+        self, subject: str, callback: Callable[[Msg], Awaitable[None]]
+    ) -> NatsSubscription:
+        """Subscribe, and wait until the server has the subscription: another node's request
+        right after must find this one serving, not "no responders"."""
+        client = self._client()
+        sub = await client.subscribe(PREFIX + subject, cb=callback)
+        try:
+            await client.flush(timeout=FLUSH_TIMEOUT)
+        except (nats.errors.Error, TimeoutError) as exc:
+            await sub.unsubscribe()
+            raise BusFailed(f"could not subscribe to {subject}: {exc}") from None
+        return sub
 
     def _client(self) -> Client:
         if self._nc is None or self._nc.is_closed:
