@@ -64,8 +64,12 @@ async def test_tc_b_31_csms_pending_then_trigger_message_boot_notification(gated
             "Accepted",
         )
         assert station.boot_reason == "Triggered"
-        station_view = (await gated.api.get("/api/v1/stations/CP-1")).json()
-        assert station_view["registration_status"] == "Accepted"
+
+        async def registered() -> bool:  # the triggered boot follows the trigger's answer
+            view = (await gated.api.get("/api/v1/stations/CP-1")).json()
+            return bool(view["registration_status"] == "Accepted")
+
+        await eventually(registered)
         # 7-8: the connectors' state, answered
         await station.status(1, "Available")
         await station.station_status("Available")

@@ -70,8 +70,8 @@ async def test_a_pending_station_is_triggered_once_there_is_room_and_accepted(
         assert len(gated.gateway.boot_callbacks) == 1
         gated.gateway.admission.leave(ticket)
 
-        async def accepted() -> bool:
-            return station.heartbeat_interval is not None  # set by an Accepted answer only
+        async def accepted() -> bool:  # the triggered boot, stored as Accepted
+            return any(e.data["status"] == "Accepted" for e in await _boots(gated))
 
         await _until(accepted)
         assert TRIGGER_BOOT in station.received_calls
