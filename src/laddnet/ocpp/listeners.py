@@ -21,7 +21,7 @@ from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.networks import address_allowed
 from laddnet.domain.security.profiles import SecurityProfile, allows, downgrade_reason
 from laddnet.ocpp.security import Refusal
-from laddnet.ocpp.tls import ReloadingContext, TlsFiles, shrink_read_buffers
+from laddnet.ocpp.tls import ReloadingContext, TlsFiles, share_read_buffers
 from laddnet.services.handlers.stations import StationLogin, StationService
 
 
@@ -41,7 +41,7 @@ def tls_listeners(settings: Settings) -> list[TlsListener]:
     """The TLS listeners the settings ask for (none without a server certificate)."""
     if settings.tls_cert is None or settings.tls_key is None:
         return []
-    shrink_read_buffers()
+    share_read_buffers()
     listeners = [
         TlsListener(
             SecurityProfile.TLS_BASIC_AUTH,

@@ -20,7 +20,9 @@ import asyncio.sslproto
 import logging
 import os
 import ssl
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +38,33 @@ TLS12_CIPHERS = ":".join(
 )
 
 
-# asyncio gives every TLS connection a read buffer of SSLProtocol.max_size (256 KiB), zero-filled
-# and so resident: 2.5 GiB for 10,000 stations. A TLS record carries at most 16 KiB, and a read
-# of 32 KiB takes two; larger messages are simply read in more calls.
+# asyncio gives every TLS connection its own read buffer of SSLProtocol.max_size (256 KiB),
+# zero-filled and so resident: 2.5 GiB for 10,000 stations. The buffer holds bytes only from a
+# socket read to their hand-over to OpenSSL (`get_buffer`, the read, then `buffer_updated`, in one
+# synchronous step of the event loop), so one buffer per thread serves all its connections. A
+# TLS record carries at most 16 KiB, and a read of 32 KiB takes two; larger messages are simply
+# read in more calls.
 TLS_READ_BUFFER = 32 * 1024
+_buffers = threading.local()
 
 
-def shrink_read_buffers() -> None:
-    """Give TLS connections made from now on (in this process) a 32 KiB read buffer."""
-    asyncio.sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
+class SharedReadBuffer(asyncio.sslproto.SSLProtocol):
+    """asyncio's TLS protocol, reading into its thread's one buffer instead of its own."""
+
+    max_size = TLS_READ_BUFFER
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared: tuple[bytearray, memoryview] | None = getattr(_buffers, "shared", None)
+        if shared is None:
+            buffer = bytearray(TLS_READ_BUFFER)
+            shared = _buffers.shared = (buffer, memoryview(buffer))
+        self._ssl_buffer, self._ssl_buffer_view = shared
+
+
+def share_read_buffers() -> None:
+    """TLS connections made from now on in this process read into one buffer per thread."""
+    asyncio.sslproto.SSLProtocol = SharedReadBuffer  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from laddnet.ocpp.tls import (
     ReloadingContext,
     TlsFiles,
     server_context,
-    shrink_read_buffers,
+    share_read_buffers,
 )
 from tests.pki import issue, make_ca
 
@@ -70,12 +70,13 @@ def test_changed_files_are_loaded_again_and_broken_ones_are_not(
     assert reloading.refresh() is renewed  # kept: the new files do not load
 
 
-async def test_a_tls_connection_holds_a_small_read_buffer_and_still_carries_large_messages(
+async def test_tls_connections_share_one_read_buffer_and_still_carry_large_messages(
     files: TlsFiles, tmp_path: Path
 ) -> None:
-    """asyncio's own 256 KiB read buffer per connection (2.5 GiB for 10,000 stations) is cut
-    to 32 KiB; a message far larger than that still arrives whole, read in several parts."""
-    shrink_read_buffers()
+    """asyncio's own 256 KiB read buffer per connection (2.5 GiB for 10,000 stations) is
+    replaced by one 32 KiB buffer for all; messages far larger than that, sent on many
+    connections at once, still arrive whole and unmixed, read in several parts."""
+    share_read_buffers()
     assert asyncio.sslproto.SSLProtocol.max_size == TLS_READ_BUFFER == 32 * 1024
     plain = server_context(TlsFiles(files.cert, files.key))
     received: list[bytes] = []
@@ -101,13 +102,19 @@ async def test_a_tls_connection_holds_a_small_read_buffer_and_still_carries_larg
         per_connection = (tracemalloc.get_traced_memory()[0] - before) / 10
     finally:
         tracemalloc.stop()
-    # Both ends of each connection are in this process: two buffers, not two of 256 KiB.
-    assert per_connection < 2 * 64 * 1024, per_connection
-    message = os.urandom(300_000)
-    reader, writer = opened[0]
-    writer.write(message)
-    assert await reader.readexactly(300_000) == message
-    assert received == [message]
+    # Both ends of each connection are in this process: neither holds a buffer of its own.
+    assert per_connection < TLS_READ_BUFFER, per_connection
+    buffers = {id(w.transport._ssl_protocol._ssl_buffer) for _, w in opened}  # type: ignore[attr-defined]
+    assert len(buffers) == 1
+    messages = [os.urandom(300_000) for _ in opened]
+    for (_, writer), message in zip(opened, messages, strict=True):
+        writer.write(message)
+
+    async def back(reader: asyncio.StreamReader) -> bytes:
+        return await reader.readexactly(300_000)
+
+    assert await asyncio.gather(*(back(r) for r, _ in opened)) == messages
+    assert sorted(received) == sorted(messages)
     for _, w in opened:
         w.close()
     server.close()
