@@ -22,7 +22,7 @@ import itertools
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -40,7 +40,7 @@ MAX_MESSAGE_ID = 36
 INBOUND_QUEUE = 4
 
 
-@dataclass
+@dataclass(slots=True)
 class Session:
     """What the gateway knows about one live connection."""
 
@@ -48,7 +48,7 @@ class Session:
     subprotocol: str
     remote_address: str | None = None
     accepted: bool = False
-    extras: dict[str, Any] = field(default_factory=dict)
+    configuration_read: bool = False  # known at login: no need to read it after a boot
 
 
 Dispatch = Callable[[Session, str, dict[str, Any]], Awaitable[dict[str, Any]]]

@@ -325,15 +325,19 @@ class Gateway:
             stations = self._services.stations
             login = self._logins.pop(ws, None)
             session.accepted = login is not None and login.accepted
+            session.configuration_read = login is not None and login.configuration_read
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
-            if login is not None:  # completes a password rotation or profile upgrade under way
+            # Completes a password rotation or profile upgrade under way (the login's read
+            # told whether there is one: a storm of stations with none costs nothing here).
+            if login is not None and (login.open_changes or login.rotation_id is not None):
                 changes = self._services.credentials.on_login
                 transport = transport_profile(ws)
                 self._in_background(changes(StationId(station_id), login.rotation_id, transport))
             if self.on_station_connected is not None:
                 self.on_station_connected(station_id)
             guard = self._services.station_guard  # a network never used before is an event
-            self._in_background(_noted(guard.note_connection(station_id, _host(ws))))
+            seen = login.seen_networks if login is not None else None
+            self._in_background(_noted(guard.note_connection(station_id, _host(ws), seen)))
             settings = self._settings
             keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
             try:

@@ -73,6 +73,6 @@ async def boot(ctx: HandlerContext, session: Session, command: RegisterBoot) -> 
     finally:
         ctx.admission.leave(ticket)
     session.accepted = status is RegistrationStatus.ACCEPTED
-    if session.accepted:  # in the background: the answer waits for nothing
+    if session.accepted and not session.configuration_read:  # in the background
         ctx.services.operations.configuration.after_boot(StationId(session.station_id))
     return {"status": status.value, "currentTime": now, "interval": ctx.heartbeat_interval}

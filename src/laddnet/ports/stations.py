@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,10 +21,19 @@ from laddnet.domain.stations.model import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class StationCredentials:
+    """What a station's login reads of its row."""
+
+    password_hash: str
+    registration: RegistrationStatus | None
+    security_profile: SecurityProfile
+    allowed_networks: tuple[str, ...] | None  # its own list, else its site's; None: anywhere
+    configuration_read: bool  # its whole configuration has been read once
+
+
 class StationRepository(Protocol):
-    def credentials(
-        self, station_id: StationId
-    ) -> tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None] | None: ...
+    def credentials(self, station_id: StationId) -> StationCredentials | None: ...
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None: ...
     def set_password_hash(
         self, station_id: StationId, new: str, *, replacing: str | None = None

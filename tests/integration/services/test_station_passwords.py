@@ -17,7 +17,7 @@ PASSWORD = "station-password-0001"
 async def _stored_hash(container: Container, station_id: StationId) -> str:
     found = await container.database.read(lambda uow: uow.stations.credentials(station_id))
     assert found is not None
-    return found[0]
+    return found.password_hash
 
 
 async def _add_with_old_parameters(container: Container, station_id: StationId) -> str:

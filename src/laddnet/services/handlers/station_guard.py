@@ -76,28 +76,34 @@ class StationGuardService:
 
     # Networks seen per station
 
-    async def note_connection(self, station_id: str, address: str | None) -> str | None:
+    async def note_connection(
+        self, station_id: str, address: str | None, seen: frozenset[str] | None = None
+    ) -> str | None:
         """Record the network a station connected from; a network it never used before (it
         has used others) is a `new_network` security event and a `station.new_network` event.
-        Returns "first", "new" or "known" (None: no address, or nothing written)."""
+        `seen`: the networks it had used, if the login read them. Returns "first", "new" or
+        "known" (None: no address, or nothing written)."""
         network = network_of(address)
         if network is None:
             return None
-        if self._known.get(station_id) == network:
-            self._known.move_to_end(station_id)
-            return "known"
-        async with self._noting:
-            return await self._note(station_id, address, network)
-
-    async def _note(self, station_id: str, address: str | None, network: str) -> str | None:
-        now = self._clock.now()
-        try:  # a read first: after a restart a reconnect storm costs reads, not writes
-            known = await self._db.read(lambda uow: uow.guard.has_network(station_id, network))
-        except StorageUnavailable:
-            known = False
-        if known:
+        if self._known.get(station_id) == network or (seen is not None and network in seen):
             self._remember(station_id, network)
             return "known"
+        async with self._noting:
+            return await self._note(station_id, address, network, checked=seen is not None)
+
+    async def _note(
+        self, station_id: str, address: str | None, network: str, *, checked: bool
+    ) -> str | None:
+        """`checked`: the login's read found the network new to the station (no read needed)."""
+        now = self._clock.now()
+        if not checked:  # a read first: after a restart a reconnect storm costs reads, not writes
+            try:
+                if await self._db.read(lambda uow: uow.guard.has_network(station_id, network)):
+                    self._remember(station_id, network)
+                    return "known"
+            except StorageUnavailable:
+                pass
 
         def write(uow: UnitOfWork) -> str:
             seen = uow.guard.note_network(station_id, network, now)

@@ -27,21 +27,58 @@ from laddnet.domain.stations.model import (
     reduce_status,
 )
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+from laddnet.ports.stations import StationCredentials
 
 log = logging.getLogger(__name__)
-# What a login reads of a station: password hash, registration, profile, allowed networks.
-_Credentials = tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
 class StationLogin:
-    """A station that proved its identity; `accepted`: its last boot was accepted."""
+    """A station that proved its identity; `accepted`: its last boot was accepted. The rest
+    was read in the login's one read, so that what follows a connection in a storm (credential
+    changes, networks, the first configuration read) need not read again."""
 
     accepted: bool
     security_profile: SecurityProfile = SecurityProfile.BASIC_AUTH  # the station's own
     allowed_networks: tuple[str, ...] | None = None  # None: it may connect from anywhere
     rotation_id: int | None = None  # logged in with this password rotation's new password
     certificate_revoked: bool = False  # profile 3: its client certificate has been revoked
+    open_changes: bool = True  # a credential change is under way (True: not known)
+    seen_networks: frozenset[str] | None = None  # the networks it connected from (None: unknown)
+    configuration_read: bool = False  # its configuration has been read once
+
+
+@dataclass(frozen=True, slots=True)
+class _LoginRead:
+    credentials: StationCredentials
+    open_changes: bool
+    seen_networks: frozenset[str]
+    certificate_revoked: bool = False
+
+    def login(self) -> StationLogin:
+        found = self.credentials
+        return StationLogin(
+            found.registration is RegistrationStatus.ACCEPTED,
+            found.security_profile,
+            found.allowed_networks,
+            certificate_revoked=self.certificate_revoked,
+            open_changes=self.open_changes,
+            seen_networks=self.seen_networks,
+            configuration_read=found.configuration_read,
+        )
+
+
+def _login_read(
+    uow: UnitOfWork, station_id: StationId, certificate: tuple[str, str] | None = None
+) -> _LoginRead | None:
+    """Everything a login and what follows it need, in one read."""
+    found = uow.stations.credentials(station_id)
+    if found is None:
+        return None
+    changes = uow.credential_changes.has_open(station_id)
+    networks = frozenset(uow.guard.seen_networks(station_id))
+    revoked = certificate is not None and uow.certificates.is_revoked(*certificate)
+    return _LoginRead(found, changes, networks, revoked)
 
 
 class StationService:
@@ -90,12 +127,11 @@ class StationService:
     async def authenticate(self, station_id: StationId, password: str) -> StationLogin | None:
         """The login if the password is right, else None. An unknown station raises
         UnknownStation. One read serves both the password check and the boot state."""
-        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        found = await self._db.read(lambda uow: _login_read(uow, station_id))
         if found is None:
             await asyncio.to_thread(self._hasher.verify, await self._dummy(), password)
             raise UnknownStation(station_id)
-        hashed, status, profile, networks = found
-        login = StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
+        hashed, login = found.credentials.password_hash, found.login()
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
@@ -126,14 +162,13 @@ class StationService:
     async def cached_login(self, station_id: StationId, password: str) -> StationLogin | None:
         """The login if `password` is the one this process last verified for the station (a
         cheap comparison, no argon2), else None: what a throttled login may still use."""
-        found = await self._db.read(lambda uow: uow.stations.credentials(station_id))
+        found = await self._db.read(lambda uow: _login_read(uow, station_id))
         cached = self._verified.get(station_id)
         if found is None or cached is None:
             return None
-        hashed, status, profile, networks = found
-        if not hmac.compare_digest(cached, _fingerprint(hashed, password)):
+        if not hmac.compare_digest(cached, _fingerprint(found.credentials.password_hash, password)):
             return None
-        return StationLogin(status is RegistrationStatus.ACCEPTED, profile, networks)
+        return found.login()
 
     async def certificate_login(
         self, station_id: StationId, certificate: tuple[str, str] | None = None
@@ -142,20 +177,10 @@ class StationService:
         3); UnknownStation if there is no such station (or it is decommissioned). With the
         certificate's (issuer, serial number), the same read tells whether an operator has
         revoked it (`certificate_revoked`)."""
-
-        def read(uow: UnitOfWork) -> tuple[_Credentials, bool] | None:
-            found = uow.stations.credentials(station_id)
-            if found is None:
-                return None
-            revoked = certificate is not None and uow.certificates.is_revoked(*certificate)
-            return found, revoked
-
-        found = await self._db.read(read)
+        found = await self._db.read(lambda uow: _login_read(uow, station_id, certificate))
         if found is None:
             raise UnknownStation(station_id)
-        (_hashed, status, profile, networks), revoked = found
-        accepted = status is RegistrationStatus.ACCEPTED
-        return StationLogin(accepted, profile, networks, certificate_revoked=revoked)
+        return found.login()
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was

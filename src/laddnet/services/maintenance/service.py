@@ -21,6 +21,7 @@ from laddnet.domain.errors import (
     InvalidInput,
     LaddnetError,
     NotFound,
+    StorageUnavailable,
     UnknownSite,
     UnknownStation,
 )
@@ -95,6 +96,8 @@ class MaintenanceService:
         self._reapplying: set[asyncio.Task[Any]] = set()
         self._connected: dict[StationId, datetime] = {}  # connections to check after the grace
         self._checking_reconnects = False
+        self._booted: set[StationId] = set()  # accepted boots to check, one read per burst
+        self._checking_boots = False
 
     async def start(self) -> None:
         if self._task is None:
@@ -258,7 +261,10 @@ class MaintenanceService:
         if event.type == EventType.STATION_BOOTED.value:
             if event.data.get("status") != "Accepted":
                 return
-            self._spawn(self.reapply(sid))
+            self._booted.add(sid)
+            if not self._checking_boots:
+                self._checking_boots = True
+                self._spawn(self._after_boots())
         elif event.type == EventType.STATION_CONNECTED.value:
             self._connected[sid] = event.time
             if not self._checking_reconnects:
@@ -287,6 +293,24 @@ class MaintenanceService:
                     await self._after_reconnect(StationId(resting_id), ready[StationId(resting_id)])
         finally:
             self._checking_reconnects = False
+
+    async def _after_boots(self) -> None:
+        """Re-send maintenance mode to each station of a burst of accepted boots that is in it:
+        one read for the whole burst (a boot storm would otherwise cost a read per boot)."""
+        try:
+            while self._booted:
+                await asyncio.sleep(0)  # the burst's other boots, already queued, join in
+                booted = list(self._booted)
+                self._booted.clear()
+                try:
+                    resting = await self.modes(booted)
+                except StorageUnavailable:
+                    log.warning("maintenance mode not checked for %d booted stations", len(booted))
+                    continue
+                for resting_id in resting:
+                    await self.reapply(StationId(resting_id))
+        finally:
+            self._checking_boots = False
 
     async def _after_reconnect(self, station_id: StationId, connected_at: datetime) -> None:
         station = await self._db.read(lambda uow: uow.stations.get(station_id))

@@ -77,6 +77,11 @@ class SqlCredentialChanges:
         rows = self._conn.execute(select(_T).where(*where).order_by(_T.c.id))
         return [_change(r) for r in rows]
 
+    def has_open(self, station_id: str) -> bool:
+        """Whether the station has an open change of any kind (what most logins need to know)."""
+        where = [_T.c.station_id == station_id, _T.c.state.in_([s.value for s in OPEN])]
+        return self._conn.execute(select(_T.c.id).where(*where).limit(1)).first() is not None
+
     def claim(self, change_id: int, attempts: int) -> bool:
         """Count one more sending of a change not yet answered and mark it sent, if it was
         sent `attempts` times so far (False: another sender claimed it first)."""

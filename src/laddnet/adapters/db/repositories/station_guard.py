@@ -93,6 +93,11 @@ class SqlStationGuard:
         ).first()
         return found is not None
 
+    def seen_networks(self, station_id: str) -> list[str]:
+        t = station_networks
+        rows = self._conn.execute(select(t.c.network).where(t.c.station_id == station_id))
+        return [r.network for r in rows]
+
     def networks_of(self, station_id: str) -> list[tuple[str, datetime, datetime]]:
         t = station_networks
         rows = self._conn.execute(

@@ -28,6 +28,7 @@ from laddnet.domain.stations.model import (
     Station,
     StationInfo,
 )
+from laddnet.ports.stations import StationCredentials
 
 _CONNECTOR_KEY = ["station_id", "evse_id", "connector_id"]
 _EVSE_KEY = ["station_id", "evse_id"]
@@ -39,11 +40,8 @@ class SqlStationRepository:
         self._hot = HotSql(conn)
         self._sessions = session_cache
 
-    def credentials(
-        self, station_id: StationId
-    ) -> tuple[str, RegistrationStatus | None, SecurityProfile, tuple[str, ...] | None] | None:
-        """The password hash, the registration status, the security profile and the allowed
-        networks: what a station's login needs."""
+    def credentials(self, station_id: StationId) -> StationCredentials | None:
+        """What a station's login needs of its row (None: unknown or decommissioned)."""
         row = self._hot.one(stations, {"id": station_id})
         if row is None or row["decommissioned_at"] is not None:
             return None  # a decommissioned station logs in no more than an unknown one
@@ -53,7 +51,8 @@ class SqlStationRepository:
         networks = _networks(row["allowed_networks"])
         if networks is None and row["site_id"] is not None:  # else its site's list applies
             networks = effective_networks(networks, site_networks(self._conn, row["site_id"]))
-        return row["password_hash"], registration, profile, networks
+        read = row["configuration_read_at"] is not None
+        return StationCredentials(row["password_hash"], registration, profile, networks, read)
 
     def add(self, station_id: StationId, password_hash: str, now: datetime) -> None:
         stmt = (
