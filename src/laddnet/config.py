@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         " that offer it, as OCPP-J 2.0.1 requires of a CSMS. Each compressed connection keeps"
         " zlib state (docs/performance.md): set false for very large networks.",
     )
+    memory_trim: bool = Field(
+        True,
+        description="Give freed memory back to the operating system (glibc malloc_trim, in a"
+        " thread) once a storm of connections has settled: the resident memory otherwise stays"
+        " at the storm's peak.",
+    )
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
     boot_admission_limit: int = Field(
         10_000,

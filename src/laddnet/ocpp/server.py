@@ -36,6 +36,7 @@ from laddnet.ocpp.listeners import (
     tls_listeners,
     transport_profile,
 )
+from laddnet.ocpp.memory_trim import trim_after_storms
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     MalformedHeader,
@@ -79,6 +80,8 @@ class Gateway:
         self._server: Server | None = None
         self.tls_servers: dict[SecurityProfile, Server] = {}  # profiles 2 and 3 (listeners.py)
         self._background: set[asyncio.Task[None]] = set()
+        self.connections_opened = 0  # since start (memory_trim.py watches it for storms)
+        self._trimmer: asyncio.Task[None] | None = None
         # A login checked before the upgrade, for the connection it opens (one read serves both).
         self._logins: weakref.WeakKeyDictionary[ServerConnection, StationLogin] = (
             weakref.WeakKeyDictionary()
@@ -128,6 +131,8 @@ class Gateway:
                 ssl=listener.context.listener,
                 **options,
             )
+        if settings.memory_trim:
+            self._trimmer = asyncio.create_task(trim_after_storms(lambda: self.connections_opened))
 
     def tls_port(self, profile: SecurityProfile) -> int:
         """The port of the TLS listener for profile 2 or 3 (KeyError if it is not open)."""
@@ -163,6 +168,8 @@ class Gateway:
         for server in self.tls_servers.values():
             await server.wait_closed()
         await self.boot_callbacks.stop()
+        if self._trimmer is not None:
+            self._trimmer.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -303,6 +310,7 @@ class Gateway:
         if station_id is None or ws.subprotocol is None:
             await ws.close(1002, "no station or subprotocol")
             return
+        self.connections_opened += 1
         session = Session(station_id, ws.subprotocol, _remote(ws))
         connection = Connection(
             ws, session, self._dispatch, call_timeout=self._settings.call_timeout
