@@ -87,9 +87,17 @@ class MaintenanceStore(Protocol):
     ) -> None: ...
 
     # facts for the timer
-    def timed_facts(self, *, silent_before: datetime, booted_after: datetime) -> list[StationFacts]:
+    def timed_facts(
+        self,
+        *,
+        silent_before: datetime,
+        booted_after: datetime,
+        booted_since: datetime | None = None,
+    ) -> list[StationFacts]:
         """Stations (not decommissioned, not in maintenance) that are offline, silent since
-        `silent_before`, booted after `booted_after`, or have something needing maintenance."""
+        `silent_before`, booted after `booted_after` (and after `booted_since`, if given; or
+        have an open boot-loop alert), or have something needing maintenance. Their boots are
+        those after `booted_after`."""
         ...
 
     def last_session_energies(

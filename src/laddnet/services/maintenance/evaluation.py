@@ -187,14 +187,19 @@ class TimedPlan:
         return out
 
 
-def plan_timed(uow: UnitOfWork, now: datetime) -> TimedPlan:
-    """Read-only: which alerts of the timed rules to open and which to close."""
+def plan_timed(uow: UnitOfWork, now: datetime, booted_since: datetime | None = None) -> TimedPlan:
+    """Read-only: which alerts of the timed rules to open and which to close. `booted_since`:
+    the boot-loop rule looks only at stations that booted since then or are alerted for a boot
+    loop (a boot loop begins with a boot), not at all that booted within its window: after a
+    boot storm that would be every station, at every pass, for the window's length."""
     rules = uow.maintenance.rule_set()
     every = rules.all_rules()
     silent = [r.heartbeat_missing_minutes for r in every if r.heartbeat_missing_minutes]
     silent_before = now - timedelta(minutes=min(silent)) if silent else now - _LONG_AGO
     booted_after = now - timedelta(minutes=max(r.boot_loop_minutes for r in every))
-    facts = uow.maintenance.timed_facts(silent_before=silent_before, booted_after=booted_after)
+    facts = uow.maintenance.timed_facts(
+        silent_before=silent_before, booted_after=booted_after, booted_since=booted_since
+    )
     decision = reconcile(
         uow.maintenance.open_alerts(kinds=sorted(TIMED_KINDS)),
         timed_conditions(facts, rules, now),

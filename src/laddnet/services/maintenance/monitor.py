@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from functools import partial
 
 from laddnet.domain.errors import StorageUnavailable
@@ -75,6 +76,8 @@ class Monitor:
         self._clock = clock
         self._bus = bus
         self._interval = interval
+        self._timed_at: datetime | None = None  # the last pass of the timed rules
+        self._boot_margin = timedelta(seconds=max(60.0, 2 * interval))
         self._on_tick = on_tick  # maintenance windows that ended, run by the service
         self._after_tick = after_tick  # automatic recovery steps that are due
         self._dirty: set[str] = set()
@@ -114,7 +117,8 @@ class Monitor:
         self._wake.set()
 
     def mark_tick(self) -> None:
-        """Evaluate the timed rules soon (the rules changed)."""
+        """Evaluate the timed rules soon (the rules changed): for every station once."""
+        self._timed_at = None
         self._tick_soon = True
         self._wake.set()
 
@@ -203,11 +207,14 @@ class Monitor:
         self._health.update(await self._db.read(alerted_stations))
         await self.process_pending()
         now = self._clock.now()
-        plan = await self._db.read(partial(plan_timed, now=now))
+        # Boots since the last pass, with a margin for boot events still on their way here.
+        since = self._timed_at - self._boot_margin if self._timed_at is not None else None
+        plan = await self._db.read(partial(plan_timed, now=now, booted_since=since))
         # Many alerts at once (a site loses power) go in small units of work: the writer is
         # shared with the stations' messages.
         for part in plan.parts(APPLY_BATCH):
             await self._db.write(partial(apply_timed, plan=part, now=now))
+        self._timed_at = now
         if self._after_tick is not None:
             await self._after_tick()
         self.ticks += 1

@@ -13,8 +13,8 @@ from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, up
 from laddnet.adapters.db.repositories.alerts import SqlAlerts
 from laddnet.adapters.db.repositories.stations import _station, _station_parts
 from laddnet.adapters.db.tables import sessions, stations
-from laddnet.adapters.db.tables.maintenance import service_statuses, station_monitoring
-from laddnet.domain.maintenance.alerts import StationFacts
+from laddnet.adapters.db.tables.maintenance import alerts, service_statuses, station_monitoring
+from laddnet.domain.maintenance.alerts import AlertKind, StationFacts
 from laddnet.domain.maintenance.model import MaintenanceMode, StoredStatus
 from laddnet.domain.maintenance.service_status import HEALTH_REASON, ServiceStatus
 from laddnet.domain.stations.model import Station
@@ -142,13 +142,24 @@ class SqlMonitoring:
             insert_ignoring_duplicates(self._conn, station_monitoring).values(values)
         )
 
-    def timed_facts(self, *, silent_before: datetime, booted_after: datetime) -> list[StationFacts]:
-        s, m, ss = stations, station_monitoring, service_statuses
+    def timed_facts(
+        self,
+        *,
+        silent_before: datetime,
+        booted_after: datetime,
+        booted_since: datetime | None = None,
+    ) -> list[StationFacts]:
+        s, m, ss, a = stations, station_monitoring, service_statuses, alerts
         live = s.c.decommissioned_at.is_(None) & s.c.last_seen_at.is_not(None)
+        booted = s.c.last_boot_at > max(booted_after, booted_since or booted_after)
+        if booted_since is not None:  # and those whose boot loop may have ended
+            looping = a.c.kind == AlertKind.BOOT_LOOP.value
+            open_loops = select(a.c.station_id).where(looping).where(a.c.closed_at.is_(None))
+            booted = or_(booted, s.c.id.in_(open_loops))
         wanted = or_(
             s.c.connected.is_(False),
             s.c.last_seen_at < silent_before,
-            s.c.last_boot_at > booted_after,
+            booted,
             s.c.id.in_(select(ss.c.station_id).where(ss.c.status == _NEEDS).where(_not_predicted)),
         )
         stmt = (
