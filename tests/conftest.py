@@ -1,12 +1,15 @@
 """Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a built container.
 
 PostgreSQL runs at 127.0.0.1:5432 (trust auth). Each test gets a fresh database copied from a
-migrated template. With CI=true a missing PostgreSQL fails the test; locally it is skipped.
+migrated template (on SQLite too: a copy of a file migrated once per worker, as running the
+migrations costs more than half a second a test). With CI=true a missing PostgreSQL fails the
+test; locally it is skipped.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,6 +28,7 @@ os.environ.setdefault("LADDNET_PASSWORD_HASH_MEMORY_KIB", "256")
 os.environ.setdefault("LADDNET_PASSWORD_HASH_TIME_COST", "1")
 _TEMPLATE = f"laddnet_tpl_{os.getpid()}"
 _template_ready = False
+_sqlite_template: Path | None = None
 
 
 async def _pg_admin() -> psycopg.AsyncConnection[object]:
@@ -53,12 +57,31 @@ async def _ensure_template() -> None:
     _template_ready = True
 
 
+async def fresh_sqlite_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite database in `tmp_path`: a copy of one migrated once per worker."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        template = tmp_path_factory.mktemp("sqlite-template") / "laddnet.db"
+        container = await build_migrated(Settings(database_url=f"sqlite:///{template}"))
+        await container.aclose()
+        # Closed, the database is the one file (WAL checkpointed): a copy is a migrated database.
+        assert [p.name for p in template.parent.iterdir()] == [template.name]
+        _sqlite_template = template
+    target = tmp_path / "laddnet.db"
+    shutil.copyfile(_sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
 async def fresh_postgres_url() -> str:
     await _ensure_template()
     name = f"laddnet_t_{uuid.uuid4().hex[:12]}"
     admin = await _pg_admin()
     try:
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
+        # A commit need not wait for the WAL to reach the disk: what it wrote is visible at
+        # once all the same, and only a crash of PostgreSQL itself (never part of a test) could
+        # lose it. A test's database takes hundreds of commits.
+        await admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     finally:
         await admin.close()
     return f"{PG_DSN}/{name}"
@@ -74,13 +97,12 @@ async def drop_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
     """A migrated, empty database: the same test runs on both backends."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'laddnet.db'}"
-        container = await build_migrated(Settings(database_url=url))
-        await container.aclose()
-        yield url
+        yield await fresh_sqlite_url(tmp_path, tmp_path_factory)
         return
     url = await fresh_postgres_url()
     try:
