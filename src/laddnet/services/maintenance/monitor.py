@@ -77,7 +77,7 @@ class Monitor:
         self._bus = bus
         self._interval = interval
         self._timed_at: datetime | None = None  # the last pass of the timed rules
-        self._boot_margin = timedelta(seconds=max(60.0, 2 * interval))
+        self._boot_margin = timedelta(seconds=max(30.0, interval))
         self._on_tick = on_tick  # maintenance windows that ended, run by the service
         self._after_tick = after_tick  # automatic recovery steps that are due
         self._dirty: set[str] = set()
