@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,8 +45,9 @@ class Running:
         registered_long_ago(self.container, *station_ids)
 
 
-@pytest.fixture
-async def running(container: Container) -> AsyncIterator[Running]:
+@contextlib.asynccontextmanager
+async def serving(container: Container) -> AsyncIterator[Running]:
+    """A gateway for `container` on a free port, with CP-1 and CP-2 known."""
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)
     try:
@@ -54,3 +56,9 @@ async def running(container: Container) -> AsyncIterator[Running]:
         yield running
     finally:
         await gateway.stop()
+
+
+@pytest.fixture
+async def running(container: Container) -> AsyncIterator[Running]:
+    async with serving(container) as running:
+        yield running

@@ -3,8 +3,7 @@ admission has room, over real WebSockets, 1.6 and 2.0.1 (ocpp/boot_callback.py).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +15,8 @@ from laddnet.domain.events import Event
 from laddnet.domain.ids import StationId
 from laddnet.ocpp.boot_callback import ACTOR
 from laddnet.ocpp.server import Gateway
-from tests.integration.ocpp.conftest import Running
+from tests.integration.commands.helpers import eventually
+from tests.integration.ocpp.conftest import Running, serving
 
 TRIGGER_BOOT = ("TriggerMessage", {"requestedMessage": "BootNotification"})
 
@@ -25,21 +25,11 @@ TRIGGER_BOOT = ("TriggerMessage", {"requestedMessage": "BootNotification"})
 async def gated(database_url: str) -> AsyncIterator[Running]:
     """A gateway admitting one boot at a time: a test holding that one gets Pending answers."""
     container: Container = build(Settings(database_url=database_url, boot_admission_limit=1))
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
     try:
-        running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-        await running.add("CP-1", "CP-2")
-        yield running
+        async with serving(container) as running:
+            yield running
     finally:
-        await gateway.stop()
         await container.aclose()
-
-
-async def _until(check: Callable[[], Awaitable[bool]]) -> None:
-    async with asyncio.timeout(10):
-        while not await check():
-            await asyncio.sleep(0.02)
 
 
 async def _triggers(running: Running, station_id: str) -> list[CommandRecord]:
@@ -73,14 +63,14 @@ async def test_a_pending_station_is_triggered_once_there_is_room_and_accepted(
         async def accepted() -> bool:  # the triggered boot, stored as Accepted
             return any(e.data["status"] == "Accepted" for e in await _boots(gated))
 
-        await _until(accepted)
+        await eventually(accepted)
         assert TRIGGER_BOOT in station.received_calls
         await station.heartbeat()  # accepted: no SecurityError any more
 
         async def logged() -> bool:
             return any(r.status is not None for r in await _triggers(gated, "CP-1"))
 
-        await _until(logged)
+        await eventually(logged)
         (record,) = await _triggers(gated, "CP-1")
         assert record.sent_by == ACTOR and record.status == "Accepted"
         assert record.request == {"requestedMessage": "BootNotification"}
@@ -106,14 +96,14 @@ async def test_a_pending_station_that_disconnected_is_not_triggered(gated: Runni
         async def closed_here() -> bool:
             return gated.gateway.registry.get("CP-1") is None
 
-        await _until(closed_here)
+        await eventually(closed_here)
         assert len(gated.gateway.boot_callbacks) == 1
         gated.gateway.admission.leave(ticket)
 
         async def accepted() -> bool:
             return staying.heartbeat_interval is not None
 
-        await _until(accepted)
+        await eventually(accepted)
         assert TRIGGER_BOOT in staying.received_calls
         assert TRIGGER_BOOT not in gone.received_calls
         assert await _triggers(gated, "CP-1") == []  # not even attempted
