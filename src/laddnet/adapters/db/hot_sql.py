@@ -64,6 +64,18 @@ class HotSql:
         out = _result_converters(table, self._dialect)
         return {name: convert(value) for (name, convert), value in zip(out, row, strict=True)}
 
+    def column(self, table: Table, column: str, where: str, params: Sequence[Any]) -> list[Any]:
+        """The raw values of `column` in the rows of `table` matching `where`, SQL with `?`
+        markers (turned into the driver's own), for a column whose values need no conversion."""
+        where = where if self.qmark else where.replace("?", "%s")
+        sql = f"SELECT {column} FROM {table.name} WHERE {where}"  # noqa: S608
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
     def _params(self, table: Table, values: Mapping[str, Any]) -> list[Any]:
         convert = _bind_converters(table, self._dialect)
         return [convert[name](value) for name, value in values.items()]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories.certificates import _certificate
 from laddnet.adapters.db.tables.certificates import station_certificates
 from laddnet.adapters.db.tables.credentials import (
@@ -25,6 +26,7 @@ from laddnet.domain.security.credentials import (
 from laddnet.domain.security.profiles import SecurityProfile
 
 _T = station_credential_changes
+_OPEN_STATES = ", ".join(f"'{s.value}'" for s in OPEN)  # our own constants, not input
 
 
 def _change(r: Any) -> CredentialChange:
@@ -78,9 +80,9 @@ class SqlCredentialChanges:
         return [_change(r) for r in rows]
 
     def has_open(self, station_id: str) -> bool:
-        """Whether the station has an open change of any kind (what most logins need to know)."""
-        where = [_T.c.station_id == station_id, _T.c.state.in_([s.value for s in OPEN])]
-        return self._conn.execute(select(_T.c.id).where(*where).limit(1)).first() is not None
+        """Whether the station has an open change of any kind (every login asks: hot SQL)."""
+        where = f"station_id = ? AND state IN ({_OPEN_STATES}) LIMIT 1"
+        return bool(HotSql(self._conn).column(_T, "id", where, [station_id]))
 
     def claim(self, change_id: int, attempts: int) -> bool:
         """Count one more sending of a change not yet answered and mark it sent, if it was

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
 from laddnet.adapters.db.tables import stations
 from laddnet.adapters.db.tables.station_guard import (
@@ -94,9 +95,10 @@ class SqlStationGuard:
         return found is not None
 
     def seen_networks(self, station_id: str) -> list[str]:
-        t = station_networks
-        rows = self._conn.execute(select(t.c.network).where(t.c.station_id == station_id))
-        return [r.network for r in rows]
+        """Every login asks: hot SQL."""
+        return HotSql(self._conn).column(
+            station_networks, "network", "station_id = ?", [station_id]
+        )
 
     def networks_of(self, station_id: str) -> list[tuple[str, datetime, datetime]]:
         t = station_networks
