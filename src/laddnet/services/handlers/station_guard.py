@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 
 from laddnet.domain.errors import InvalidInput, NotFound, StorageUnavailable, UnknownSite
 from laddnet.domain.events import EventType
@@ -23,8 +22,6 @@ from laddnet.ports import Clock, Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-_KNOWN_CACHE = 100_000  # station ids whose current network this process has recorded
-
 
 NOTES_AT_ONCE = 8
 
@@ -33,9 +30,6 @@ class StationGuardService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        # station id -> the network it last connected from here: a reconnect from the same
-        # network costs no write (the table keeps first and last seen per network).
-        self._known: OrderedDict[str, str] = OrderedDict()
         # Noting networks waits behind the logins of a connection storm: a few at a time.
         self._noting = asyncio.Semaphore(NOTES_AT_ONCE)
 
@@ -86,8 +80,7 @@ class StationGuardService:
         network = network_of(address)
         if network is None:
             return None
-        if self._known.get(station_id) == network or (seen is not None and network in seen):
-            self._remember(station_id, network)
+        if seen is not None and network in seen:  # a reconnect from a known network: no write
             return "known"
         async with self._noting:
             return await self._note(station_id, address, network, checked=seen is not None)
@@ -100,7 +93,6 @@ class StationGuardService:
         if not checked:  # a read first: after a restart a reconnect storm costs reads, not writes
             try:
                 if await self._db.read(lambda uow: uow.guard.has_network(station_id, network)):
-                    self._remember(station_id, network)
                     return "known"
             except StorageUnavailable:
                 pass
@@ -119,14 +111,7 @@ class StationGuardService:
         except StorageUnavailable:
             log.warning("could not record the network %s connected from", station_id)
             return None
-        self._remember(station_id, network)
         return seen
-
-    def _remember(self, station_id: str, network: str) -> None:
-        self._known[station_id] = network
-        self._known.move_to_end(station_id)
-        if len(self._known) > _KNOWN_CACHE:
-            self._known.popitem(last=False)
 
     async def station_networks(self, station_id: str) -> list[tuple[str, object, object]]:
         rows = await self._db.read(lambda uow: uow.guard.networks_of(station_id))

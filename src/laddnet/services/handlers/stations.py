@@ -27,7 +27,6 @@ from laddnet.domain.stations.model import (
     reduce_status,
 )
 from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
-from laddnet.ports.stations import StationCredentials
 
 log = logging.getLogger(__name__)
 
@@ -48,37 +47,23 @@ class StationLogin:
     configuration_read: bool = False  # its configuration has been read once
 
 
-@dataclass(frozen=True, slots=True)
-class _LoginRead:
-    credentials: StationCredentials
-    open_changes: bool
-    seen_networks: frozenset[str]
-    certificate_revoked: bool = False
-
-    def login(self) -> StationLogin:
-        found = self.credentials
-        return StationLogin(
-            found.registration is RegistrationStatus.ACCEPTED,
-            found.security_profile,
-            found.allowed_networks,
-            certificate_revoked=self.certificate_revoked,
-            open_changes=self.open_changes,
-            seen_networks=self.seen_networks,
-            configuration_read=found.configuration_read,
-        )
-
-
 def _login_read(
     uow: UnitOfWork, station_id: StationId, certificate: tuple[str, str] | None = None
-) -> _LoginRead | None:
-    """Everything a login and what follows it need, in one read."""
+) -> tuple[str, StationLogin] | None:
+    """The password hash, and everything a login and what follows it need, in one read."""
     found = uow.stations.credentials(station_id)
     if found is None:
         return None
-    changes = uow.credential_changes.has_open(station_id)
-    networks = frozenset(uow.guard.seen_networks(station_id))
-    revoked = certificate is not None and uow.certificates.is_revoked(*certificate)
-    return _LoginRead(found, changes, networks, revoked)
+    login = StationLogin(
+        found.registration is RegistrationStatus.ACCEPTED,
+        found.security_profile,
+        found.allowed_networks,
+        certificate_revoked=certificate is not None and uow.certificates.is_revoked(*certificate),
+        open_changes=uow.credential_changes.has_open(station_id),
+        seen_networks=frozenset(uow.guard.seen_networks(station_id)),
+        configuration_read=found.configuration_read,
+    )
+    return found.password_hash, login
 
 
 class StationService:
@@ -131,7 +116,7 @@ class StationService:
         if found is None:
             await asyncio.to_thread(self._hasher.verify, await self._dummy(), password)
             raise UnknownStation(station_id)
-        hashed, login = found.credentials.password_hash, found.login()
+        hashed, login = found
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
@@ -166,9 +151,8 @@ class StationService:
         cached = self._verified.get(station_id)
         if found is None or cached is None:
             return None
-        if not hmac.compare_digest(cached, _fingerprint(found.credentials.password_hash, password)):
-            return None
-        return found.login()
+        hashed, login = found
+        return login if hmac.compare_digest(cached, _fingerprint(hashed, password)) else None
 
     async def certificate_login(
         self, station_id: StationId, certificate: tuple[str, str] | None = None
@@ -180,7 +164,7 @@ class StationService:
         found = await self._db.read(lambda uow: _login_read(uow, station_id, certificate))
         if found is None:
             raise UnknownStation(station_id)
-        return found.login()
+        return found[1]
 
     async def _rehash(self, station_id: StationId, hashed: str, password: str) -> str:
         """Store the password hashed with today's parameters (they were changed since it was
