@@ -95,7 +95,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     hasher = Argon2Hasher(
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
-    bus = NatsBus(settings.bus_url, name=settings.node_id) if settings.bus_url else None
+    bus = (
+        NatsBus(settings.bus_url, name=settings.node_id, namespace=settings.bus_namespace)
+        if settings.bus_url
+        else None
+    )
     link = (
         RoutedLink(bus, database, node_id=settings.node_id, call_timeout=settings.call_timeout)
         if bus is not None

@@ -276,6 +276,15 @@ class Settings(BaseSettings):
         " process, everything in process. Needed by `laddnet serve --workers N` with N > 1.",
     )
 
+    bus_namespace: str = Field(
+        "laddnet",
+        pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
+        max_length=100,
+        description="The first part of every bus subject (letters, digits, - and _, parts"
+        " joined by dots). Every process of one Laddnet uses the same; give another Laddnet"
+        " sharing the NATS server (staging next to production) its own.",
+    )
+
     @field_validator("bus_url")
     @classmethod
     def _nats_scheme(cls, value: str | None) -> str | None:

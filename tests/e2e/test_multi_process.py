@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +45,16 @@ class Cluster:
     bus_url: str
     servers: Servers
     made: list[SimStation] = field(default_factory=list)
+    namespace: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex}")
 
     def node(self, node_id: str, **extra: str) -> Node:
-        env = {"LADDNET_NODE_ID": node_id, "LADDNET_BUS_URL": self.bus_url} | extra
+        # Its own namespace: other tests' clusters on the shared NATS server use the same node
+        # names, and must neither answer this one's commands nor see its events.
+        env = {
+            "LADDNET_NODE_ID": node_id,
+            "LADDNET_BUS_URL": self.bus_url,
+            "LADDNET_BUS_NAMESPACE": self.namespace,
+        } | extra
         return Node(self.tmp_path, self.database_url, extra=env)
 
     async def start(self, node: Node) -> Server:

@@ -91,6 +91,18 @@ def test_the_bus_url_is_nats_or_unset() -> None:
         Settings(bus_url="redis://127.0.0.1:6379")
 
 
+def test_the_bus_namespace_is_one_or_more_subject_tokens() -> None:
+    from pydantic import ValidationError
+
+    from laddnet.config import Settings
+
+    assert Settings().bus_namespace == "laddnet"
+    assert Settings(bus_namespace="acme.staging-2").bus_namespace == "acme.staging-2"
+    for bad in ("", "a b", "a.*", "a.>", "a..b", ".a"):
+        with pytest.raises(ValidationError, match="bus_namespace"):
+            Settings(bus_namespace=bad)
+
+
 def test_production_refuses_to_start_without_a_master_key_or_with_a_placeholder() -> None:
     import base64
     import secrets

@@ -1,5 +1,7 @@
 """The NATS adapter against the real server: request-reply, no responders at once, timeouts,
-publish/subscribe, and a bus that is unreachable."""
+publish/subscribe, namespaces that keep two Laddnets apart, and a bus that is unreachable.
+
+Each test runs in its own namespace: the server is shared with every other test running."""
 
 from __future__ import annotations
 
@@ -16,9 +18,18 @@ from laddnet.domain.events import Event
 from tests.bus import nats_url
 
 
+def _namespace() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
-async def bus() -> AsyncIterator[NatsBus]:
-    bus = NatsBus(await nats_url(), name="test")
+def namespace() -> str:
+    return _namespace()
+
+
+@pytest.fixture
+async def bus(namespace: str) -> AsyncIterator[NatsBus]:
+    bus = NatsBus(await nats_url(), name="test", namespace=namespace)
     await bus.connect()
     try:
         yield bus
@@ -98,9 +109,9 @@ async def test_published_messages_reach_every_subscriber(bus: NatsBus) -> None:
 
 
 async def test_an_event_published_by_one_node_reaches_every_nodes_listeners(
-    bus: NatsBus,
+    bus: NatsBus, namespace: str
 ) -> None:
-    other = NatsBus(await nats_url(), name="test-other")
+    other = NatsBus(await nats_url(), name="test-other", namespace=namespace)
     await other.connect()
     here, there = NatsEventBus(bus), NatsEventBus(other)
     await here.start()
@@ -124,6 +135,39 @@ async def test_an_event_published_by_one_node_reaches_every_nodes_listeners(
                 await asyncio.sleep(0.01)
         assert len(got_there) == 1
     finally:
+        await here.stop()
+        await there.stop()
+        await other.close()
+
+
+async def test_another_namespace_sees_neither_the_commands_nor_the_events(bus: NatsBus) -> None:
+    """Staging and production on one NATS server: same node names, same subjects."""
+    other = NatsBus(await nats_url(), name="test-other", namespace=_namespace())
+    await other.connect()
+    here, there = NatsEventBus(bus), NatsEventBus(other)
+    await here.start()
+    await there.start()
+    got_there: list[Event] = []
+    there.subscribe(got_there.append)
+
+    async def echo(data: bytes) -> bytes:
+        return data
+
+    served = await bus.serve("node.node-a.call", echo)
+    try:
+        assert await bus.request("node.node-a.call", b"reset", timeout=2) == b"reset"
+        with pytest.raises(NoResponder):
+            await other.request("node.node-a.call", b"reset", timeout=2)
+        event = Event(1, "station.connected", datetime(2026, 12, 6, tzinfo=UTC), "CP-1", {})
+        await here.publish(event)
+        await there.publish(event)  # its own arrives: had ours crossed over, it came first
+        async with asyncio.timeout(2):
+            while not got_there:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        assert got_there == [event]
+    finally:
+        await served.unsubscribe()
         await here.stop()
         await there.stop()
         await other.close()

@@ -1,4 +1,6 @@
-"""The NATS message bus: publish/subscribe and request-reply on subjects under `laddnet.`.
+"""The NATS message bus: publish/subscribe and request-reply on subjects under the namespace
+(`LADDNET_BUS_NAMESPACE`, default `laddnet`), so that several Laddnets (production and staging,
+say) can share one NATS server without seeing each other's commands and events.
 
 Subjects (the suffix is what the callers name):
 
@@ -30,8 +32,8 @@ from laddnet.domain.events import Event
 
 log = logging.getLogger(__name__)
 
-PREFIX = "laddnet."
-EVENTS_SUBJECT = "events"  # -> laddnet.events: where `NatsEventBus` publishes domain events
+DEFAULT_NAMESPACE = "laddnet"
+EVENTS_SUBJECT = "events"  # -> <namespace>.events: where `NatsEventBus` publishes domain events
 CONNECT_TIMEOUT = 5.0
 FLUSH_TIMEOUT = 5  # seconds for the server to confirm a new subscription
 
@@ -54,9 +56,17 @@ class NatsBus:
     runtime) and drained by `close`. Callbacks run as tasks of nats.py's subscription loop;
     one that raises is logged and the message dropped."""
 
-    def __init__(self, url: str, *, name: str, connect_timeout: float = CONNECT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str,
+        namespace: str = DEFAULT_NAMESPACE,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ) -> None:
         self._servers = [part.strip() for part in url.split(",")]
         self._name = name
+        self._prefix = namespace + "."
         self._connect_timeout = connect_timeout
         self._nc: Client | None = None
 
@@ -100,7 +110,7 @@ class NatsBus:
 
     async def publish(self, subject: str, data: bytes) -> None:
         try:
-            await self._client().publish(PREFIX + subject, data)
+            await self._client().publish(self._prefix + subject, data)
         except nats.errors.Error as exc:
             raise BusFailed(f"could not publish on {subject}: {exc}") from None
 
@@ -117,7 +127,7 @@ class NatsBus:
 
     async def request(self, subject: str, data: bytes, timeout: float) -> bytes:
         try:
-            reply = await self._client().request(PREFIX + subject, data, timeout=timeout)
+            reply = await self._client().request(self._prefix + subject, data, timeout=timeout)
         except nats.errors.NoRespondersError:
             raise NoResponder(f"nobody serves {subject}") from None
         except (nats.errors.TimeoutError, TimeoutError):
@@ -156,7 +166,7 @@ class NatsBus:
         """Subscribe, and wait until the server has the subscription: another node's request
         right after must find this one serving, not "no responders"."""
         client = self._client()
-        sub = await client.subscribe(PREFIX + subject, cb=callback)
+        sub = await client.subscribe(self._prefix + subject, cb=callback)
         try:
             await client.flush(timeout=FLUSH_TIMEOUT)
         except (nats.errors.Error, TimeoutError) as exc:
@@ -181,7 +191,7 @@ class NatsBus:
 
 
 class NatsEventBus:
-    """Implements the EventBus port over NATS (`laddnet.events`), so every process's streams
+    """Implements the EventBus port over NATS (`<namespace>.events`), so every process's streams
     see every event. `publish` sends to NATS only: this process's listeners get the event back
     through its own subscription, as every other process does. `start` once the bus is
     connected; a message that is not an event is logged and dropped."""
