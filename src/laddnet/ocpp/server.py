@@ -1,20 +1,16 @@
-"""The OCPP gateway: WebSocket server, station login before the upgrade, one live connection
-per station, and dispatch of each CALL to its version's handler.
+"""The OCPP gateway: WebSocket server, station login before the upgrade (login_gate.py), one live
+connection per station, and dispatch of each CALL to its version's handler.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Callable, Coroutine, Sequence
-from http import HTTPStatus
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
-from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
@@ -23,7 +19,6 @@ from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.ocpp import schemas
 from laddnet.ocpp.boot_callback import BootCallbacks, command_trigger
-from laddnet.ocpp.connection_rate import ConnectionRateLimit
 from laddnet.ocpp.connections import REPLACED_CLOSE_CODE, ConnectionRegistry
 from laddnet.ocpp.context import BootAdmission, Handler, HandlerContext
 from laddnet.ocpp.errors import V16, V201, ErrorKind, OcppError
@@ -31,31 +26,22 @@ from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
 from laddnet.ocpp.listeners import (
-    certificate_login,
-    login_refusal,
     tls_listeners,
     transport_profile,
 )
+from laddnet.ocpp.login_gate import SUPPORTED, LoginGate, host_of
 from laddnet.ocpp.memory_trim import trim_after_storms
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
-    MalformedHeader,
-    Refusal,
-    authorization_header,
-    basic_credentials,
     choose_subprotocol,
-    offered_subprotocols,
     station_id_from_path,
 )
-from laddnet.ocpp.throttle import LoginThrottle, throttled_login
 from laddnet.ocpp.v16.handlers import ACTIONS as V16_ACTIONS
 from laddnet.ocpp.v201.handlers import ACTIONS as V201_ACTIONS
 from laddnet.services.bundle import Services
-from laddnet.services.handlers.stations import StationLogin
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (V201, V16)
 ACTIONS: dict[str, dict[str, Handler]] = {V16: V16_ACTIONS, V201: V201_ACTIONS}
 ALLOWED_BEFORE_BOOT = frozenset({"BootNotification"})
 
@@ -82,22 +68,8 @@ class Gateway:
         self._background: set[asyncio.Task[None]] = set()
         self.connections_opened = 0  # since start (memory_trim.py watches it for storms)
         self._trimmer: asyncio.Task[None] | None = None
-        # A login checked before the upgrade, for the connection it opens (one read serves both).
-        self._logins: weakref.WeakKeyDictionary[ServerConnection, StationLogin] = (
-            weakref.WeakKeyDictionary()
-        )
         self._event_limiter = SecurityEventLimiter()
-        settings = self._settings
-        self._throttle = LoginThrottle(
-            settings.login_failure_limit,
-            settings.login_failure_limit_per_address,
-            settings.login_failure_window,
-        )
-        self._rate = ConnectionRateLimit(
-            settings.connection_rate_limit,
-            settings.connection_rate_limit_per_address,
-            settings.connection_rate_window,
-        )
+        self._gate = LoginGate(services, self._record_security)
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
         self.on_station_connected: Callable[[str], None] | None = None
@@ -143,7 +115,7 @@ class Gateway:
         return dict(  # noqa: C408 - the keyword arguments of serve()
             subprotocols=[Subprotocol(p) for p in SUPPORTED],
             select_subprotocol=self._select_subprotocol,
-            process_request=self._process_request,
+            process_request=self._gate.process_request,
             ping_interval=None,  # keepalive.py pings instead, with a random phase
             close_timeout=settings.close_timeout,
             max_size=settings.max_frame_bytes,
@@ -205,106 +177,6 @@ class Gateway:
         chosen = choose_subprotocol(list(offered), SUPPORTED)
         return Subprotocol(chosen) if chosen else None
 
-    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
-        """Connection-rate limits (connection_rate.py) around the login: per address before
-        it, per station id after it succeeded; then the login."""
-        refusal = self._rate.by_address(_host(conn))
-        if refusal is None:
-            response = await self._process_login(conn, request)
-            if response is not None or conn not in self._logins:
-                return response
-            refusal = self._rate.by_station(station_id_from_path(request.path))
-            if refusal is None:
-                return None
-            self._logins.pop(conn, None)
-        station_id = station_id_from_path(request.path)
-        kind = refusal.event or SecurityEventKind.CONNECTION_RATE_LIMITED
-        self._record_security(kind, station_id, refusal.detail or refusal.reason, conn)
-        response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
-        response.headers["Retry-After"] = str(refusal.retry_after)
-        return response
-
-    async def _process_login(self, conn: ServerConnection, request: Request) -> Response | None:
-        station_id = station_id_from_path(request.path)
-        retry_after = self._throttle.applies(conn, station_id)
-        if retry_after > 0:  # throttle.py: only the last verified password gets in
-            stations = self._services.stations
-            refusal, login = await throttled_login(stations, conn, request, station_id, retry_after)
-            if login is not None:
-                self._logins[conn] = login
-        else:
-            refusal = await self._check_login(conn, request)
-            if refusal is not None and refusal.status == HTTPStatus.UNAUTHORIZED:
-                self._throttle.failed(conn, station_id)
-        if refusal is None:
-            return None
-        if refusal.event is not None:
-            detail = refusal.detail or refusal.reason
-            self._record_security(refusal.event, station_id_from_path(request.path), detail, conn)
-        headers = Headers()
-        if refusal.status == HTTPStatus.UNAUTHORIZED:
-            headers["WWW-Authenticate"] = 'Basic realm="Laddnet OCPP", charset="UTF-8"'
-        if refusal.retry_after is not None:
-            headers["Retry-After"] = str(refusal.retry_after)
-        response = conn.respond(HTTPStatus(refusal.status), refusal.reason + "\n")
-        response.headers.update(headers)
-        return response
-
-    async def _check_login(self, conn: ServerConnection, request: Request) -> Refusal | None:
-        station_id = station_id_from_path(request.path)
-        if station_id is None:
-            return Refusal(HTTPStatus.NOT_FOUND, "connect to /ocpp/{station_id}")
-        offered = offered_subprotocols(request.headers.get_all("Sec-WebSocket-Protocol"))
-        if choose_subprotocol(offered, SUPPORTED) is None:
-            # OCPP-J: complete the handshake without Sec-WebSocket-Protocol, then close at
-            # once (_handle closes a connection without a subprotocol); no login is checked.
-            detail = "no supported OCPP subprotocol offered (ocpp1.6, ocpp2.0.1)"
-            self._record_security(
-                SecurityEventKind.UNSUPPORTED_SUBPROTOCOL, station_id, detail, conn
-            )
-            return None
-        transport = transport_profile(conn)
-        if transport is SecurityProfile.TLS_CLIENT_CERTIFICATE:
-            refusal, cert_login = await certificate_login(self._services.stations, conn, station_id)
-            if cert_login is not None:
-                self._logins[conn] = cert_login
-            return refusal
-        try:
-            header = authorization_header(request.headers.get_all("Authorization"))
-        except MalformedHeader as exc:
-            return Refusal(
-                HTTPStatus.BAD_REQUEST, str(exc), SecurityEventKind.MALFORMED_CREDENTIALS
-            )
-        credentials = basic_credentials(header)
-        if credentials is None:
-            return Refusal(
-                HTTPStatus.UNAUTHORIZED,
-                "HTTP basic authentication required",
-                SecurityEventKind.MISSING_CREDENTIALS,
-            )
-        username, password = credentials
-        if username != station_id:
-            return Refusal(
-                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.USERNAME_MISMATCH
-            )
-        try:
-            login = await self._services.stations.authenticate(StationId(station_id), password)
-        except UnknownStation:
-            return Refusal(
-                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.UNKNOWN_STATION
-            )
-        except StorageUnavailable:
-            return Refusal(HTTPStatus.SERVICE_UNAVAILABLE, "try again later")
-        if login is None:
-            return Refusal(
-                HTTPStatus.UNAUTHORIZED, "unauthorized", SecurityEventKind.BAD_CREDENTIALS
-            )
-        refusal = login_refusal(login, conn)  # security profile, allowed networks
-        if refusal is not None:
-            return refusal
-        self._logins[conn] = login
-        return None
-
     async def _handle(self, ws: ServerConnection) -> None:
         station_id = station_id_from_path(ws.request.path if ws.request else "")
         if station_id is None or ws.subprotocol is None:
@@ -331,7 +203,7 @@ class Gateway:
             )
         try:
             stations = self._services.stations
-            login = self._logins.pop(ws, None)
+            login = self._gate.login_of(ws)
             session.accepted = login is not None and login.accepted
             session.configuration_read = login is not None and login.configuration_read
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
@@ -345,7 +217,7 @@ class Gateway:
                 self.on_station_connected(station_id)
             guard = self._services.station_guard  # a network never used before is an event
             seen = login.seen_networks if login is not None else None
-            self._in_background(_noted(guard.note_connection(station_id, _host(ws), seen)))
+            self._in_background(_noted(guard.note_connection(station_id, host_of(ws), seen)))
             settings = self._settings
             keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
             try:
@@ -435,11 +307,6 @@ def _remote(ws: ServerConnection) -> str | None:
 
 def _version(subprotocol: str) -> str:
     return "1.6" if subprotocol == V16 else "2.0.1"
-
-
-def _host(ws: ServerConnection) -> str | None:
-    address = ws.remote_address
-    return str(address[0]) if address else None
 
 
 async def _noted(work: Coroutine[Any, Any, str | None]) -> None:
