@@ -280,6 +280,7 @@ def build_events(
         dispatcher,
         streams,
         WebhookService(database, clock),
+        bus=bus,
         keepalive=settings.events_sse_keepalive,
     )
 

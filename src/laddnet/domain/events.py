@@ -35,6 +35,7 @@ class EventType(StrEnum):
     TICKET_CHANGED = "ticket.changed"
     CERTIFICATE_EXPIRING = "certificate.expiring"  # a station certificate close to expiry
     CERTIFICATE_RENEWAL_FAILED = "certificate.renewal_failed"  # renewal could not be asked
+    CERTIFICATE_REVOKED = "certificate.revoked"  # a station certificate revoked by an operator
     STATION_NEW_NETWORK = "station.new_network"  # connected from a network never used before
     SECURITY_EVENT_RECORDED = "security_event.recorded"
     CDR_CORRECTED = "cdr.corrected"  # late data changed an issued CDR's price: credit + re-issue

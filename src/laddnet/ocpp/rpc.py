@@ -49,6 +49,7 @@ class Session:
     remote_address: str | None = None
     accepted: bool = False
     configuration_read: bool = False  # known at login: no need to read it after a boot
+    certificate: tuple[str, str] | None = None  # profile 3: (issuer, serial) of its certificate
 
 
 Dispatch = Callable[[Session, str, dict[str, Any]], Awaitable[dict[str, Any]]]

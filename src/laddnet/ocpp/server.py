@@ -26,11 +26,13 @@ from laddnet.ocpp.event_limiter import SecurityEventLimiter
 from laddnet.ocpp.keepalive import KeepAlive
 from laddnet.ocpp.link import GatewayLink
 from laddnet.ocpp.listeners import (
+    certificate_identity,
     tls_listeners,
     transport_profile,
 )
 from laddnet.ocpp.login_gate import SUPPORTED, LoginGate, host_of
 from laddnet.ocpp.memory_trim import trim_after_storms
+from laddnet.ocpp.revocations import REVOKED_CLOSE_CODE, RevocationWatch
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
     choose_subprotocol,
@@ -70,6 +72,8 @@ class Gateway:
         self._trimmer: asyncio.Task[None] | None = None
         self._event_limiter = SecurityEventLimiter()
         self._gate = LoginGate(services, self._record_security)
+        self._revocations = RevocationWatch(self.registry, self._close_revoked)
+        self._unsubscribe: Callable[[], None] | None = None
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
         self.on_station_connected: Callable[[str], None] | None = None
@@ -103,6 +107,7 @@ class Gateway:
                 ssl=listener.context.listener,
                 **options,
             )
+        self._unsubscribe = self._services.events.subscribe(self._revocations.listen)
         if settings.memory_trim:
             self._trimmer = asyncio.create_task(trim_after_storms(lambda: self.connections_opened))
 
@@ -133,6 +138,8 @@ class Gateway:
         """Stop accepting, close every connection (stations reconnect elsewhere), wait."""
         if self._server is None:
             return
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self._server.close(close_connections=True)
         for server in self.tls_servers.values():
             server.close(close_connections=True)
@@ -171,6 +178,12 @@ class Gateway:
         closing = connection.ws.close(REPLACED_CLOSE_CODE, "replaced by a new connection")
         self._in_background(closing)
 
+    def _close_revoked(self, connection: Connection, detail: str) -> None:
+        station_id = connection.session.station_id
+        kind = SecurityEventKind.CERTIFICATE_REVOKED
+        self._record_security(kind, station_id, f"{detail}; closed its connection", connection.ws)
+        self._in_background(connection.ws.close(REVOKED_CLOSE_CODE, "certificate revoked"))
+
     def _select_subprotocol(
         self, _conn: ServerConnection, offered: Sequence[Subprotocol]
     ) -> Subprotocol | None:
@@ -206,6 +219,8 @@ class Gateway:
             login = self._gate.login_of(ws)
             session.accepted = login is not None and login.accepted
             session.configuration_read = login is not None and login.configuration_read
+            if transport_profile(ws) is SecurityProfile.TLS_CLIENT_CERTIFICATE:
+                session.certificate = certificate_identity(ws)
             await stations.set_presence(StationId(station_id), True, _version(ws.subprotocol))
             # Completes a password rotation or profile upgrade under way (the login's read
             # told whether there is one: a storm of stations with none costs nothing here).

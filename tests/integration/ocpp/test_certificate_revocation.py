@@ -1,7 +1,8 @@
 """Revoking a station certificate in Laddnet's inventory: a profile-3 station presenting it over
 real mutual TLS is refused before the WebSocket upgrade (403, `certificate_revoked` security
-event), and the same station with another, not revoked certificate of the same CA gets in; on
-SQLite and PostgreSQL."""
+event), and the same station with another, not revoked certificate of the same CA gets in; a
+connection made with a certificate is closed when that certificate is revoked; on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from websockets.exceptions import InvalidStatus
 
 from laddnet.adapters.crypto.station_ca import StationCa
 from laddnet.bootstrap import Container, build
+from laddnet.domain.events import Event, EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.certificates import RevocationReason, StationCertificate
 from laddnet.domain.security.model import SecurityEventKind
@@ -125,6 +127,44 @@ async def test_revoked_certificate_is_refused_before_the_upgrade_and_a_new_one_g
         assert (await renewed.boot())["status"] == "Accepted"
     finally:
         await renewed.close()
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+async def test_a_connection_is_closed_when_its_certificate_is_revoked(
+    mtls: Mtls, version: str
+) -> None:
+    container = mtls.container
+    await container.events.start()  # revocations reach the gateway as events
+    heard: list[Event] = []
+    container.events.subscribe(heard.append)
+    used, _ = await mtls.issued("CP-3", "used")
+    spare, _ = await mtls.issued("CP-3", "spare")
+    station = mtls.station("CP-3", "used", version)
+    await station.connect()
+    assert (await station.boot())["status"] == "Accepted"
+
+    async def revoked(serial: str) -> None:
+        await container.certificates.revoke(StationId("CP-3"), serial, None, "test")
+        async with asyncio.timeout(5):
+            while not any(e.data.get("serial_number") == serial for e in heard):
+                await asyncio.sleep(0.02)
+
+    await revoked(spare.serial_number)  # another of its certificates: the connection stays
+    await asyncio.sleep(0.1)
+    assert station.connected
+    [event] = [e for e in heard if e.type == EventType.CERTIFICATE_REVOKED]
+    assert event.station_id == "CP-3"
+    assert event.data["issuer"] == spare.issuer
+
+    await revoked(used.serial_number)
+    async with asyncio.timeout(5):
+        while station.connected:
+            await asyncio.sleep(0.02)
+    assert station._link is not None
+    assert station._link.ws.close_code == 1008
+    [closed] = await mtls.security_events("certificate_revoked", "CP-3")
+    assert used.serial_number in str(closed["detail"])
+    assert "closed its connection" in str(closed["detail"])
 
 
 async def test_revoking_is_audited_once_and_idempotent(mtls: Mtls) -> None:

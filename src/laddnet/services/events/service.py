@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from laddnet.domain.errors import StorageUnavailable
+from laddnet.domain.events import Event
+from laddnet.ports import EventBus
 from laddnet.services.events.delivery import WebhookDispatcher
 from laddnet.services.events.relay import OutboxRelay
 from laddnet.services.events.stream import EventStreams
@@ -26,14 +29,21 @@ class EventService:
         streams: EventStreams,
         webhooks: WebhookService,
         *,
+        bus: EventBus,
         keepalive: float,
     ) -> None:
+        self._bus = bus
         self.relay = relay
         self.dispatcher = dispatcher
         self.streams = streams
         self.webhooks = webhooks
         self.keepalive = keepalive  # seconds between SSE comments on a quiet stream
         self._tasks: list[asyncio.Task[None]] = []
+
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Hear every event published, from any node (the listener must not block); returns
+        the unsubscribe."""
+        return self._bus.subscribe(listener)
 
     @property
     def running(self) -> bool:

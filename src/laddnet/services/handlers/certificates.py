@@ -7,8 +7,9 @@ The answer to SignCertificate says only whether the CSR will be signed; the sign
 goes to the station afterwards, as a command of its own, in the background. A new certificate
 revokes none of the station's older ones: the operator decides (`revoke`).
 
-A revoked certificate is refused at the station's next profile-3 login (ocpp/listeners.py); a
-connection it holds at the moment of revocation stays open until the station reconnects.
+A revoked certificate is refused at the station's next profile-3 login (ocpp/listeners.py), and
+a connection it holds with it is closed at once, on whichever node holds it: the revocation is
+a `certificate.revoked` event (ocpp/revocations.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from laddnet.domain.errors import (
     StationNotConnected,
     UnknownStation,
 )
+from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.certificates import (
     RevocationReason,
@@ -101,9 +103,10 @@ class CertificateService:
         sites: frozenset[str] | None = None,
     ) -> StationCertificate:
         """Revoke the station's certificate with this serial number (hex): its next profile-3
-        login is refused. Revoking it again changes nothing (the first time and reason stay).
-        UnknownStation (also outside `sites`), NotFound for a serial the station has no
-        certificate with, InvalidInput for a serial that is not hexadecimal."""
+        login is refused, and a connection it holds with it is closed. Revoking it again
+        changes nothing (the first time and reason stay). UnknownStation (also outside
+        `sites`), NotFound for a serial the station has no certificate with, InvalidInput for
+        a serial that is not hexadecimal."""
         serial = serial_number(serial)
         now = self._clock.now()
 
@@ -114,12 +117,16 @@ class CertificateService:
             found, changed = uow.certificates.revoke(station_id, serial, reason, now)
             if not found:
                 raise NotFound(f"station {station_id!r} has no certificate {serial}")
+            cert = found[0]
             if changed:  # not when it was revoked before
                 detail = {"serial_number": serial, "reason": reason.value if reason else None}
                 uow.audit.record(
                     actor, "station.certificate_revoked", "station", station_id, detail, now
                 )
-            return found[0]
+                # Every gateway node closes a connection the station holds with it.
+                event = detail | {"issuer": cert.issuer}
+                uow.outbox.add(EventType.CERTIFICATE_REVOKED.value, station_id, event, now)
+            return cert
 
         return await self._db.write(revoke)
 
