@@ -1,6 +1,6 @@
 """`laddnet station set` (security profile and other details of a station), `laddnet station
-certificates`, `laddnet station revoke-certificate` and `laddnet ca init`, registered on the
-parser by `laddnet.cli`. Changes are audited with actor "cli"."""
+certificates`, `laddnet station revoke-certificate`, `laddnet ca init` and `laddnet ca crl`,
+registered on the parser by `laddnet.cli`. Changes are audited with actor "cli"."""
 
 from __future__ import annotations
 
@@ -51,6 +51,12 @@ def add_station_security_commands(station: Any, sub: Any) -> None:
     p.add_argument("--name", default="Laddnet station CA", help="the CA's subject CN")
     p.add_argument("--days", type=int, default=3650, help="validity (default 3650 days)")
     p.set_defaults(command=cmd_ca_init)
+    p = ca.add_parser(
+        "crl", help="write the station CA's revocation list of the certificates it issued"
+    )
+    p.add_argument("--out", help="the PEM file to write (replaced whole); default: stdout")
+    p.add_argument("--days", type=int, default=7, help="valid for (default 7 days; run it daily)")
+    p.set_defaults(command=cmd_ca_crl)
 
 
 async def cmd_station_set(args: argparse.Namespace) -> int:
@@ -149,4 +155,29 @@ async def cmd_ca_init(args: argparse.Namespace) -> int:
     print(f"LADDNET_CA_CERT={files.cert}")
     print(f"LADDNET_CA_KEY={files.key}")
     print(f"LADDNET_STATION_CA={files.cert}")
+    return 0
+
+
+async def cmd_ca_crl(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from laddnet.cli import CliError, _container
+    from laddnet.domain.errors import InvalidInput
+
+    container = await _container()
+    try:
+        pem, listed = await container.certificates.revocation_list(args.days)
+    except InvalidInput as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await container.aclose()
+    if args.out is None:
+        print(pem, end="")
+        return 0
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(pem)
+    os.replace(partial, out)  # a gateway re-reading LADDNET_STATION_CRL never sees half a list
+    print(f"{out}: {listed} revoked certificates, valid {args.days} days")
     return 0

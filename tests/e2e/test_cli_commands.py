@@ -132,6 +132,7 @@ COMMANDS = [
     ["station", "get-installed-certificate-ids"],
     ["ca"],
     ["ca", "init"],
+    ["ca", "crl"],
 ]
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:1/x"
 

@@ -4,6 +4,7 @@ with a client certificate, as an operator would try it."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,3 +100,16 @@ async def test_ca_init_makes_a_station_ca_once_and_certificates_lists_none(
     await laddnet.aok("station", "add", "CP-1", "--password", PASSWORD)
     listed = await laddnet.aok("station", "certificates", "CP-1")
     assert listed.strip().splitlines()[-1] == "0 certificates"
+
+    no_ca = await laddnet.arun("ca", "crl")
+    assert "no station CA is configured" in one_line_error(no_ca.stderr)
+    laddnet.extra_env |= {
+        "LADDNET_CA_CERT": str(tmp_path / "ca" / "station-ca.pem"),
+        "LADDNET_CA_KEY": str(tmp_path / "ca" / "station-ca.key"),
+    }
+    crl = tmp_path / "station-crl.pem"
+    out = await laddnet.aok("ca", "crl", "--out", str(crl), "--days", "2")
+    assert out.strip() == f"{crl}: 0 revoked certificates, valid 2 days"
+    assert (await asyncio.to_thread(crl.read_text)).startswith("-----BEGIN X509 CRL-----")
+    assert not crl.with_name("station-crl.pem.partial").exists()
+    assert (await laddnet.aok("ca", "crl")).startswith("-----BEGIN X509 CRL-----")  # stdout

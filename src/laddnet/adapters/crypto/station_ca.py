@@ -1,7 +1,9 @@
 """Laddnet's station CA: reads station CSRs and signs station certificates with a CA
 certificate and key from files (made by `laddnet ca init`, or an external CA's).
 
-The files are read at each signing, so a renewed CA certificate or key needs no restart.
+The files are read at each signing, so a renewed CA certificate or key needs no restart. The
+CA also signs the revocation list (CRL) of the certificates it issued that the inventory lists
+as revoked (`laddnet ca crl`).
 """
 
 from __future__ import annotations
@@ -96,14 +98,53 @@ class StationCa:
     def inspect(self, csr_pem: str) -> CsrFacts:
         return inspect_csr(csr_pem)
 
-    def sign(self, station_id: str, csr_pem: str, now: datetime) -> StationCertificate:
-        """A station certificate for the (already checked) CSR: its subject and key, our CA as
-        issuer, client-auth usage. The PEM is the certificate followed by the CA's."""
+    def _ca(self) -> tuple[bytes, x509.Certificate, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey]:
         ca_pem = Path(self._files.cert).read_bytes()
-        ca_cert = x509.load_pem_x509_certificate(ca_pem)
         ca_key = serialization.load_pem_private_key(Path(self._files.key).read_bytes(), None)
         if not isinstance(ca_key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
             raise InvalidInput("the station CA key must be RSA or elliptic-curve")
+        return ca_pem, x509.load_pem_x509_certificate(ca_pem), ca_key
+
+    def revocation_list(
+        self, revoked: list[StationCertificate], now: datetime, days: int
+    ) -> tuple[str, int]:
+        """The CRL (PEM) of the certificates in `revoked` that this CA issued, valid for `days`
+        (next update), each with its revocation time and reason; and how many it lists. Its CRL
+        number is the time in seconds: a newer list has a larger one."""
+        _, ca_cert, ca_key = self._ca()
+        issuer = ca_cert.subject.rfc4514_string()
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(ca_cert.subject)
+            .last_update(now)
+            .next_update(now + timedelta(days=days))
+            .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
+            )
+        )
+        listed = 0
+        for cert in revoked:
+            if cert.issuer != issuer or cert.revoked_at is None:
+                continue  # another CA's (before a CA change), or not revoked
+            entry = (
+                x509.RevokedCertificateBuilder()
+                .serial_number(int(cert.serial_number, 16))
+                .revocation_date(cert.revoked_at)
+            )
+            if cert.revoked_reason is not None:
+                reason = x509.ReasonFlags(cert.revoked_reason.value)
+                entry = entry.add_extension(x509.CRLReason(reason), critical=False)
+            builder = builder.add_revoked_certificate(entry.build())
+            listed += 1
+        crl = builder.sign(ca_key, hashes.SHA256())
+        return crl.public_bytes(serialization.Encoding.PEM).decode(), listed
+
+    def sign(self, station_id: str, csr_pem: str, now: datetime) -> StationCertificate:
+        """A station certificate for the (already checked) CSR: its subject and key, our CA as
+        issuer, client-auth usage. The PEM is the certificate followed by the CA's."""
+        ca_pem, ca_cert, ca_key = self._ca()
         csr = x509.load_pem_x509_csr(csr_pem.encode())
         cert = (
             x509.CertificateBuilder()

@@ -130,6 +130,18 @@ class CertificateService:
 
         return await self._db.write(revoke)
 
+    async def revocation_list(self, days: int) -> tuple[str, int]:
+        """The station CA's revocation list (PEM) of the certificates it issued that are
+        revoked, valid for `days`, and how many it lists. InvalidInput without a CA or for
+        `days` outside 1-366."""
+        if self._authority is None:
+            raise InvalidInput("no station CA is configured (LADDNET_CA_CERT, LADDNET_CA_KEY)")
+        if not 1 <= days <= 366:
+            raise InvalidInput("a revocation list is valid for 1 to 366 days")
+        revoked = await self._db.read(lambda uow: uow.certificates.revoked())
+        authority, now = self._authority, self._clock.now()
+        return await asyncio.to_thread(authority.revocation_list, revoked, now, days)
+
     async def aclose(self) -> None:
         """Wait for the certificates being signed and sent."""
         if self._tasks:

@@ -88,6 +88,16 @@ class SqlCertificateInventory:
         rows = self._conn.execute(select(station_certificates).where(mine).order_by(c.id))
         return [_certificate(r) for r in rows], int(changed)
 
+    def revoked(self) -> list[StationCertificate]:
+        """Every revoked certificate, in the order they were revoked (a CRL's entries)."""
+        c = station_certificates.c
+        rows = self._conn.execute(
+            select(station_certificates)
+            .where(c.revoked_at.is_not(None))
+            .order_by(c.revoked_at, c.id)
+        )
+        return [_certificate(r) for r in rows]
+
     def is_revoked(self, issuer: str, serial_number: str) -> bool:
         """Whether the certificate of this issuer and serial number is revoked (a login's
         check: one indexed row, on the driver's cursor)."""
