@@ -160,14 +160,28 @@ async def test_tc_a_10_csms_a_station_that_refuses_keeps_its_old_password(
     await station.close()
 
 
-async def test_an_offline_station_is_not_sent_a_password(quick: Running) -> None:
+async def test_an_offline_stations_rotation_waits_and_is_sent_when_it_connects(
+    quick: Running,
+) -> None:
     station = await online(quick, "CP-3", "2.0.1")
     await station.close()
     await eventually(lambda: _offline(quick, "CP-3"))
     change = await quick.container.credentials.rotate_password(StationId("CP-3"), "user:1")
-    assert change.state is ChangeState.FAILED
-    assert "offline" in (change.detail or "")
+    assert change.state is ChangeState.QUEUED
+    assert change.detail == "station offline: sent when it connects"
+    assert change.attempts == 0  # nothing was sent
     assert await logs_in(quick, "CP-3", PASSWORD)
+
+    await station.reconnect()  # with its old password: the login sends the rotation
+    await eventually(lambda: _is(quick, change.id, ChangeState.CONFIRMED))
+    assert station.password != PASSWORD
+    await station.reconnect()  # with the new one
+    await eventually(lambda: _is(quick, change.id, ChangeState.COMPLETED))
+    assert not await logs_in(quick, "CP-3", PASSWORD)
+    assert await logs_in(quick, "CP-3", station.password or "")
+    changes, _ = await quick.container.credentials.changes(station_id="CP-3")
+    assert [c.attempts for c in changes] == [1]
+    await station.close()
 
 
 async def _offline(running: Running, station_id: str) -> bool:
@@ -216,7 +230,7 @@ async def _connected_with(running: Running, change_id: int) -> bool:
 async def test_bulk_rotation_reports_progress(quick: Running) -> None:
     one = await online(quick, "CP-1", "1.6")
     two = await online(quick, "CP-2", "2.0.1")
-    # CP-3 has booted once but is offline now: its rotation fails, the others go through.
+    # CP-3 has booted once but is offline now: its rotation waits, the others go through.
     three = await online(quick, "CP-3", "1.6")
     await three.close()
     await eventually(lambda: _offline(quick, "CP-3"))
@@ -225,15 +239,20 @@ async def test_bulk_rotation_reports_progress(quick: Running) -> None:
     await quick.container.credentials.wait()
     assert await quick.container.credentials.progress(bulk.batch) == {
         "confirmed": 2,
-        "failed": 1,
+        "queued": 1,
     }
     await one.reconnect()
     await two.reconnect()
-    await eventually(lambda: _progress_is(quick, bulk.batch, {"completed": 2, "failed": 1}))
+    await eventually(lambda: _progress_is(quick, bulk.batch, {"completed": 2, "queued": 1}))
     assert not await logs_in(quick, "CP-1", PASSWORD)
     assert await logs_in(quick, "CP-3", PASSWORD)
-    await one.close()
-    await two.close()
+    await three.reconnect()  # back: it gets its rotation
+    await eventually(lambda: _progress_is(quick, bulk.batch, {"completed": 2, "confirmed": 1}))
+    await three.reconnect()
+    await eventually(lambda: _progress_is(quick, bulk.batch, {"completed": 3}))
+    assert not await logs_in(quick, "CP-3", PASSWORD)
+    for station in (one, two, three):
+        await station.close()
 
 
 async def _progress_is(running: Running, batch: str, expected: dict[str, int]) -> bool:

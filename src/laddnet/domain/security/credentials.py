@@ -29,12 +29,12 @@ class ChangeKind(StrEnum):
 
 
 class ChangeState(StrEnum):
-    QUEUED = "queued"  # part of a bulk rotation, not sent yet
+    QUEUED = "queued"  # not sent yet: part of a bulk rotation, or waiting for it to connect
     SENT = "sent"  # sent, no answer yet
     UNCONFIRMED = "unconfirmed"  # no answer (timeout, connection lost): both credentials work
     CONFIRMED = "confirmed"  # the station answered Accepted; waiting for it to connect with it
     COMPLETED = "completed"  # confirmed and connected with: the new credential is in force
-    FAILED = "failed"  # refused, not supported, or the station was offline: the old one stays
+    FAILED = "failed"  # refused, not supported, or never answered: the old one stays
     SUPERSEDED = "superseded"  # another change of the same kind completed first
 
 

@@ -1,6 +1,7 @@
 """Password rotation over OCPP (1.6 ChangeConfiguration AuthorizationKey, 2.0.1 SetVariables
 SecurityCtrlr.BasicAuthPassword): one station, or many in the background with progress; a
-rotation the station never answered is sent again when it connects (`resend`).
+rotation for a station that is offline waits, queued, and one the station never answered is
+sent again: either is sent when the station connects (`resend`).
 
 Each sending carries a newly generated password (the clear one is kept nowhere) and counts as an
 attempt: the stored hash is always the one of the latest attempt, and only the answer to the
@@ -66,7 +67,8 @@ class PasswordRotation:
         self, station_id: StationId, actor: str, *, sites: frozenset[str] | None = None
     ) -> CredentialChange:
         """Send one station a new generated password and return the change as it stands after
-        the station's answer (completed only later, when it connects with it)."""
+        the station's answer (completed only later, when it connects with it); for a station
+        that is offline, queued until it connects."""
         station = await self._delivery.station(station_id, sites)
         _check_rotatable(station)
         now = self._clock.now()
@@ -99,7 +101,7 @@ class PasswordRotation:
     ) -> BulkRotation:
         """Queue a rotation for many stations (the ones named, a site's, or every station that
         logs in with a password) and send them in the background, a few at a time. Progress:
-        `progress(batch)`. Stations offline now fail (rotate them again later)."""
+        `progress(batch)`. A station offline now gets its rotation when it connects."""
         if sum((station_ids is not None, site_id is not None, every)) != 1:
             raise InvalidInput("give exactly one of station_ids, site_id or all")
         chosen = await self._choose(station_ids, site_id, sites)
@@ -167,7 +169,7 @@ class PasswordRotation:
                     return await self._delivery.answered(
                         change_id, None, detail, no_answer=True, attempt=attempt
                     )
-                return await self._delivery.fail(change_id, station_id, "station offline: not sent")
+                return await self._wait_for_connection(change_id)
             password = password_for(fresh.ocpp_version)
             hashed = await asyncio.to_thread(self._hasher.hash, password)
             # Stored before it is sent: a station that takes it at once can log in with it.
@@ -181,6 +183,16 @@ class PasswordRotation:
             return await self._delivery.deliver(station_id, change_id, name, body, attempt)
         finally:
             self._sending.discard(change_id)
+
+    async def _wait_for_connection(self, change_id: int) -> CredentialChange:
+        """The station is offline: the rotation waits, queued, and its login sends it."""
+        detail = "station offline: sent when it connects"
+
+        def requeue(uow: UnitOfWork) -> CredentialChange:
+            uow.credential_changes.requeue(change_id, detail)
+            return get_change(uow, change_id)
+
+        return await self._db.write(requeue)
 
     async def _choose(
         self,

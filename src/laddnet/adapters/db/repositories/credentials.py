@@ -98,6 +98,15 @@ class SqlCredentialChanges:
         )
         return bool(done.rowcount)
 
+    def requeue(self, change_id: int, detail: str) -> None:
+        """The sending just claimed did not happen (the station is offline): queued again for
+        the station's next connection, that sending not counted."""
+        self._conn.execute(
+            update(_T)
+            .where(_T.c.id == change_id, _T.c.state == ChangeState.SENT.value, _T.c.attempts > 0)
+            .values(state=ChangeState.QUEUED.value, attempts=_T.c.attempts - 1, detail=detail)
+        )
+
     def login_hashes(self, station_id: str) -> list[tuple[int, str]]:
         """The new passwords (hashed) that may log the station in beside its stored one."""
         rows = self._conn.execute(
