@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table
@@ -17,6 +18,21 @@ def _insert(conn: Connection, table: Table) -> Any:
     from sqlalchemy.dialects import sqlite
 
     return sqlite.insert(table)
+
+
+def upsert_many(
+    conn: Connection,
+    table: Table,
+    keys: list[str],
+    updates: Callable[[Any], dict[str, Any]],
+    rows: list[dict[str, Any]],
+) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET `updates(excluded)` for many rows, as one
+    statement executed with each row (rows with the same keys: the last one counts)."""
+    unique = {tuple(row[k] for k in keys): row for row in rows}
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates(stmt.excluded))
+    conn.execute(stmt, list(unique.values()))
 
 
 def insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:

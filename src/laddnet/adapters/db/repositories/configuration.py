@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
-from laddnet.adapters.db.repositories._sql import upsert
+from laddnet.adapters.db.repositories._sql import upsert_many
 from laddnet.adapters.db.tables import station_configuration, stations
 from laddnet.domain.operations.model import ConfigurationItem
 
@@ -28,8 +29,13 @@ class SqlConfigurationStore:
         self._conn = conn
 
     def save(self, station_id: str, items: Sequence[ConfigurationItem], now: datetime) -> None:
+        """Store what the station reported, one statement per kind of item for all items (a
+        boot's whole configuration in two). A value alone (a set, a GetVariables result, a 1.6
+        key) keeps the mutability and characteristics a report said; given, they replace it."""
+        described: list[dict[str, Any]] = []  # with characteristics (a 2.0.1 report)
+        values: list[dict[str, Any]] = []
         for item in items:
-            values = {
+            row = {
                 "station_id": station_id,
                 "component": item.component,
                 "component_instance": item.component_instance,
@@ -43,42 +49,26 @@ class SqlConfigurationStore:
                 "characteristics": item.characteristics,
                 "reported_at": now,
             }
-            if item.mutability is None or item.characteristics is None:
-                # A value alone (a set, a GetVariables result) keeps what the report said.
-                existing = self._find(station_id, item)
-                if existing is not None:
-                    self._conn.execute(
-                        update(station_configuration)
-                        .where(station_configuration.c.id == existing)
-                        .values(
-                            value=item.value,
-                            reported_at=now,
-                            **({"mutability": item.mutability} if item.mutability else {}),
-                            **(
-                                {"characteristics": item.characteristics}
-                                if item.characteristics
-                                else {}
-                            ),
-                        )
-                    )
-                    continue
-            self._conn.execute(upsert(self._conn, station_configuration, _KEYS, values))
-
-    def _find(self, station_id: str, item: ConfigurationItem) -> int | None:
+            (values if item.characteristics is None else described).append(row)
         c = station_configuration.c
-        row = self._conn.execute(
-            select(c.id).where(
-                c.station_id == station_id,
-                c.component == item.component,
-                c.component_instance == item.component_instance,
-                c.evse_id == item.evse_id,
-                c.connector_id == item.connector_id,
-                c.variable == item.variable,
-                c.variable_instance == item.variable_instance,
-                c.attribute_type == item.attribute_type,
+
+        def kept(excluded: Any) -> dict[str, Any]:
+            return {
+                "value": excluded.value,
+                "reported_at": excluded.reported_at,
+                "mutability": func.coalesce(excluded.mutability, c.mutability),
+            }
+
+        if described:
+            upsert_many(
+                self._conn,
+                station_configuration,
+                _KEYS,
+                lambda excluded: kept(excluded) | {"characteristics": excluded.characteristics},
+                described,
             )
-        ).first()
-        return int(row[0]) if row is not None else None
+        if values:
+            upsert_many(self._conn, station_configuration, _KEYS, kept, values)
 
     def items(self, station_id: str, *, component: str | None = None) -> list[ConfigurationItem]:
         c = station_configuration.c
