@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.tables import station_commands
 from laddnet.domain.commands.model import CommandOutcome, CommandRecord
 
@@ -27,21 +28,18 @@ class SqlCommandLog:
         request: dict[str, Any] | None,
         outcome: CommandOutcome = CommandOutcome.PENDING,
     ) -> int:
-        stmt = (
-            insert(station_commands)
-            .values(
-                station_id=station_id,
-                name=name,
-                body=body,
-                sent_by=sent_by,
-                requested_at=now,
-                ocpp_action=ocpp_action,
-                request=request,
-                outcome=outcome.value,
-            )
-            .returning(station_commands.c.id)
-        )
-        return int(self._conn.execute(stmt).scalar_one())
+        # Each command, the automatic ones after every boot too: on the driver's cursor.
+        values = {
+            "station_id": station_id,
+            "name": name,
+            "body": body,
+            "sent_by": sent_by,
+            "requested_at": now,
+            "ocpp_action": ocpp_action,
+            "request": request,
+            "outcome": outcome.value,
+        }
+        return int(HotSql(self._conn).insert(station_commands, values, returning="id"))
 
     def finish(
         self,
@@ -53,17 +51,14 @@ class SqlCommandLog:
         response: dict[str, Any] | None = None,
         error: str | None = None,
     ) -> None:
-        self._conn.execute(
-            update(station_commands)
-            .where(station_commands.c.id == command_id)
-            .values(
-                outcome=outcome.value,
-                status=status,
-                response=response,
-                error=error[:255] if error else None,
-                answered_at=now,
-            )
-        )
+        values = {
+            "outcome": outcome.value,
+            "status": status,
+            "response": response,
+            "error": error[:255] if error else None,
+            "answered_at": now,
+        }
+        HotSql(self._conn).update(station_commands, values, {"id": command_id})
 
     def get(self, command_id: int) -> CommandRecord | None:
         row = self._conn.execute(
