@@ -28,15 +28,23 @@ def test_glibc_trim_is_found_and_runs() -> None:
     assert trim() in (0, 1)  # 1: memory was released, 0: there was none to release
 
 
-async def test_the_trimmer_waits_for_the_storm_to_settle() -> None:
+async def test_the_trimmer_waits_for_the_storm_to_settle_and_collects_garbage_first() -> None:
     opened = 0
     trims: list[int] = []
+    done: list[str] = []
 
     def trim() -> None:
         trims.append(opened)
+        done.append("trim")
 
     policy = TrimPolicy(storm=100, settled=5, every=600.0)
-    watch = trim_after_storms(lambda: opened, check_every=0.01, policy=policy, trim=trim)
+    watch = trim_after_storms(
+        lambda: opened,
+        check_every=0.01,
+        policy=policy,
+        trim=trim,
+        collect=lambda: done.append("collect"),
+    )
     task = asyncio.create_task(watch)
     await asyncio.sleep(0.05)  # running, and nothing to trim
     assert trims == []
@@ -46,3 +54,26 @@ async def test_the_trimmer_waits_for_the_storm_to_settle() -> None:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     assert trims == [800]
+    assert done == ["collect", "trim"]
+
+
+async def test_a_periodic_trim_collects_no_garbage() -> None:
+    opened = 0
+    done: list[str] = []
+    policy = TrimPolicy(storm=100, settled=5, every=0.05)
+    watch = trim_after_storms(
+        lambda: opened,
+        check_every=0.01,
+        policy=policy,
+        trim=lambda: done.append("trim"),
+        collect=lambda: done.append("collect"),
+    )
+    task = asyncio.create_task(watch)
+    await asyncio.sleep(0.02)  # running
+    opened = 3  # a few connections, no storm
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert "trim" in done
+    assert "collect" not in done
