@@ -83,9 +83,9 @@ class Settings(StationSecuritySettings):
     )
     memory_trim: bool = Field(
         True,
-        description="Give freed memory back to the operating system (glibc malloc_trim, in a"
-        " thread) once a storm of connections has settled: the resident memory otherwise stays"
-        " at the storm's peak.",
+        description="Once a storm of connections has settled, collect its garbage at once (a"
+        " full collection) and give freed memory back to the operating system (glibc"
+        " malloc_trim, in a thread): the resident memory otherwise stays at the storm's peak.",
     )
     listen_backlog: int = Field(4096, description="TCP listen backlog of the OCPP gateway.")
     boot_admission_limit: int = Field(
