@@ -8,8 +8,12 @@ test; locally it is skipped.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -57,8 +61,10 @@ async def _ensure_template() -> None:
     _template_ready = True
 
 
-async def fresh_sqlite_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated SQLite database in `tmp_path`: a copy of one migrated once per worker."""
+async def fresh_sqlite_url(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, name: str = "laddnet.db"
+) -> str:
+    """A migrated SQLite database `name` in `tmp_path`: a copy of one migrated once per worker."""
     global _sqlite_template
     if _sqlite_template is None:
         template = tmp_path_factory.mktemp("sqlite-template") / "laddnet.db"
@@ -67,33 +73,87 @@ async def fresh_sqlite_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFact
         # Closed, the database is the one file (WAL checkpointed): a copy is a migrated database.
         assert [p.name for p in template.parent.iterdir()] == [template.name]
         _sqlite_template = template
-    target = tmp_path / "laddnet.db"
+    target = tmp_path / name
     shutil.copyfile(_sqlite_template, target)
     return f"sqlite:///{target}"
 
 
+class _Copies:
+    """Copies of the template made ahead of the tests that take them, and used ones dropped,
+    by a thread of this worker: CREATE DATABASE waits mostly on the disk, so the next test's
+    copy is made while this test runs instead of before it."""
+
+    def __init__(self) -> None:
+        self._ready: queue.Queue[str] = queue.Queue(maxsize=1)
+        self._used: queue.Queue[str | None] = queue.Queue()  # None: stop
+        self._thread = threading.Thread(target=self._run, name="pg-copies", daemon=True)
+        self._thread.start()
+
+    def take(self) -> str:
+        while True:
+            with contextlib.suppress(queue.Empty):
+                return self._ready.get(timeout=1)
+            if not self._thread.is_alive():
+                raise RuntimeError("the thread making PostgreSQL test databases died")
+
+    def drop(self, name: str) -> None:
+        self._used.put(name)
+
+    def close(self) -> list[str]:
+        """Stop the thread; the copies it did not drop (for the caller to drop)."""
+        self._used.put(None)
+        self._thread.join(timeout=60)
+        left = []
+        for waiting in (self._ready, self._used):
+            while not waiting.empty():
+                if (name := waiting.get()) is not None:
+                    left.append(name)
+        return left
+
+    def _run(self) -> None:
+        with psycopg.connect(f"{PG_DSN}/postgres", connect_timeout=5, autocommit=True) as admin:
+            while True:
+                name = f"laddnet_t_{uuid.uuid4().hex[:12]}"
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
+                # A commit need not wait for the WAL to reach the disk: what it wrote is visible
+                # at once all the same, and only a crash of PostgreSQL itself (never part of a
+                # test) could lose it. A test's database takes hundreds of commits.
+                admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+                while True:  # drop the used copies while this one waits to be taken
+                    if not self._drop_used(admin):
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        return
+                    with contextlib.suppress(queue.Full):
+                        self._ready.put(name, timeout=0.05)
+                        break
+
+    def _drop_used(self, admin: psycopg.Connection[tuple[object, ...]]) -> bool:
+        """Drop what tests handed back; False once told to stop."""
+        while True:
+            try:
+                name = self._used.get_nowait()
+            except queue.Empty:
+                return True
+            if name is None:
+                return False
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_copies: _Copies | None = None
+
+
 async def fresh_postgres_url() -> str:
+    global _copies
     await _ensure_template()
-    name = f"laddnet_t_{uuid.uuid4().hex[:12]}"
-    admin = await _pg_admin()
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
-        # A commit need not wait for the WAL to reach the disk: what it wrote is visible at
-        # once all the same, and only a crash of PostgreSQL itself (never part of a test) could
-        # lose it. A test's database takes hundreds of commits.
-        await admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-    finally:
-        await admin.close()
-    return f"{PG_DSN}/{name}"
+    if _copies is None:
+        _copies = _Copies()
+    return f"{PG_DSN}/{await asyncio.to_thread(_copies.take)}"
 
 
 async def drop_postgres(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = await _pg_admin()
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    """Drop a database of `fresh_postgres_url` (in the background: nothing waits for it)."""
+    assert _copies is not None
+    _copies.drop(url.rsplit("/", 1)[1])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -136,16 +196,10 @@ def _drop_template() -> Iterator[None]:
     yield
     if not _template_ready:
         return
-    import asyncio
-
-    async def drop() -> None:
-        admin = await _pg_admin()
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-    asyncio.run(drop())
+    left = _copies.close() if _copies is not None else []
+    with psycopg.connect(f"{PG_DSN}/postgres", connect_timeout=5, autocommit=True) as admin:
+        for name in [*left, _TEMPLATE]:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

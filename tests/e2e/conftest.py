@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from laddnet.sim.station import SimStation
+from tests.conftest import fresh_sqlite_url
 
 PASSWORD = "e2e-station-password-01"
 CLI_TIMEOUT = 30.0  # a hung command fails the test instead of hanging the run
@@ -230,8 +231,16 @@ async def _healthy(client: httpx.AsyncClient) -> bool:
 
 
 @pytest.fixture
-def laddnet(tmp_path: Path) -> Laddnet:
-    """A fresh SQLite installation with its own free ports."""
+async def laddnet(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Laddnet:
+    """A fresh SQLite installation with its own free ports, its database `x.db` migrated (a
+    copy of one migrated once per worker: the first command need not migrate it). A test of
+    migrating an empty database uses `blank_laddnet`."""
+    return Laddnet(tmp_path, await fresh_sqlite_url(tmp_path, tmp_path_factory, "x.db"))
+
+
+@pytest.fixture
+def blank_laddnet(tmp_path: Path) -> Laddnet:
+    """A fresh SQLite installation whose database does not exist yet."""
     return Laddnet(tmp_path, f"sqlite:///{tmp_path / 'x.db'}")
 
 

@@ -176,9 +176,10 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_migrate_twice_is_idempotent(laddnet: Laddnet) -> None:
-    assert "latest schema" in laddnet.ok("migrate")
-    assert "latest schema" in laddnet.ok("migrate")
+def test_migrate_twice_is_idempotent(blank_laddnet: Laddnet) -> None:
+    """An empty database: the first run migrates it, the second finds nothing to do."""
+    assert "latest schema" in blank_laddnet.ok("migrate")
+    assert "latest schema" in blank_laddnet.ok("migrate")
 
 
 @pytest.mark.parametrize("password", ["x" * 15, "x" * 41], ids=["15-chars", "41-chars"])

@@ -12,11 +12,10 @@ import httpx
 import pyotp
 import pytest
 
-from laddnet.api.app import create_app
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.ocpp.server import Gateway
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import Running
 
 PASSWORD = "correct horse battery staple"
@@ -50,7 +49,7 @@ async def container(database_url: str, clock: MovableClock) -> AsyncIterator[Con
 
 @pytest.fixture
 async def base_url(container: Container) -> AsyncIterator[str]:
-    async with serving(create_app(container)) as url:
+    async with serving_api(container) as url:
         yield url
 
 

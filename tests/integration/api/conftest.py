@@ -12,7 +12,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from laddnet.api.app import create_app
+from laddnet.api.deps import ApiContainer
 from laddnet.bootstrap import Container
+
+# Apps not serving right now, kept for the next test of this worker: building one costs a
+# fifth of a second and its OpenAPI document most of a second more (both cached on the app),
+# and an app holds nothing of a test but the container it serves (`app.state.container`).
+_idle_apps: list[FastAPI] = []
 
 
 @asynccontextmanager
@@ -38,6 +44,20 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
             await task
 
 
+@asynccontextmanager
+async def serving_api(container: ApiContainer) -> AsyncIterator[str]:
+    """Serve the API over `container` like `serving(create_app(container))`, with an app this
+    worker built before if one is idle. A test that changes its app builds its own."""
+    app = _idle_apps.pop() if _idle_apps else create_app(container)
+    app.state.container = container
+    try:
+        async with serving(app) as url:
+            yield url
+    finally:
+        app.state.container = None
+        _idle_apps.append(app)
+
+
 @pytest.fixture
 def serve() -> Callable[[FastAPI], AbstractAsyncContextManager[str]]:
     """`async with serve(app) as url:` for a test that needs an app of its own."""
@@ -46,7 +66,7 @@ def serve() -> Callable[[FastAPI], AbstractAsyncContextManager[str]]:
 
 @pytest.fixture
 async def base_url(container: Container) -> AsyncIterator[str]:
-    async with serving(create_app(container)) as url:
+    async with serving_api(container) as url:
         yield url
 
 

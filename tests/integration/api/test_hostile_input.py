@@ -33,7 +33,7 @@ from laddnet.api.driver_session import DRIVER_COOKIE
 from laddnet.api.session_cookie import CSRF_HEADER, csrf_token
 from laddnet.bootstrap import Container
 from laddnet.domain.drivers.model import DriverDetails
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 
 # Streams (text/event-stream) never end; their parameters are checked by the same shared types.
 # A driver's logout would end the session the rest of the run uses (tested in test_driver_login).
@@ -156,14 +156,13 @@ def _request(doc: dict[str, Any], op: Operation) -> st.SearchStrategy[dict[str, 
 async def api(container: Container) -> AsyncIterator[httpx.AsyncClient]:
     """One client for every route: an admin key (operators' routes read only it) and a driver's
     session cookie with its CSRF token (drivers' routes read only those)."""
-    app = create_app(container)
     key = await container.api_keys.create("admin")
     driver = await container.drivers.create(
         DriverDetails("Bo Ek", "bo@example.se", None, None, None), actor="cli"
     )
     await container.driver_auth.set_password(driver.id, DRIVER_PASSWORD, actor="cli", source=None)
     login = await container.driver_auth.login("bo@example.se", DRIVER_PASSWORD, None, None)
-    async with serving(app) as url:
+    async with serving_api(container) as url:
         headers = {"Authorization": f"Bearer {key}", CSRF_HEADER: csrf_token(login.token)}
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
             client.cookies.set(DRIVER_COOKIE, login.token)

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from laddnet.api.app import create_app
 from laddnet.bootstrap import Container
 from laddnet.domain.ids import StationId
 from laddnet.ocpp.server import Gateway
 from laddnet.ports import UnitOfWork
 from laddnet.sim.station import SimStation
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import registered_long_ago
 
 PASSWORD = "station-password-0001"
@@ -65,7 +64,7 @@ async def live_gateway(container: Container, *, configuration_read: bool) -> Asy
     viewer = await container.api_keys.create("viewer")
     try:
         async with (
-            serving(create_app(container)) as url,
+            serving_api(container) as url,
             httpx.AsyncClient(
                 base_url=url, headers={"Authorization": f"Bearer {admin}"}, timeout=20
             ) as api,

@@ -9,15 +9,14 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from laddnet.api.app import create_app
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import Running
 
 
 async def _patch(running: Running, station_id: str, body: dict[str, object]) -> httpx.Response:
     key = await running.container.api_keys.create("operator")
     async with (
-        serving(create_app(running.container)) as url,
+        serving_api(running.container) as url,
         httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as api,
     ):
         return await api.patch(f"/api/v1/stations/{station_id}", json=body)

@@ -9,8 +9,7 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from laddnet.api.app import create_app
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import Running
 
 
@@ -22,7 +21,7 @@ async def test_a_connected_station_is_not_decommissioned_then_is_once_offline(
     await station.connect()
     await station.boot()  # answered after the presence write: the station shows connected
     async with (
-        serving(create_app(running.container)) as url,
+        serving_api(running.container) as url,
         httpx.AsyncClient(
             base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=10
         ) as client,

@@ -17,12 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
-from laddnet.api.app import create_app
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
 from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import Running
 
 
@@ -63,7 +62,7 @@ async def _live(container: Container) -> AsyncIterator[Live]:
         await running.add("CP-1", "CP-2")
         await container.authorization.add_token("TAG-1")
         key = await container.api_keys.create("viewer")
-        async with serving(create_app(container)) as url:
+        async with serving_api(container) as url:
             headers = {"Authorization": f"Bearer {key}"}
             async with httpx.AsyncClient(base_url=url, headers=headers, timeout=10) as api:
                 yield Live(running, api)

@@ -14,12 +14,11 @@ from sqlalchemy import select
 from websockets.exceptions import InvalidStatus
 
 from laddnet.adapters.db.tables import outbox_events
-from laddnet.api.app import create_app
 from laddnet.bootstrap import build
 from laddnet.config import Settings
 from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
-from tests.integration.api.conftest import serving
+from tests.integration.api.conftest import serving_api
 from tests.integration.ocpp.conftest import PASSWORD, Running
 
 
@@ -27,7 +26,7 @@ from tests.integration.ocpp.conftest import PASSWORD, Running
 async def api(running: Running) -> AsyncIterator[httpx.AsyncClient]:
     key = await running.container.api_keys.create("operator")
     async with (
-        serving(create_app(running.container)) as url,
+        serving_api(running.container) as url,
         httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client,
     ):
         yield client
