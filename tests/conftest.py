@@ -30,6 +30,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # costs ~50 ms a hash); a test that wants the real cost passes it to Settings.
 os.environ.setdefault("LADDNET_PASSWORD_HASH_MEMORY_KIB", "256")
 os.environ.setdefault("LADDNET_PASSWORD_HASH_TIME_COST", "1")
+# pytest loads this file as the module `conftest`; `from tests.conftest import ...` makes a
+# second copy with its own state (its own template, copy thread and teardown-less globals).
+# Take PostgreSQL databases through the `database_url` / `postgres_url` fixtures, never by
+# importing `fresh_postgres_url`.
 _TEMPLATE = f"laddnet_tpl_{os.getpid()}"
 _template_ready = False
 _sqlite_template: Path | None = None

@@ -19,7 +19,6 @@ from fastapi import FastAPI, Request, Response
 
 from laddnet.sim.station import SimStation
 from tests.bus import nats_url
-from tests.conftest import drop_postgres, fresh_postgres_url
 from tests.e2e.conftest import PASSWORD, Laddnet, Server, Servers, one_line_error
 from tests.integration.api.conftest import serving
 
@@ -69,17 +68,15 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path, servers: Servers) -> AsyncIterator[Cluster]:
+async def cluster(tmp_path: Path, servers: Servers, postgres_url: str) -> AsyncIterator[Cluster]:
     bus = await nats_url()
-    database_url = await fresh_postgres_url()
-    made = Cluster(tmp_path, database_url, bus, servers)
+    made = Cluster(tmp_path, postgres_url, bus, servers)
     try:
         yield made
     finally:
         for station in made.made:
             await station.close()
         await servers.close()
-        await drop_postgres(database_url)
 
 
 async def _api_key(node: Node) -> str:

@@ -19,7 +19,6 @@ from laddnet.config import Settings
 from laddnet.domain.authorization.model import IdToken
 from laddnet.domain.errors import StorageUnavailable
 from laddnet.domain.ids import StationId
-from tests.conftest import drop_postgres, fresh_postgres_url
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
 
@@ -185,11 +184,13 @@ async def test_sqlite_write_ahead_log_starts_over_while_the_writer_never_pauses(
         db.close()
 
 
-async def test_reads_and_writes_recover_when_postgresql_drops_their_connections() -> None:
+async def test_reads_and_writes_recover_when_postgresql_drops_their_connections(
+    postgres_url: str,
+) -> None:
     """A PostgreSQL restart (here: every backend of the database terminated) costs at most the
     write group that was on the dropped connection; its callers are told and retry. Reads retry
     on a fresh connection by themselves."""
-    url = await fresh_postgres_url()
+    url = postgres_url
     container = build(Settings(database_url=url))
     try:
         db = container.database
@@ -207,7 +208,6 @@ async def test_reads_and_writes_recover_when_postgresql_drops_their_connections(
         assert await _stored(db) == {"before", "after"}
     finally:
         await container.aclose()
-        await drop_postgres(url)
 
 
 async def _terminate_backends(url: str) -> None:
