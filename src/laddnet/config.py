@@ -6,7 +6,6 @@ import socket
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import SettingsConfigDict
 
 from laddnet.domain.security.keys import parse_master_key
 from laddnet.station_settings import StationSecuritySettings
@@ -35,9 +34,8 @@ def driver_database_url(url: str) -> str:
 
 class Settings(StationSecuritySettings):
     """Everything an operator can configure. Each field maps to `LADDNET_<NAME>`; the station
-    security settings (TLS, station CA, login limits, firmware) are in station_settings.py."""
-
-    model_config = SettingsConfigDict(env_prefix="LADDNET_", extra="ignore")
+    security settings (TLS, station CA, login limits, firmware) are in station_settings.py,
+    whose base class also carries the `LADDNET_` prefix."""
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,

@@ -14,8 +14,19 @@ T0 = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 LIMITS = {"dataType": "integer", "minLimit": 0, "maxLimit": 3600}
 
 
-def _item(variable: str, value: str | None, **more: object) -> ConfigurationItem:
-    return ConfigurationItem(variable=variable, value=value, component="OCPPCommCtrlr", **more)  # type: ignore[arg-type]
+def _item(
+    variable: str,
+    value: str | None,
+    mutability: str | None = None,
+    characteristics: dict[str, object] | None = None,
+) -> ConfigurationItem:
+    return ConfigurationItem(
+        variable=variable,
+        value=value,
+        component="OCPPCommCtrlr",
+        mutability=mutability,
+        characteristics=characteristics,
+    )
 
 
 async def _saved(container: Container, items: list[ConfigurationItem], at: datetime) -> None:

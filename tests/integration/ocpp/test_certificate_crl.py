@@ -16,6 +16,7 @@ from cryptography import x509
 
 from laddnet.adapters.crypto.station_ca import StationCa
 from laddnet.bootstrap import Container, build
+from laddnet.config import Settings
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.certificates import RevocationReason, StationCertificate
@@ -81,9 +82,7 @@ async def test_the_list_names_the_revoked_certificates_of_our_ca_signed_by_it(
     assert crl.get_revoked_certificate_by_serial_number(int(kept.serial_number, 16)) is None
 
 
-async def test_no_list_without_a_ca_or_for_a_silly_validity(database_url: str) -> None:
-    from laddnet.config import Settings
-
+async def test_no_list_without_a_station_ca(database_url: str) -> None:
     container = build(Settings(database_url=database_url))
     try:
         with pytest.raises(InvalidInput, match="no station CA"):
