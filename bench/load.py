@@ -116,7 +116,9 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
                 break
             argv = [sys.executable, str(HERE / "loadgen.py"), "--url", url, "--count", str(count)]
             argv += ["--first", str(w * per), "--version", args.version, "--prefix", args.prefix]
-            argv += ["--password", args.password, "--think", str(args.think)]
+            passwords = getattr(args, "passwords_file", None)
+            argv += ["--passwords", passwords] if passwords else ["--password", args.password]
+            argv += ["--think", str(args.think)]
             argv += ["--compression"] if args.compression else []
             argv += ["--cafile", args.cafile] if getattr(args, "cafile", None) else []
             workers.append(await stack.enter_async_context(_process(*argv)))
@@ -177,8 +179,15 @@ async def _wait_port(port: int, limit_s: float) -> None:
 async def bench_laddnet(args: argparse.Namespace) -> Result:
     laddnet = shutil.which("laddnet") or str(Path(sys.executable).parent / "laddnet")
     with tempfile.TemporaryDirectory(prefix="laddnet-bench-") as tmp:
-        rows = [f"{args.prefix}{i:06d},{args.password}" for i in range(args.stations)]
-        (Path(tmp) / "stations.csv").write_text("id,password\n" + "\n".join(rows) + "\n")
+        ids = [f"{args.prefix}{i:06d}" for i in range(args.stations)]
+        if args.chosen_password:  # the operator's password for all: argon2id, as people's
+            rows = [f"{i},{args.password}" for i in ids]
+            (Path(tmp) / "stations.csv").write_text("id,password\n" + "\n".join(rows) + "\n")
+            imported = ["station", "import", "stations.csv"]
+        else:  # Laddnet draws each station's password (ADR 0009)
+            (Path(tmp) / "stations.csv").write_text("id\n" + "\n".join(ids) + "\n")
+            imported = ["station", "import", "stations.csv", "--passwords-out", "passwords.csv"]
+            args.passwords_file = str(Path(tmp) / "passwords.csv")
         ocpp_port, http_port = _free_port(), _free_port()
         env = dict(os.environ)
         env.update(
@@ -192,7 +201,7 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
         if args.tls:  # security profile 2: TLS with the password, on the TLS listener
             env.update(_bench_pki(Path(tmp)), LADDNET_OCPP_TLS_PORT=str(tls_port))
             args.cafile = str(Path(tmp) / "station-ca.pem")
-        for step in (["migrate"], ["station", "import", "stations.csv"]):
+        for step in (["migrate"], imported):
             proc = await asyncio.create_subprocess_exec(
                 laddnet, *step, cwd=tmp, env=env, stderr=PIPE
             )
@@ -313,5 +322,11 @@ if __name__ == "__main__":
         " password (Laddnet only; a temporary CA and server certificate)",
     )
     parser.add_argument("--prefix", default="BENCH-")
+    parser.add_argument(
+        "--chosen-password",
+        action="store_true",
+        help="give every station the operator's password --password (argon2id) instead of"
+        " one Laddnet draws (a cheap hash: ADR 0009)",
+    )
     parser.add_argument("--password", default="bench-password-0123")
     asyncio.run(main(parser.parse_args()))

@@ -13,7 +13,11 @@ from laddnet.adapters.bus.memory import MemoryEventBus
 from laddnet.adapters.bus.nats import NatsBus, NatsEventBus
 from laddnet.adapters.crypto.fields import DatabaseKeyRing, master_key_source
 from laddnet.adapters.crypto.firmware_signing import FirmwareSigningCa
-from laddnet.adapters.crypto.passwords import Argon2Hasher, load_common_passwords
+from laddnet.adapters.crypto.passwords import (
+    Argon2Hasher,
+    StationSecretHasher,
+    load_common_passwords,
+)
 from laddnet.adapters.crypto.station_ca import CaFiles, StationCa
 from laddnet.adapters.db.engine import create_engine, migrate
 from laddnet.adapters.db.outbox_claims import SqlOutboxClaims
@@ -95,6 +99,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     hasher = Argon2Hasher(
         time_cost=settings.station_hash_time_cost, memory_cost=settings.station_hash_memory_kib
     )
+    station_secrets = StationSecretHasher(hasher)
     bus = (
         NatsBus(settings.bus_url, name=settings.node_id, namespace=settings.bus_namespace)
         if settings.bus_url
@@ -143,7 +148,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         bus=bus,
         events=events,
         clock=clock,
-        stations=StationService(database, clock, hasher, node_id=settings.node_id),
+        stations=StationService(database, clock, station_secrets, node_id=settings.node_id),
         sessions=sessions,
         authorization=AuthorizationService(database, clock, keyring),
         api_keys=ApiKeyService(database, clock, hasher),
@@ -151,7 +156,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         commands=commands,
         link=link,
         sites=SiteService(database, clock),
-        station_admin=StationAdminService(database, clock, hasher),
+        station_admin=StationAdminService(database, clock, station_secrets),
         operations=Operations(
             configuration=ConfigurationService(database, clock, commands),
             firmware=FirmwareService(database, clock),
@@ -192,7 +197,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
             database,
             clock,
             commands,
-            hasher,
+            station_secrets,
             renewal_window=timedelta(days=settings.certificate_renewal_days),
             alert_window=timedelta(days=settings.certificate_alert_days),
             renewal_retry=timedelta(hours=settings.certificate_renewal_retry_hours),

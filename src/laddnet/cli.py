@@ -69,8 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = station.add_parser("add", help="register a station and its basic-auth password")
     p.add_argument("station_id")
-    p.add_argument(
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
         "--password", help="basic-auth password (16-40 characters; not needed for profile 3)"
+    )
+    secret.add_argument(
+        "--generate-password",
+        action="store_true",
+        help="let Laddnet draw the password and print it once (verified without argon2: a"
+        " reconnect storm costs far less)",
     )
     p.add_argument(
         "--security-profile",
@@ -94,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_station_set_password)
     p = station.add_parser("import", help="register stations from a CSV file (id,password,...)")
     p.add_argument("file")
+    p.add_argument(
+        "--passwords-out",
+        metavar="FILE",
+        help="draw a password for every row without one and write them here (id,password;"
+        " a new file only its owner can read)",
+    )
     p.set_defaults(command=cmd_station_import)
     p = station.add_parser("list", help="list stations with their live state")
     p.set_defaults(command=cmd_station_list)
@@ -256,23 +269,36 @@ async def cmd_demo(args: argparse.Namespace) -> int:
 
 async def cmd_station_add(args: argparse.Namespace) -> int:
     from laddnet.domain.ids import StationId
+    from laddnet.domain.stations.registration import check_station_id
     from laddnet.stations_cli import check_credentials
 
-    if args.password is not None or args.security_profile != 3:
+    drawn = None
+    if args.generate_password:
+        check_station_id(args.station_id)
+    elif args.password is not None or args.security_profile != 3:
         if args.password is None:
-            raise CliError(f"--password is needed for security profile {args.security_profile}")
+            raise CliError(
+                f"--password or --generate-password is needed for security profile"
+                f" {args.security_profile}"
+            )
         check_credentials(args.station_id, args.password, line=None)
     container = await _container()
     try:
-        await container.station_admin.register_station(
-            StationId(args.station_id),
-            args.password,
-            actor=sites_cli.CLI_ACTOR,
-            security_profile=args.security_profile,
-        )
+        admin, station_id = container.station_admin, StationId(args.station_id)
+        profile = args.security_profile
+        if args.generate_password:
+            _, drawn = await admin.register_station_drawing_password(
+                station_id, actor=sites_cli.CLI_ACTOR, security_profile=profile
+            )
+        else:
+            await admin.register_station(
+                station_id, args.password, actor=sites_cli.CLI_ACTOR, security_profile=profile
+            )
     finally:
         await container.aclose()
     print(f"station {args.station_id} added")
+    if drawn is not None:
+        print(f"its password (shown only now): {drawn}")
     return 0
 
 
@@ -297,12 +323,21 @@ async def cmd_station_set_password(args: argparse.Namespace) -> int:
 
 async def cmd_station_import(args: argparse.Namespace) -> int:
     from laddnet.domain.errors import DuplicateStation
-    from laddnet.stations_cli import read_station_csv
+    from laddnet.stations_cli import (
+        discard_passwords_out,
+        open_passwords_out,
+        read_station_csv,
+        write_passwords,
+    )
 
-    rows = read_station_csv(args.file)
+    rows = read_station_csv(args.file, drawing=args.passwords_out is not None)
+    out = open_passwords_out(args.passwords_out) if args.passwords_out else None
     container = await _container()
     try:
-        await container.stations.add_stations([(row.station_id, row.password) for row in rows])
+        drawn = await container.stations.add_stations([(r.station_id, r.password) for r in rows])
+        if out is not None:
+            write_passwords(out, drawn)
+            out = None
     except DuplicateStation as exc:
         line = next(row.line for row in rows if row.station_id == exc.station_id)
         raise CliError(
@@ -310,7 +345,11 @@ async def cmd_station_import(args: argparse.Namespace) -> int:
         ) from None
     finally:
         await container.aclose()
+        if out is not None:  # nothing imported: no empty file left behind
+            discard_passwords_out(out, args.passwords_out)
     print(f"{len(rows)} stations imported")
+    if args.passwords_out:
+        print(f"{len(drawn)} drawn passwords written to {args.passwords_out}")
     return 0
 
 

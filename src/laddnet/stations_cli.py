@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Sequence
+import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from laddnet.domain.errors import InvalidInput
 from laddnet.domain.ids import StationId
@@ -24,8 +26,11 @@ __all__ = [
     "MIN_PASSWORD",
     "StationRow",
     "check_credentials",
+    "discard_passwords_out",
     "format_station_table",
+    "open_passwords_out",
     "read_station_csv",
+    "write_passwords",
 ]
 
 
@@ -38,27 +43,34 @@ def check_credentials(station_id: str, password: str, line: int | None) -> None:
 @dataclass(frozen=True, slots=True)
 class StationRow:
     station_id: StationId
-    password: str
+    password: str | None  # None: Laddnet draws one
     line: int
 
 
-def read_station_csv(path: str) -> list[StationRow]:
-    """Read `id,password[,...]` rows; any bad row fails the whole file with its line number."""
+def read_station_csv(path: str, *, drawing: bool = False) -> list[StationRow]:
+    """Read `id,password[,...]` rows; any bad row fails the whole file with its line number.
+    `drawing`: a row without a password (or a file without the column) gets one drawn."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
     reader = csv.DictReader(text.splitlines())
     columns = reader.fieldnames or []
-    if "id" not in columns or "password" not in columns:
-        raise InvalidInput(f"{path}: the header must name the columns id and password")
+    if "id" not in columns or ("password" not in columns and not drawing):
+        raise InvalidInput(
+            f"{path}: the header must name the columns id and password (or give"
+            " --passwords-out to have Laddnet draw the passwords)"
+        )
     rows: list[StationRow] = []
     seen: set[str] = set()
     for row in reader:
         line = reader.line_num
         station_id = (row.get("id") or "").strip()
-        password = (row.get("password") or "").strip()
-        check_credentials(station_id, password, line)
+        password = (row.get("password") or "").strip() or None
+        if password is None and drawing:
+            check_station_id(station_id, f"line {line}: ")
+        else:
+            check_credentials(station_id, password or "", line)
         if station_id in seen:
             raise InvalidInput(f"line {line}: station {station_id} appears twice")
         seen.add(station_id)
@@ -66,6 +78,30 @@ def read_station_csv(path: str) -> list[StationRow]:
     if not rows:
         raise InvalidInput(f"{path}: no stations in the file")
     return rows
+
+
+def open_passwords_out(path: str) -> TextIO:
+    """A new file only its owner may read (an existing one is never overwritten)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InvalidInput(f"{path} exists: drawn passwords go to a new file") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot create {path}: {exc.strerror}") from None
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def discard_passwords_out(out: TextIO, path: str) -> None:
+    out.close()
+    Path(path).unlink(missing_ok=True)
+
+
+def write_passwords(out: TextIO, drawn: Mapping[StationId, str]) -> None:
+    """Write `id,password` rows and close the file."""
+    with out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "password"])
+        writer.writerows(sorted(drawn.items()))
 
 
 def format_station_table(stations: Sequence[Station], in_maintenance: Collection[str] = ()) -> str:

@@ -152,6 +152,13 @@ class PasswordHasher(Protocol):
     def needs_rehash(self, hashed: str) -> bool: ...
 
 
+class StationSecretHasher(PasswordHasher, Protocol):
+    """A PasswordHasher that also stores secrets Laddnet drew itself (ADR 0009)."""
+
+    def hash_drawn(self, secret: str) -> str: ...
+    def is_cheap(self, hashed: str) -> bool: ...
+
+
 __all__ = [
     "ApiKeyRepository",
     "AuditLog",
@@ -194,6 +201,7 @@ __all__ = [
     "StationGuard",
     "StationLink",
     "StationRepository",
+    "StationSecretHasher",
     "StatusHistory",
     "Subscription",
     "SystemClock",

@@ -69,6 +69,33 @@ async def test_post_registers_a_station_that_can_log_in(
     assert (await client.get(f"/api/v1/sites/{site}")).json()["station_ids"] == ["CP-1"]
 
 
+async def test_post_with_generate_password_answers_the_drawn_password_once(
+    client: httpx.AsyncClient, container: Container, site: str
+) -> None:
+    body = {"id": "CP-1", "generate_password": True, "site_id": site, "security_profile": 2}
+    response = await client.post("/api/v1/stations", json=body)
+
+    assert response.status_code == 201, response.text
+    station = response.json()
+    password = station["password"]
+    assert len(password) == 20
+    assert (station["site_id"], station["security_profile"]) == (site, 2)
+    assert await container.stations.authenticate(StationId("CP-1"), password)
+    again = await client.get("/api/v1/stations/CP-1")
+    assert again.status_code == 200
+    assert password not in again.text
+    assert "password" not in again.json()
+    [entry] = await audit(container, "CP-1")
+    assert password not in json.dumps(entry, default=str)
+
+
+async def test_post_with_a_chosen_password_answers_no_password(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/stations", json={"id": "CP-1", "password": PASSWORD})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["password"] is None
+
+
 async def test_post_a_taken_id_is_409(client: httpx.AsyncClient) -> None:
     body = {"id": "CP-1", "password": PASSWORD}
     assert (await client.post("/api/v1/stations", json=body)).status_code == 201
@@ -88,6 +115,7 @@ async def test_post_a_taken_id_is_409(client: httpx.AsyncClient) -> None:
         ({"id": "", "password": PASSWORD}, "id"),
         ({"id": "CP-1", "password": PASSWORD, "vendor": "Acme"}, "vendor"),
         ({"id": "CP-1"}, "password"),
+        ({"id": "CP-1", "password": PASSWORD, "generate_password": True}, "generate_password"),
     ],
 )
 async def test_post_invalid_is_422_naming_the_field_without_the_password(
@@ -149,7 +177,8 @@ async def test_patch_a_password_takes_effect_and_is_never_recorded(
 async def test_patch_invalid_is_422_and_changes_nothing(
     client: httpx.AsyncClient, body: dict[str, Any], status: int, text: str
 ) -> None:
-    before = await client.post("/api/v1/stations", json={"id": "CP-1", "password": PASSWORD})
+    await client.post("/api/v1/stations", json={"id": "CP-1", "password": PASSWORD})
+    before = await client.get("/api/v1/stations/CP-1")
     response = await client.patch("/api/v1/stations/CP-1", json=body)
     assert response.status_code == status
     assert text in response.json()["error"]["message"]

@@ -11,8 +11,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
-from laddnet.adapters.crypto.passwords import Argon2Hasher
+from laddnet.adapters.crypto.passwords import Argon2Hasher, StationSecretHasher
 from laddnet.bootstrap import Container
+from laddnet.domain.ids import StationId
 from laddnet.ocpp.server import Gateway
 from laddnet.services.handlers.stations import StationService
 from tests.integration.ocpp.conftest import PASSWORD, Running
@@ -60,7 +61,8 @@ async def test_two_authorization_headers_get_400_not_500(running: Running, order
 
 
 class CountingHasher(Argon2Hasher):
-    """The real argon2id hasher, counting its verifications."""
+    """The real argon2id hasher, counting its verifications (drawn secrets' HMACs are not
+    argon2 and are not counted)."""
 
     def __init__(self) -> None:
         super().__init__(time_cost=1, memory_cost=2048)
@@ -74,17 +76,21 @@ class CountingHasher(Argon2Hasher):
 async def test_unknown_station_costs_one_password_verification_like_a_wrong_password(
     container: Container,
 ) -> None:
+    """Whether the station is unknown, has an argon2id password or a drawn one (ADR 0009), a
+    wrong password costs one argon2 verification: the response time tells nothing."""
     hasher = CountingHasher()
+    station_secrets = StationSecretHasher(hasher)
     container.stations = StationService(
-        container.database, container.clock, hasher, node_id=container.settings.node_id
+        container.database, container.clock, station_secrets, node_id=container.settings.node_id
     )
     gateway = Gateway(container)
     await gateway.start(host="127.0.0.1", port=0)
     running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
     try:
         await running.add("CP-1")
+        drawn = await container.stations.add_stations([(StationId("CP-2"), None)])
         costs: dict[str, int] = {}
-        for station_id in ("CP-1", "CP-404"):
+        for station_id in ("CP-1", "CP-2", "CP-404"):
             before = hasher.verified
             with pytest.raises(InvalidStatus) as refused:
                 await connect(
@@ -95,7 +101,15 @@ async def test_unknown_station_costs_one_password_verification_like_a_wrong_pass
                 )
             assert refused.value.response.status_code == 401
             costs[station_id] = hasher.verified - before
-        assert costs == {"CP-1": 1, "CP-404": 1}
+        assert costs == {"CP-1": 1, "CP-2": 1, "CP-404": 1}
+        before = hasher.verified
+        async with connect(
+            f"{running.base_url}/CP-2",
+            additional_headers={"Authorization": _basic("CP-2", drawn[StationId("CP-2")])},
+            subprotocols=[Subprotocol("ocpp1.6")],
+            proxy=None,
+        ):
+            assert hasher.verified == before  # the right drawn password: no argon2 at all
     finally:
         await gateway.stop()
 

@@ -94,3 +94,38 @@ async def test_changing_an_unknown_stations_password_raises_and_records_nothing(
     with pytest.raises(UnknownStation):
         await container.stations.set_password(StationId("NOPE-1"), PASSWORD)
     assert await container.queries.security_events() == []
+
+
+async def test_a_drawn_password_logs_in_and_is_never_rehashed_to_argon2(
+    container: Container,
+) -> None:
+    """ADR 0009: a password Laddnet drew is stored as a salted HMAC-SHA256, verified without
+    argon2, and stays in that form at every login."""
+    admin = container.station_admin
+    station, password = await admin.register_station_drawing_password(
+        StationId("CP-1"), actor="test"
+    )
+    stored = await _stored_hash(container, station.id)
+
+    assert stored.startswith("$hmac-sha256$")
+    assert password not in stored
+    assert await container.stations.authenticate(station.id, password)
+    assert not await container.stations.authenticate(station.id, password.swapcase())
+    assert await container.stations.cached_login(station.id, password)
+    assert not await container.stations.cached_login(station.id, password[:-1] + "0")
+    assert await _stored_hash(container, station.id) == stored
+
+
+async def test_imported_stations_without_a_password_get_one_drawn_each(
+    container: Container,
+) -> None:
+    drawn = await container.stations.add_stations(
+        [(StationId("CP-1"), None), (StationId("CP-2"), PASSWORD), (StationId("CP-3"), None)]
+    )
+
+    assert sorted(drawn) == ["CP-1", "CP-3"]
+    assert drawn[StationId("CP-1")] != drawn[StationId("CP-3")]
+    assert (await _stored_hash(container, StationId("CP-1"))).startswith("$hmac-sha256$")
+    assert (await _stored_hash(container, StationId("CP-2"))).startswith("$argon2id$")
+    for sid, password in [*drawn.items(), (StationId("CP-2"), PASSWORD)]:
+        assert await container.stations.authenticate(sid, password)

@@ -11,6 +11,7 @@ from laddnet.api.errors import NOT_FOUND_RESPONSE, WRITE_RESPONSES, ErrorBody
 from laddnet.api.params import INT32_MAX, Instant
 from laddnet.api.schemas.station_admin import (
     StationCreate,
+    StationCreated,
     StationUpdate,
     StatusChangeOut,
     StatusHistoryPage,
@@ -35,17 +36,30 @@ _CONNECTED: dict[int | str, dict[str, Any]] = {
 )
 async def create_station(
     body: StationCreate, container: ContainerDep, writer: WriterDep
-) -> StationOut:
+) -> StationCreated:
     _in_scope(writer.sites, body.site_id)
-    station = await container.station_admin.register_station(
-        StationId(body.id),
-        body.password,
-        actor=writer.actor,
-        site_id=SiteId(body.site_id) if body.site_id is not None else None,
-        display_name=body.display_name,
-        security_profile=body.security_profile,
-    )
-    return StationOut.from_domain(station)
+    admin, station_id = container.station_admin, StationId(body.id)
+    site_id = SiteId(body.site_id) if body.site_id is not None else None
+    name, profile = body.display_name, body.security_profile
+    password = None
+    if body.generate_password:
+        station, password = await admin.register_station_drawing_password(
+            station_id,
+            actor=writer.actor,
+            site_id=site_id,
+            display_name=name,
+            security_profile=profile,
+        )
+    else:
+        station = await admin.register_station(
+            station_id,
+            body.password,
+            actor=writer.actor,
+            site_id=site_id,
+            display_name=name,
+            security_profile=profile,
+        )
+    return StationCreated(**dict(StationOut.from_domain(station)), password=password)
 
 
 @router.patch(

@@ -1,11 +1,12 @@
 """Station registration and change requests, and the status history. A password is accepted
-here and never leaves in a response."""
+here and never leaves in a response, except the one Laddnet draws at registration, once."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from laddnet.api.schemas import UtcDateTime
+from laddnet.api.schemas.stations import StationOut
 from laddnet.domain.stations.history import StatusChange
 from laddnet.domain.stations.model import ChargingState, ConnectorStatus
 from laddnet.domain.stations.registration import MAX_DISPLAY_NAME, MAX_PASSWORD, MIN_PASSWORD
@@ -25,11 +26,31 @@ class StationCreate(BaseModel):
         None,
         min_length=MIN_PASSWORD,
         max_length=MAX_PASSWORD,
-        description=_BASIC_AUTH_DOC + " Required unless security_profile is 3.",
+        description=_BASIC_AUTH_DOC
+        + " Required unless security_profile is 3 or generate_password is true.",
+    )
+    generate_password: bool = Field(
+        False,
+        description="Laddnet draws the password and answers it once (`password` in the"
+        " response). Verified without argon2: a reconnect storm costs far less.",
     )
     site_id: str | None = None
     display_name: str | None = Field(None, max_length=MAX_DISPLAY_NAME)
     security_profile: int = Field(1, ge=1, le=3, description=_PROFILE_DOC)
+
+    @model_validator(mode="after")
+    def _one_password(self) -> StationCreate:
+        if self.generate_password and self.password is not None:
+            raise ValueError("give either password or generate_password, not both")
+        return self
+
+
+class StationCreated(StationOut):
+    password: str | None = Field(
+        None,
+        description="The password Laddnet drew (generate_password), shown only in this"
+        " response; null otherwise.",
+    )
 
 
 class StationUpdate(BaseModel):

@@ -126,6 +126,12 @@ def generate_password(length: int) -> str:
         return password
 
 
+def drawn_password() -> str:
+    """A password for a station whose OCPP version is not known yet: 20 characters fit both
+    1.6's AuthorizationKey and 2.0.1's BasicAuthPassword."""
+    return generate_password(V16_PASSWORD_LENGTH)
+
+
 def password_for(ocpp_version: str) -> str:
     return generate_password(V16_PASSWORD_LENGTH if ocpp_version == "1.6" else V201_PASSWORD_LENGTH)
 

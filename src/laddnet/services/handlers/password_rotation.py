@@ -37,7 +37,7 @@ from laddnet.domain.security.credentials import (
 )
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.stations.model import Station
-from laddnet.ports import PasswordHasher, UnitOfWork
+from laddnet.ports import StationSecretHasher, UnitOfWork
 from laddnet.services.handlers.credential_delivery import ChangeDelivery, get_change
 
 log = logging.getLogger(__name__)  # station ids and change ids only: never a password
@@ -52,7 +52,7 @@ class BulkRotation:
 
 
 class PasswordRotation:
-    def __init__(self, delivery: ChangeDelivery, hasher: PasswordHasher) -> None:
+    def __init__(self, delivery: ChangeDelivery, hasher: StationSecretHasher) -> None:
         self._delivery = delivery
         self._db = delivery.db
         self._clock = delivery.clock
@@ -171,7 +171,7 @@ class PasswordRotation:
                     )
                 return await self._wait_for_connection(change_id)
             password = password_for(fresh.ocpp_version)
-            hashed = await asyncio.to_thread(self._hasher.hash, password)
+            hashed = self._hasher.hash_drawn(password)  # drawn: no argon2 (ADR 0009)
             # Stored before it is sent: a station that takes it at once can log in with it.
             if not await self._db.write(
                 lambda uow: uow.credential_changes.set_hash(change_id, hashed, attempt)

@@ -9,6 +9,7 @@ from enum import Enum
 
 from laddnet.domain.errors import Conflict, InvalidInput, UnknownStation
 from laddnet.domain.ids import SiteId, StationId
+from laddnet.domain.security.credentials import drawn_password
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.networks import parse_networks
 from laddnet.domain.security.profiles import SecurityProfile, parse_profile
@@ -18,7 +19,7 @@ from laddnet.domain.stations.registration import (
     check_password,
     check_station_id,
 )
-from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+from laddnet.ports import Clock, Database, StationSecretHasher, UnitOfWork
 
 
 class Unchanged(Enum):
@@ -31,7 +32,7 @@ UNCHANGED = Unchanged.UNCHANGED
 
 
 class StationAdminService:
-    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher) -> None:
+    def __init__(self, db: Database, clock: Clock, hasher: StationSecretHasher) -> None:
         self._db = db
         self._clock = clock
         self._hasher = hasher
@@ -55,10 +56,39 @@ class StationAdminService:
             raise InvalidInput(f"password: required for security profile {int(profile)}")
         if password is not None:
             check_password(password)
+            hashed = await asyncio.to_thread(self._hasher.hash, password)
+        else:  # profile 3: a random one nobody knows, so basic auth never works
+            hashed = self._hasher.hash_drawn(secrets.token_urlsafe(30))
+        return await self._register(station_id, hashed, actor, site_id, display_name, profile)
+
+    async def register_station_drawing_password(
+        self,
+        station_id: StationId,
+        *,
+        actor: str,
+        site_id: SiteId | None = None,
+        display_name: str | None = None,
+        security_profile: int = SecurityProfile.BASIC_AUTH,
+    ) -> tuple[Station, str]:
+        """A new station with a password Laddnet draws (returned once, stored as a cheap hash
+        that a reconnect storm verifies in microseconds: ADR 0009)."""
+        check_station_id(station_id)
+        profile = parse_profile(security_profile)
+        password = drawn_password()
+        hashed = self._hasher.hash_drawn(password)
+        station = await self._register(station_id, hashed, actor, site_id, display_name, profile)
+        return station, password
+
+    async def _register(
+        self,
+        station_id: StationId,
+        hashed: str,
+        actor: str,
+        site_id: SiteId | None,
+        display_name: str | None,
+        profile: SecurityProfile,
+    ) -> Station:
         _check_display_name(display_name)
-        # Profile 3 without a password: a random one nobody knows, so basic auth never works.
-        secret = password if password is not None else secrets.token_urlsafe(30)
-        hashed = await asyncio.to_thread(self._hasher.hash, secret)
         now = self._clock.now()
 
         def register(uow: UnitOfWork) -> Station:

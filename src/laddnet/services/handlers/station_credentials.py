@@ -26,7 +26,7 @@ from laddnet.domain.security.credentials import (
     to_resend,
 )
 from laddnet.domain.security.profiles import SecurityProfile
-from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+from laddnet.ports import Clock, Database, StationSecretHasher, UnitOfWork
 from laddnet.services.handlers.certificate_renewal import CertificateRenewal, RenewalCheck
 from laddnet.services.handlers.commands import CommandService
 from laddnet.services.handlers.credential_delivery import ChangeDelivery, complete, failed_event
@@ -42,7 +42,7 @@ class StationCredentialService:
         db: Database,
         clock: Clock,
         commands: CommandService,
-        hasher: PasswordHasher,
+        hasher: StationSecretHasher,
         *,
         renewal_window: timedelta = timedelta(days=30),
         alert_window: timedelta = timedelta(days=7),

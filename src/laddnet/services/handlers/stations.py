@@ -15,6 +15,7 @@ from typing import Any
 from laddnet.domain.errors import StorageUnavailable, UnknownStation
 from laddnet.domain.events import EventType
 from laddnet.domain.ids import StationId
+from laddnet.domain.security.credentials import drawn_password
 from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.profiles import SecurityProfile
 from laddnet.domain.stations.commands import RegisterBoot
@@ -26,7 +27,7 @@ from laddnet.domain.stations.model import (
     reduce_availability,
     reduce_status,
 )
-from laddnet.ports import Clock, Database, PasswordHasher, UnitOfWork
+from laddnet.ports import Clock, Database, StationSecretHasher, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ def _login_read(
 
 
 class StationService:
-    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher, *, node_id: str) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, hasher: StationSecretHasher, *, node_id: str
+    ) -> None:
         self._db = db
         self._node = node_id  # the gateway node this process is (Settings.node_id)
         self._clock = clock
@@ -82,9 +85,19 @@ class StationService:
     async def add_station(self, station_id: StationId, password: str) -> None:
         await self.add_stations([(station_id, password)])
 
-    async def add_stations(self, credentials: list[tuple[StationId, str]]) -> None:
-        """Add many stations in one transaction: all of them or none."""
-        hashed = [(sid, await asyncio.to_thread(self._hasher.hash, pw)) for sid, pw in credentials]
+    async def add_stations(
+        self, credentials: Sequence[tuple[StationId, str | None]]
+    ) -> dict[StationId, str]:
+        """Add many stations in one transaction: all of them or none. A station given no
+        password gets one Laddnet draws (stored as a cheap hash: ADR 0009); those are returned,
+        by station."""
+        drawn = {sid: drawn_password() for sid, pw in credentials if pw is None}
+        hashed = [
+            (sid, await asyncio.to_thread(self._hasher.hash, pw))
+            if pw is not None
+            else (sid, self._hasher.hash_drawn(drawn[sid]))
+            for sid, pw in credentials
+        ]
         now = self._clock.now()
 
         def add(uow: UnitOfWork) -> None:
@@ -92,6 +105,7 @@ class StationService:
                 uow.stations.add(sid, digest, now)
 
         await self._db.write(add)
+        return drawn
 
     async def set_password(self, station_id: StationId, password: str) -> None:
         """A new basic-auth password: the old one is refused from the station's next login on
@@ -114,18 +128,31 @@ class StationService:
         UnknownStation. One read serves both the password check and the boot state."""
         found = await self._db.read(lambda uow: _login_read(uow, station_id))
         if found is None:
-            await asyncio.to_thread(self._hasher.verify, await self._dummy(), password)
+            await self._verify(await self._dummy(), password)
             raise UnknownStation(station_id)
         hashed, login = found
         cached = self._verified.get(station_id)
         if cached is not None and hmac.compare_digest(cached, _fingerprint(hashed, password)):
             return login
-        if not await asyncio.to_thread(self._hasher.verify, hashed, password):
-            return await self._rotated_login(station_id, password, login)
+        if not await self._verify(hashed, password):
+            rotated = await self._rotated_login(station_id, password, login)
+            if rotated is None and self._hasher.is_cheap(hashed):
+                # A wrong password costs an argon2 verification whatever the station's hash,
+                # as an unknown id does: the response time tells nothing.
+                await self._verify(await self._dummy(), password)
+            return rotated
+        if self._hasher.is_cheap(hashed):
+            return login  # nothing to remember: checking it again costs microseconds
         if self._hasher.needs_rehash(hashed):
             hashed = await self._rehash(station_id, hashed, password)
         self._verified[station_id] = _fingerprint(hashed, password)
         return login
+
+    async def _verify(self, hashed: str, password: str) -> bool:
+        """argon2 in a thread (milliseconds); a drawn secret's HMAC right here."""
+        if self._hasher.is_cheap(hashed):
+            return self._hasher.verify(hashed, password)
+        return await asyncio.to_thread(self._hasher.verify, hashed, password)
 
     async def _rotated_login(
         self, station_id: StationId, password: str, login: StationLogin
@@ -134,7 +161,7 @@ class StationService:
         one stays good until the station has confirmed the new one and connected with it)."""
         pending = await self._db.read(lambda uow: uow.credential_changes.login_hashes(station_id))
         for change_id, hashed in pending:
-            if await asyncio.to_thread(self._hasher.verify, hashed, password):
+            if await self._verify(hashed, password):
                 return replace(login, rotation_id=change_id)
         return None
 
@@ -145,13 +172,18 @@ class StationService:
         return self._dummy_hash
 
     async def cached_login(self, station_id: StationId, password: str) -> StationLogin | None:
-        """The login if `password` is the one this process last verified for the station (a
-        cheap comparison, no argon2), else None: what a throttled login may still use."""
+        """The login if `password` is the one this process last verified for the station, or
+        its drawn password (cheap comparisons, no argon2), else None: what a throttled login
+        may still use."""
         found = await self._db.read(lambda uow: _login_read(uow, station_id))
-        cached = self._verified.get(station_id)
-        if found is None or cached is None:
+        if found is None:
             return None
         hashed, login = found
+        if self._hasher.is_cheap(hashed):
+            return login if self._hasher.verify(hashed, password) else None
+        cached = self._verified.get(station_id)
+        if cached is None:
+            return None
         return login if hmac.compare_digest(cached, _fingerprint(hashed, password)) else None
 
     async def certificate_login(
