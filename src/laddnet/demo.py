@@ -126,7 +126,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         admin_password = await seed_admin(container, DEMO_ACTOR)
         driver_id = await seed_driver(container, DEMO_ACTOR)
         driver_password = await seed_driver_login(container, driver_id, DEMO_ACTOR)
-        await demo_tls.seed(container, tls, DEMO_SITE, DEMO_ACTOR)
+        tls_password = await demo_tls.seed(container, tls, DEMO_SITE, DEMO_ACTOR)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]
@@ -180,7 +180,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         half = len(ids) // 2 or 1
         async with asyncio.TaskGroup() as group:
             group.create_task(run_faulty(base, DEMO_PASSWORD))
-            group.create_task(demo_tls.charge_over_tls(settings, tls, DEMO_TAGS))
+            group.create_task(demo_tls.charge_over_tls(settings, tls, tls_password, DEMO_TAGS))
             for version, group_ids in (("1.6", ids[:half]), ("2.0.1", ids[half:])):
                 if group_ids:
                     group.create_task(

@@ -8,7 +8,7 @@ from pathlib import Path
 from laddnet.bootstrap import build
 from laddnet.config import Settings
 from laddnet.demo import DEMO_ACTOR, DEMO_SITE, seed
-from laddnet.demo_tls import DEMO_TLS_STATION, prepare
+from laddnet.demo_tls import DEMO_DRAWN_STATION, DEMO_TLS_STATION, prepare
 from laddnet.demo_tls import seed as seed_tls
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.profiles import SecurityProfile
@@ -48,6 +48,53 @@ async def test_demo_station_logs_in_by_certificate(database_url: str, tmp_path: 
         revoked = {c.serial_number: c.revoked_at is not None for c in issued}
         # This run's certificate logs in; the earlier run's is revoked as superseded.
         assert revoked == {demo.issued.serial_number: False, first.issued.serial_number: True}
+    finally:
+        await gateway.stop()
+        await container.aclose()
+
+
+async def test_demo_profile_2_station_logs_in_with_its_drawn_password(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The drawn password is kept next to the PKI (owner-only) and reused by later runs; a
+    later run without that file gives the station a new password instead of losing it."""
+    base = Settings(database_url=database_url, ocpp_tls_port=0, ocpp_mtls_port=0)
+    settings, demo = prepare(base, tmp_path / "pki")
+    container = build(settings)
+    gateway = Gateway(container)
+    try:
+        await seed(container, 1)
+        password = await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)
+        assert await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR) == password  # reused
+        assert demo.drawn_password_file.stat().st_mode & 0o077 == 0
+        station_id = StationId(DEMO_DRAWN_STATION)
+        stored = await container.database.read(lambda uow: uow.stations.credentials(station_id))
+        assert stored is not None
+        assert stored.password_hash.startswith("$hmac-sha256$")
+        await gateway.start(host="127.0.0.1", port=0)
+        port = gateway.tls_port(SecurityProfile.TLS_BASIC_AUTH)
+        station = SimStation(
+            f"wss://localhost:{port}/ocpp",
+            DEMO_DRAWN_STATION,
+            password,
+            "1.6",
+            ssl_context=client_context(demo.ca.cert),
+        )
+        await station.connect()
+        try:
+            assert (await station.boot())["status"] == "Accepted"
+        finally:
+            await station.close()
+        found = await container.queries.station(station_id)
+        assert found is not None
+        assert found.security_profile is SecurityProfile.TLS_BASIC_AUTH
+
+        demo.drawn_password_file.unlink()
+        again = await seed_tls(container, demo, DEMO_SITE, DEMO_ACTOR)
+        assert again != password
+        assert demo.drawn_password_file.read_text().strip() == again
+        assert await container.stations.authenticate(station_id, again)
+        assert not await container.stations.authenticate(station_id, password)
     finally:
         await gateway.stop()
         await container.aclose()
