@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from laddnet.adapters.db.tables import stations
-from laddnet.bootstrap import Container
+from laddnet.bootstrap import Container, build
+from laddnet.config import Settings
 from laddnet.domain.ids import StationId
 from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
@@ -62,3 +63,19 @@ async def serving(container: Container) -> AsyncIterator[Running]:
 async def running(container: Container) -> AsyncIterator[Running]:
     async with serving(container) as running:
         yield running
+
+
+@pytest.fixture
+async def quick(database_url: str) -> AsyncIterator[Running]:
+    """A gateway whose commands time out after a second (a station that never answers), with
+    CP-1 to CP-3 registered."""
+    container = build(Settings(database_url=database_url, call_timeout=1.0))
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
+    await running.add("CP-1", "CP-2", "CP-3")
+    try:
+        yield running
+    finally:
+        await gateway.stop()
+        await container.aclose()

@@ -9,35 +9,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
-from laddnet.bootstrap import build
-from laddnet.config import Settings
 from laddnet.domain.errors import Conflict
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.credentials import ChangeKind, ChangeState, password_of_key
-from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
 from tests.integration.ocpp.conftest import PASSWORD, Running
 
 CP1 = StationId("CP-1")
-
-
-@pytest.fixture
-async def quick(database_url: str) -> AsyncIterator[Running]:
-    """A gateway whose commands time out after a second (a station that never answers)."""
-    container = build(Settings(database_url=database_url, call_timeout=1.0))
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-    await running.add("CP-1", "CP-2", "CP-3")
-    try:
-        yield running
-    finally:
-        await gateway.stop()
-        await container.aclose()
 
 
 async def online(running: Running, station_id: str, version: str, **kw: object) -> SimStation:

@@ -5,13 +5,10 @@ not. Real 1.6 and 2.0.1 stations over real WebSockets, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from laddnet.bootstrap import build
-from laddnet.config import Settings
 from laddnet.domain.ids import StationId
 from laddnet.domain.security.credentials import (
     MAX_ATTEMPTS,
@@ -19,27 +16,11 @@ from laddnet.domain.security.credentials import (
     CredentialChange,
     password_of_key,
 )
-from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
 from tests.integration.ocpp.conftest import PASSWORD, Running
 from tests.integration.ocpp.test_password_rotation import eventually, logs_in, online
 
 CP1 = StationId("CP-1")
-
-
-@pytest.fixture
-async def quick(database_url: str) -> AsyncIterator[Running]:
-    """A gateway whose commands time out after a second (a station that never answers)."""
-    container = build(Settings(database_url=database_url, call_timeout=1.0))
-    gateway = Gateway(container)
-    await gateway.start(host="127.0.0.1", port=0)
-    running = Running(container, gateway, f"ws://127.0.0.1:{gateway.port}/ocpp")
-    await running.add("CP-1")
-    try:
-        yield running
-    finally:
-        await gateway.stop()
-        await container.aclose()
 
 
 def _password_in(action: str, payload: dict[str, Any]) -> str | None:

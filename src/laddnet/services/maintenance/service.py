@@ -288,8 +288,7 @@ class MaintenanceService:
                 ready = {s: at for s, at in self._connected.items() if at <= due}
                 for station_id in ready:
                     del self._connected[station_id]
-                resting = await self.modes(list(ready)) if ready else {}
-                for resting_id in resting:
+                for resting_id in await self._resting(list(ready), "reconnected"):
                     await self._after_reconnect(StationId(resting_id), ready[StationId(resting_id)])
         finally:
             self._checking_reconnects = False
@@ -302,15 +301,21 @@ class MaintenanceService:
                 await asyncio.sleep(0)  # the burst's other boots, already queued, join in
                 booted = list(self._booted)
                 self._booted.clear()
-                try:
-                    resting = await self.modes(booted)
-                except StorageUnavailable:
-                    log.warning("maintenance mode not checked for %d booted stations", len(booted))
-                    continue
-                for resting_id in resting:
+                for resting_id in await self._resting(booted, "booted"):
                     await self.reapply(StationId(resting_id))
         finally:
             self._checking_boots = False
+
+    async def _resting(self, station_ids: list[StationId], how: str) -> list[str]:
+        """Which of these stations are in maintenance mode: one read for a whole burst. None
+        if the database is down (logged): their next boot or reconnect checks again."""
+        if not station_ids:
+            return []
+        try:
+            return list(await self.modes(station_ids))
+        except StorageUnavailable:
+            log.warning("maintenance mode not checked for %d %s stations", len(station_ids), how)
+            return []
 
     async def _after_reconnect(self, station_id: StationId, connected_at: datetime) -> None:
         station = await self._db.read(lambda uow: uow.stations.get(station_id))

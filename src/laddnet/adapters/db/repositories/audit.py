@@ -116,6 +116,7 @@ class SqlOutbox:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
         self.added = 0
 
     def add(
@@ -123,5 +124,5 @@ class SqlOutbox:
     ) -> None:
         # On the per-message path (session.updated on every meter value): the hot statement.
         values = {"type": event_type, "station_id": station_id, "data": data, "occurred_at": now}
-        HotSql(self._conn).insert(outbox_events, values)
+        self._hot.insert(outbox_events, values)
         self.added += 1

@@ -39,6 +39,7 @@ def _certificate(r: Any) -> StationCertificate:
 class SqlCertificateInventory:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def add(self, cert: StationCertificate) -> int:
         """Store it; the same certificate (issuer and serial) again is stored once."""
@@ -101,9 +102,8 @@ class SqlCertificateInventory:
     def is_revoked(self, issuer: str, serial_number: str) -> bool:
         """Whether the certificate of this issuer and serial number is revoked (a login's
         check: one indexed row, on the driver's cursor)."""
-        hot = HotSql(self._conn)
-        sql = _REVOKED_QMARK if hot.qmark else _REVOKED_FORMAT
-        _, row = hot.execute(sql, (issuer[:255], serial_number), fetch=True)
+        sql = _REVOKED_QMARK if self._hot.qmark else _REVOKED_FORMAT
+        _, row = self._hot.execute(sql, (issuer[:255], serial_number), fetch=True)
         return row is not None and row[0] is not None
 
 

@@ -15,6 +15,7 @@ from laddnet.domain.commands.model import CommandOutcome, CommandRecord
 class SqlCommandLog:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def add(
         self,
@@ -39,7 +40,7 @@ class SqlCommandLog:
             "request": request,
             "outcome": outcome.value,
         }
-        return int(HotSql(self._conn).insert(station_commands, values, returning="id"))
+        return int(self._hot.insert(station_commands, values, returning="id"))
 
     def finish(
         self,
@@ -58,7 +59,7 @@ class SqlCommandLog:
             "error": error[:255] if error else None,
             "answered_at": now,
         }
-        HotSql(self._conn).update(station_commands, values, {"id": command_id})
+        self._hot.update(station_commands, values, {"id": command_id})
 
     def get(self, command_id: int) -> CommandRecord | None:
         row = self._conn.execute(

@@ -51,6 +51,7 @@ def _change(r: Any) -> CredentialChange:
 class SqlCredentialChanges:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def add(self, change: CredentialChange, password_hash: str | None = None) -> int:
         values = {
@@ -82,7 +83,7 @@ class SqlCredentialChanges:
     def has_open(self, station_id: str) -> bool:
         """Whether the station has an open change of any kind (every login asks: hot SQL)."""
         where = f"station_id = ? AND state IN ({_OPEN_STATES}) LIMIT 1"
-        return bool(HotSql(self._conn).column(_T, "id", where, [station_id]))
+        return bool(self._hot.column(_T, "id", where, [station_id]))
 
     def claim(self, change_id: int, attempts: int) -> bool:
         """Count one more sending of a change not yet answered and mark it sent, if it was

@@ -46,6 +46,7 @@ def _vulnerability(r: Any) -> VulnerableVersion:
 class SqlStationGuard:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     # Site allow-lists
 
@@ -96,9 +97,7 @@ class SqlStationGuard:
 
     def seen_networks(self, station_id: str) -> list[str]:
         """Every login asks: hot SQL."""
-        return HotSql(self._conn).column(
-            station_networks, "network", "station_id = ?", [station_id]
-        )
+        return self._hot.column(station_networks, "network", "station_id = ?", [station_id])
 
     def networks_of(self, station_id: str) -> list[tuple[str, datetime, datetime]]:
         t = station_networks
