@@ -127,6 +127,7 @@ async def run_demo(settings: Settings, stations: int) -> None:
         driver_id = await seed_driver(container, DEMO_ACTOR)
         driver_password = await seed_driver_login(container, driver_id, DEMO_ACTOR)
         tls_password = await demo_tls.seed(container, tls, DEMO_SITE, DEMO_ACTOR)
+        settings = await demo_tls.with_revocation_list(container, settings, tls)
     finally:
         await container.aclose()
     ids = [f"DEMO-{n:03d}" for n in range(1, stations + 1)]

@@ -96,6 +96,16 @@ async def _seed_drawn_station(container: Container, demo: DemoTls, site: SiteId,
     return password
 
 
+async def with_revocation_list(container: Container, settings: Settings, demo: DemoTls) -> Settings:
+    """Write the station CA's revocation list (the certificates earlier demo runs issued,
+    revoked by `seed`) beside the PKI; the settings with it as LADDNET_STATION_CRL, so that
+    those certificates fail the TLS handshake itself."""
+    pem, _ = await container.certificates.revocation_list(days=30)
+    crl = demo.directory / "station-crl.pem"
+    crl.write_text(pem)
+    return settings.model_copy(update={"station_crl": str(crl)})
+
+
 def _read_secret(file: Path) -> str | None:
     return file.read_text().strip() if file.exists() else None
 
@@ -130,6 +140,10 @@ def banner(settings: Settings, demo: DemoTls) -> str:
         f" CA in {demo.ca.cert}\n"
         f"              {DEMO_DRAWN_STATION} (profile 2) with the password Laddnet drew for"
         f" it (ADR 9), in {demo.drawn_password_file}\n"
+        f"  Revoked:    earlier runs' certificates of {DEMO_TLS_STATION} are revoked and listed"
+        f" in {settings.station_crl}\n"
+        f"              (refused in the handshake; after revoking another: laddnet ca crl --out"
+        f" that file)\n"
     )
 
 
