@@ -332,19 +332,22 @@ async def cmd_station_import(args: argparse.Namespace) -> int:
 
     rows = read_station_csv(args.file, drawing=args.passwords_out is not None)
     out = open_passwords_out(args.passwords_out) if args.passwords_out else None
-    container = await _container()
     try:
-        drawn = await container.stations.add_stations([(r.station_id, r.password) for r in rows])
-        if out is not None:
-            write_passwords(out, drawn)
-            out = None
-    except DuplicateStation as exc:
-        line = next(row.line for row in rows if row.station_id == exc.station_id)
-        raise CliError(
-            f"line {line}: station {exc.station_id} already exists; nothing imported"
-        ) from None
+        container = await _container()
+        try:
+            pairs = [(r.station_id, r.password) for r in rows]
+            drawn = await container.stations.add_stations(pairs)
+            if out is not None:
+                write_passwords(out, drawn)
+                out = None
+        except DuplicateStation as exc:
+            line = next(row.line for row in rows if row.station_id == exc.station_id)
+            raise CliError(
+                f"line {line}: station {exc.station_id} already exists; nothing imported"
+            ) from None
+        finally:
+            await container.aclose()
     finally:
-        await container.aclose()
         if out is not None:  # nothing imported: no empty file left behind
             discard_passwords_out(out, args.passwords_out)
     print(f"{len(rows)} stations imported")
