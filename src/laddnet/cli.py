@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     station = sub.add_parser("station", help="register, list and command stations").add_subparsers(
         required=True, metavar="ACTION"
     )
+    from laddnet.station_registration_cli import (
+        cmd_station_add,
+        cmd_station_import,
+        cmd_station_set_password,
+    )
+
     p = station.add_parser("add", help="register a station and its basic-auth password")
     p.add_argument("station_id")
     secret = p.add_mutually_exclusive_group()
@@ -264,95 +270,6 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     _configure_logging()
 
     await run_demo(_settings(), stations=args.stations)
-    return 0
-
-
-async def cmd_station_add(args: argparse.Namespace) -> int:
-    from laddnet.domain.ids import StationId
-    from laddnet.domain.stations.registration import check_station_id
-    from laddnet.stations_cli import check_credentials
-
-    drawn = None
-    if args.generate_password:
-        check_station_id(args.station_id)
-    elif args.password is not None or args.security_profile != 3:
-        if args.password is None:
-            raise CliError(
-                f"--password or --generate-password is needed for security profile"
-                f" {args.security_profile}"
-            )
-        check_credentials(args.station_id, args.password, line=None)
-    container = await _container()
-    try:
-        admin, station_id = container.station_admin, StationId(args.station_id)
-        profile = args.security_profile
-        if args.generate_password:
-            _, drawn = await admin.register_station_drawing_password(
-                station_id, actor=sites_cli.CLI_ACTOR, security_profile=profile
-            )
-        else:
-            await admin.register_station(
-                station_id, args.password, actor=sites_cli.CLI_ACTOR, security_profile=profile
-            )
-    finally:
-        await container.aclose()
-    print(f"station {args.station_id} added")
-    if drawn is not None:
-        print(f"its password (shown only now): {drawn}")
-    return 0
-
-
-async def cmd_station_set_password(args: argparse.Namespace) -> int:
-    from laddnet.domain.errors import UnknownStation
-    from laddnet.domain.ids import StationId
-    from laddnet.stations_cli import check_credentials
-
-    check_credentials(args.station_id, args.password, line=None)
-    container = await _container()
-    try:
-        await container.station_admin.update_station(
-            StationId(args.station_id), actor=sites_cli.CLI_ACTOR, password=args.password
-        )
-    except UnknownStation:
-        raise CliError(f"station {args.station_id} does not exist") from None
-    finally:
-        await container.aclose()
-    print(f"station {args.station_id}: new password; the old one is refused from its next login")
-    return 0
-
-
-async def cmd_station_import(args: argparse.Namespace) -> int:
-    from laddnet.domain.errors import DuplicateStation
-    from laddnet.stations_cli import (
-        discard_passwords_out,
-        open_passwords_out,
-        read_station_csv,
-        write_passwords,
-    )
-
-    rows = read_station_csv(args.file, drawing=args.passwords_out is not None)
-    out = open_passwords_out(args.passwords_out) if args.passwords_out else None
-    try:
-        container = await _container()
-        try:
-            pairs = [(r.station_id, r.password) for r in rows]
-            drawn = await container.stations.add_stations(pairs)
-            if out is not None:
-                write_passwords(out, drawn)
-                out = None
-        except DuplicateStation as exc:
-            line = next(row.line for row in rows if row.station_id == exc.station_id)
-            raise CliError(
-                f"line {line}: station {exc.station_id} already exists; nothing imported"
-            ) from None
-        finally:
-            await container.aclose()
-    finally:
-        if out is not None:  # nothing imported: no empty file left behind
-            discard_passwords_out(out, args.passwords_out)
-    print(f"{len(rows)} stations imported")
-    if args.passwords_out:
-        print(f"{len(drawn)} drawn passwords written to {args.passwords_out}")
     return 0
 
 
