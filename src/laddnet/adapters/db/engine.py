@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -27,6 +28,7 @@ def create_engine(driver_url: str, *, pool_size: int = 8) -> Engine:
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
+            json_deserializer=orjson.loads,  # every outbox event read back (stdlib: 3x slower)
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -34,7 +36,11 @@ def create_engine(driver_url: str, *, pool_size: int = 8) -> Engine:
     # pre_ping: after a PostgreSQL restart, stale pooled connections are replaced before use
     # instead of failing one write group.
     return sa_create_engine(
-        driver_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        driver_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        json_deserializer=orjson.loads,
     )
 
 

@@ -59,8 +59,24 @@ class HotSql:
         names = tuple(c.name for c in table.columns)
         sql = _select_sql(table.name, names, tuple(where), self.qmark)
         _, row = self.execute(sql, self._params(table, where), fetch=True)
-        if row is None:
-            return None
+        return None if row is None else self._row(table, row)
+
+    def all(self, table: Table, where: Mapping[str, Any]) -> list[Row]:
+        """Every row matching `where` (equalities), values as Core returns them."""
+        names = tuple(c.name for c in table.columns)
+        sql = _select_sql(table.name, names, tuple(where), self.qmark)
+        return [self._row(table, row) for row in self.fetch_all(sql, self._params(table, where))]
+
+    def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The raw rows of a query whose values are already converted (see `execute`)."""
+        cursor = self._conn.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def _row(self, table: Table, row: Sequence[Any]) -> Row:
         out = _result_converters(table, self._dialect)
         return {name: convert(value) for (name, convert), value in zip(out, row, strict=True)}
 
@@ -69,12 +85,7 @@ class HotSql:
         markers (turned into the driver's own), for a column whose values need no conversion."""
         where = where if self.qmark else where.replace("?", "%s")
         sql = f"SELECT {column} FROM {table.name} WHERE {where}"  # noqa: S608
-        cursor = self._conn.connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-        finally:
-            cursor.close()
+        return [row[0] for row in self.fetch_all(sql, params)]
 
     def _params(self, table: Table, values: Mapping[str, Any]) -> list[Any]:
         convert = _bind_converters(table, self._dialect)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, func, or_, select
 
 from laddnet.adapters.db import meter_codec
-from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.tables import meter_values, sessions, status_history
 from laddnet.adapters.db.tables.health import firmware_seen
 from laddnet.adapters.db.tables.maintenance import alerts, presence_history, station_monitoring
@@ -25,6 +25,7 @@ _OFFERED = "Power.Offered"
 class SqlHealth:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def signals(
         self, station_id: str, since: datetime
@@ -133,17 +134,15 @@ class SqlHealth:
         return dict(out)
 
     def firmware_seen(self, station_id: str, version: str, at: datetime) -> None:
-        """Note the firmware a station booted with; a new version restarts its age."""
-        f = firmware_seen
-        changed = self._conn.execute(
-            update(f)
-            .where(f.c.station_id == station_id, f.c.firmware_version != version)
-            .values(firmware_version=version[:50], first_seen_at=at)
-        )
-        if changed.rowcount:
-            return
-        values = {"station_id": station_id, "firmware_version": version[:50], "first_seen_at": at}
-        self._conn.execute(insert_ignoring_duplicates(self._conn, f).values(values))
+        """Note the firmware a station booted with; a new version restarts its age. (Every
+        boot: hot SQL.)"""
+        values = {"firmware_version": version[:50], "first_seen_at": at}
+        known = self._hot.one(firmware_seen, {"station_id": station_id})
+        if known is None:
+            values["station_id"] = station_id
+            self._hot.insert(firmware_seen, values, ignore_duplicates=True)
+        elif known["firmware_version"] != values["firmware_version"]:
+            self._hot.update(firmware_seen, values, {"station_id": station_id})
 
 
 def _per_connector(

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select, update
 
-from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories.alerts import SqlAlerts
 from laddnet.adapters.db.repositories.stations import _station, _station_parts
 from laddnet.adapters.db.tables import sessions, stations
@@ -20,6 +20,7 @@ from laddnet.domain.maintenance.service_status import HEALTH_REASON, ServiceStat
 from laddnet.domain.stations.model import Station
 
 StatusKey = tuple[int, int]
+_STATUS_KEY = ("station_id", "evse_id", "connector_id")
 _NEEDS = ServiceStatus.NEEDS_MAINTENANCE.value
 # A needs_maintenance the health score predicts is no fault to alert on or reset for.
 _not_predicted = service_statuses.c.reason.not_like(f"{HEALTH_REASON}%")
@@ -31,6 +32,7 @@ class SqlMonitoring:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def service_statuses(
         self, station_ids: Sequence[str]
@@ -58,8 +60,7 @@ class SqlMonitoring:
             "reason": reason[:120],
             "since": since,
         }
-        keys = ["station_id", "evse_id", "connector_id"]
-        self._conn.execute(upsert(self._conn, service_statuses, keys, values))
+        self._hot.upsert(service_statuses, _STATUS_KEY, values)  # every connector's change
 
     def stations_by_id(self, station_ids: Sequence[str]) -> dict[str, Station]:
         """Many stations with their connectors and availabilities, in three queries."""
@@ -125,22 +126,17 @@ class SqlMonitoring:
         return [r.station_id for r in self._conn.execute(stmt)]
 
     def boots(self, station_id: str) -> tuple[datetime, ...]:
-        m = station_monitoring
-        row = self._conn.execute(
-            select(m.c.recent_boots).where(m.c.station_id == station_id)
-        ).first()
-        return _boots(row.recent_boots) if row else ()
+        row = self._hot.one(station_monitoring, {"station_id": station_id})  # every boot
+        return _boots(row["recent_boots"]) if row else ()
 
     def save_boots(self, station_id: str, boots: Sequence[datetime]) -> None:
         self._ensure(station_id)
-        stmt = update(station_monitoring).where(station_monitoring.c.station_id == station_id)
-        self._conn.execute(stmt.values(recent_boots=[b.isoformat() for b in boots]))
+        recent = {"recent_boots": [b.isoformat() for b in boots]}
+        self._hot.update(station_monitoring, recent, {"station_id": station_id})
 
     def _ensure(self, station_id: str) -> None:
         values = {"station_id": station_id, "maintenance": False, "recent_boots": []}
-        self._conn.execute(
-            insert_ignoring_duplicates(self._conn, station_monitoring).values(values)
-        )
+        self._hot.insert(station_monitoring, values, ignore_duplicates=True)
 
     def timed_facts(
         self,

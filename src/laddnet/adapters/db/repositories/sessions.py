@@ -185,14 +185,8 @@ class SqlSessionRepository:
 
     def active_on_evse(self, station_id: str, evse_id: int) -> list[ChargingSession]:
         """The active sessions on one connector (1.6) or EVSE (2.0.1) of a station."""
-        rows = self._conn.execute(
-            select(sessions).where(
-                sessions.c.station_id == station_id,
-                sessions.c.evse_id == evse_id,
-                sessions.c.status == SessionStatus.ACTIVE.value,
-            )
-        )
-        return [_session(r._mapping) for r in rows]
+        where = {"station_id": station_id, "evse_id": evse_id, "status": SessionStatus.ACTIVE.value}
+        return [_session(row) for row in self._hot.all(sessions, where)]  # every session start
 
     def open_elsewhere(self, transaction_ref: str, station_id: str) -> str | None:
         """Another station whose active session has this transaction id, if any."""

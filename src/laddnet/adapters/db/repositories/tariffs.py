@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select, union_all, update
+from sqlalchemy import Connection, func, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import upsert
 from laddnet.adapters.db.tables import sessions, stations
 from laddnet.adapters.db.tables.pricing import (
@@ -37,6 +39,7 @@ _VERSION_COLUMNS = (
 class SqlTariffRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def add_version(
         self, tariff_id: TariffId, name: str, tariff: Tariff, now: Any, actor: str
@@ -113,26 +116,11 @@ class SqlTariffRepository:
     ) -> AppliedTariff | None:
         """The current version of the most specific tariff assigned to the EVSE, the station
         or the station's site (for the customer group, else for none)."""
-        site_id = select(stations.c.site_id).where(stations.c.id == station_id).scalar_subquery()
-        selects = []
-        for a in [tariff_assignments] + ([tariff_group_assignments] if group else []):
-            grouped = a is tariff_group_assignments
-            where = [
-                or_(
-                    and_(a.c.target_kind.in_(("station", "evse")), a.c.target_id == station_id),
-                    and_(a.c.target_kind == "site", a.c.target_id == site_id),
-                )
-            ]
-            if grouped:
-                where.append(a.c.customer_group == str(group))
-            selects.append(
-                select(a.c.target_kind, a.c.target_id, a.c.evse_id, a.c.tariff_id,
-                       tariffs.c.current_version, literal(grouped).label("grouped"))
-                .join(tariffs, tariffs.c.id == a.c.tariff_id)
-                .where(*where)
-            )  # fmt: skip
-        # One round trip: the group-less assignments and the session's group's.
-        rows = self._conn.execute(union_all(*selects) if len(selects) > 1 else selects[0]).all()
+        # Every session start asks this: a statement text built once, not through Core.
+        params: list[str] = [station_id, station_id]
+        if group is not None:
+            params += [station_id, station_id, str(group)]
+        rows = self._hot.fetch_all(_applying_sql(group is not None, self._hot.qmark), params)
         candidates = [
             Assignment(TargetKind(r[0]), r[1], r[2], TariffId(r[3]), group if r[5] else None)
             for r in rows
@@ -165,11 +153,8 @@ class SqlTariffRepository:
         customer group)."""
         applied = self.applying(station_id, evse_id, group)
         if applied is not None:
-            self._conn.execute(
-                update(sessions)
-                .where(sessions.c.id == session_id)
-                .values(tariff_id=applied.tariff_id, tariff_version=applied.version)
-            )
+            values = {"tariff_id": applied.tariff_id, "tariff_version": applied.version}
+            self._hot.update(sessions, values, {"id": session_id})
 
 
 def _version(m: Any) -> TariffVersion:
@@ -182,3 +167,26 @@ def _version(m: Any) -> TariffVersion:
         created_by=m["created_by"],
         current_version=int(m["current_version"]),
     )
+
+
+@cache
+def _applying_sql(grouped: bool, qmark: bool) -> str:
+    """The assignments to a station, its EVSEs and its site, and with `grouped` those for one
+    customer group too (marked 1): parameters station id twice, then station id twice and the
+    group. Built from the schema's names only; every value is a parameter."""
+    mark = "?" if qmark else "%s"
+    site = f"(SELECT site_id FROM {stations.name} WHERE id = {mark})"  # noqa: S608
+
+    def assigned(table: str, flag: int) -> str:
+        return (
+            f"SELECT a.target_kind, a.target_id, a.evse_id, a.tariff_id, t.current_version, {flag}"  # noqa: S608
+            f" FROM {table} a JOIN {tariffs.name} t ON t.id = a.tariff_id"
+            f" WHERE ((a.target_kind IN ('station', 'evse') AND a.target_id = {mark})"
+            f" OR (a.target_kind = 'site' AND a.target_id = {site}))"
+        )
+
+    sql = assigned(tariff_assignments.name, 0)
+    if grouped:
+        in_group = f"a.customer_group = {mark}"
+        sql += f" UNION ALL {assigned(tariff_group_assignments.name, 1)} AND {in_group}"
+    return sql

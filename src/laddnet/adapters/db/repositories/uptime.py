@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.tables import sites, stations, status_history
 from laddnet.adapters.db.tables.maintenance import (
     maintenance_windows,
@@ -24,10 +24,11 @@ Key = tuple[int, int]
 class SqlUptime:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def add_presence(self, station_id: str, connected: bool, at: datetime) -> None:
         values = {"station_id": station_id, "connected": connected, "at": at}
-        self._conn.execute(insert_ignoring_duplicates(self._conn, presence_history).values(values))
+        self._hot.insert(presence_history, values, ignore_duplicates=True)  # every (dis)connection
 
     def last_presence(self, station_id: str) -> bool | None:
         row = self._conn.execute(
