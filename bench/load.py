@@ -103,8 +103,18 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) -> Result:
-    """Run the boot storm and the sustained load against one server."""
+async def drive(
+    name: str,
+    url: str,
+    server_pid: int,
+    args: argparse.Namespace,
+    *,
+    passwords: str | None = None,
+    cafile: str | None = None,
+) -> Result:
+    """Run the boot storm and the sustained load against one server. `passwords`: a CSV of
+    each station's own password (else `--password` for all); `cafile`: the CA of a wss://
+    server."""
     result = Result(name)
     rss_base = _rss(server_pid)
     per = -(-args.stations // args.workers)
@@ -116,11 +126,10 @@ async def drive(name: str, url: str, server_pid: int, args: argparse.Namespace) 
                 break
             argv = [sys.executable, str(HERE / "loadgen.py"), "--url", url, "--count", str(count)]
             argv += ["--first", str(w * per), "--version", args.version, "--prefix", args.prefix]
-            passwords = getattr(args, "passwords_file", None)
             argv += ["--passwords", passwords] if passwords else ["--password", args.password]
             argv += ["--think", str(args.think)]
             argv += ["--compression"] if args.compression else []
-            argv += ["--cafile", args.cafile] if getattr(args, "cafile", None) else []
+            argv += ["--cafile", cafile] if cafile else []
             workers.append(await stack.enter_async_context(_process(*argv)))
         for proc in workers:
             assert proc.stdout is not None
@@ -180,6 +189,7 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
     laddnet = shutil.which("laddnet") or str(Path(sys.executable).parent / "laddnet")
     with tempfile.TemporaryDirectory(prefix="laddnet-bench-") as tmp:
         ids = [f"{args.prefix}{i:06d}" for i in range(args.stations)]
+        passwords: str | None = None  # the file of the passwords Laddnet drew
         if args.chosen_password:  # the operator's password for all: argon2id, as people's
             rows = [f"{i},{args.password}" for i in ids]
             (Path(tmp) / "stations.csv").write_text("id,password\n" + "\n".join(rows) + "\n")
@@ -187,7 +197,7 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
         else:  # Laddnet draws each station's password (ADR 0009)
             (Path(tmp) / "stations.csv").write_text("id\n" + "\n".join(ids) + "\n")
             imported = ["station", "import", "stations.csv", "--passwords-out", "passwords.csv"]
-            args.passwords_file = str(Path(tmp) / "passwords.csv")
+            passwords = str(Path(tmp) / "passwords.csv")
         ocpp_port, http_port = _free_port(), _free_port()
         env = dict(os.environ)
         env.update(
@@ -200,7 +210,6 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
         tls_port = _free_port()
         if args.tls:  # security profile 2: TLS with the password, on the TLS listener
             env.update(_bench_pki(Path(tmp)), LADDNET_OCPP_TLS_PORT=str(tls_port))
-            args.cafile = str(Path(tmp) / "station-ca.pem")
         for step in (["migrate"], imported):
             proc = await asyncio.create_subprocess_exec(
                 laddnet, *step, cwd=tmp, env=env, stderr=PIPE
@@ -221,11 +230,12 @@ async def bench_laddnet(args: argparse.Namespace) -> Result:
             env["LADDNET_BUS_URL"] = args.bus_url
         async with _process(laddnet, *serve, env=env) as server:
             await _wait_port(ocpp_port, 60)
-            url = f"ws://127.0.0.1:{ocpp_port}/ocpp"
+            url, cafile = f"ws://127.0.0.1:{ocpp_port}/ocpp", None
             if args.tls:
                 await _wait_port(tls_port, 60)
-                url = f"wss://127.0.0.1:{tls_port}/ocpp"
-            return await drive("laddnet" + ("-tls" if args.tls else ""), url, server.pid, args)
+                url, cafile = f"wss://127.0.0.1:{tls_port}/ocpp", str(Path(tmp) / "station-ca.pem")
+            name = "laddnet" + ("-tls" if args.tls else "")
+            return await drive(name, url, server.pid, args, passwords=passwords, cafile=cafile)
 
 
 def _bench_pki(directory: Path) -> dict[str, str]:
