@@ -181,8 +181,9 @@ def _applying_sql(grouped: bool, qmark: bool) -> str:
         return (
             f"SELECT a.target_kind, a.target_id, a.evse_id, a.tariff_id, t.current_version, {flag}"  # noqa: S608
             f" FROM {table} a JOIN {tariffs.name} t ON t.id = a.tariff_id"
-            f" WHERE ((a.target_kind IN ('station', 'evse') AND a.target_id = {mark})"
-            f" OR (a.target_kind = 'site' AND a.target_id = {site}))"
+            f" WHERE ((a.target_kind IN ('{TargetKind.STATION}', '{TargetKind.EVSE}')"
+            f" AND a.target_id = {mark})"
+            f" OR (a.target_kind = '{TargetKind.SITE}' AND a.target_id = {site}))"
         )
 
     sql = assigned(tariff_assignments.name, 0)
