@@ -1,16 +1,18 @@
 """Our OCPP-J RPC core: framing, schema validation, exact CALLERRORs, ordered dispatch.
 
-Per station: one reader task parses frames; CALLs go through a short bounded queue to a handler
-task, so they are handled strictly in order while CALLRESULTs for our own outbound CALL (one in
-flight, with a timeout) are matched at once by the reader. The handler task lives only while
-there are CALLs to answer: an idle station holds no waiting worker, whose objects (a coroutine,
-a future and a callback per station, re-made by every CALL) would otherwise sit in the GC's
-young generation by the tens of thousands and lengthen every collection.
+Per station: the socket (`MessageSocket`) hands each complete message to `Connection.take` as it
+arrives, with no task waiting to read it. CALLs, and the CALLERRORs of malformed frames, go
+through a short queue to a handler task, so they are answered strictly in order, while
+CALLRESULTs for our own outbound CALL (one in flight, with a timeout) are matched at once. The
+handler task lives only while there is something to answer: an idle station holds no waiting
+worker, whose objects (coroutines, futures and callbacks per station, re-made by every message)
+would otherwise sit in the GC's young generation by the tens of thousands and lengthen every
+collection.
 
-Backpressure: a station sending CALLs faster than they are answered waits in the reader until
-the queue has room, so its socket stops being read and TCP slows it. A station that also stops
-reading our answers stops answering pings and is dropped by the keepalive. When the connection
-ends, the wait ends with it: queued CALLs are dropped at once and nothing outlives `run`.
+Backpressure: once the queue holds `INBOUND_QUEUE` items the socket stops reading, so TCP slows a
+station that sends CALLs faster than they are answered; only that station waits. A station that
+also stops reading our answers stops answering pings and is dropped by the keepalive. When the
+connection ends, queued CALLs are dropped at once and nothing outlives `run`.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from laddnet.domain.errors import LaddnetError, UnknownStation
 from laddnet.ocpp import schemas
 from laddnet.ocpp.errors import V16, ErrorKind, OcppError, code_for, kind_for_domain_error
+from laddnet.ocpp.message_socket import Message, MessageSocket
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,8 @@ class CallTimeout(Exception):
     """The station did not answer our CALL in time."""
 
 
-class _ConnectionEnded(Exception):
-    """The connection closed while the reader waited for room in the inbound queue."""
+# What the handler answers in order: a CALL (message id, action, payload) or a ready reply.
+Inbound = tuple[str, str, dict[str, Any]] | str
 
 
 class Connection:
@@ -80,7 +82,7 @@ class Connection:
 
     def __init__(
         self,
-        ws: ServerConnection,
+        ws: MessageSocket,
         session: Session,
         dispatch: Dispatch,
         *,
@@ -90,8 +92,7 @@ class Connection:
         self.session = session
         self._dispatch = dispatch
         self._call_timeout = call_timeout
-        self._inbound: collections.deque[tuple[str, str, Any]] = collections.deque()
-        self._room = asyncio.Event()  # set when _inbound has room again
+        self._inbound: collections.deque[Inbound] = collections.deque()
         self._handler: asyncio.Task[None] | None = None  # answers _inbound in order, then ends
         self._call_lock = asyncio.Lock()
         self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
@@ -104,14 +105,12 @@ class Connection:
 
     async def run(self) -> None:
         """Serve the connection until it closes; the handler task is owned and stopped here."""
+        self.ws.attach(self.take)
         try:
-            while True:
-                message = await self.ws.recv()
-                await self._on_frame(message)
-                del message  # an idle station must not keep its last frame alive
-        except (ConnectionClosed, _ConnectionEnded):
-            pass
+            # shield: the waiter belongs to websockets and must never be cancelled
+            await asyncio.shield(self.ws.connection_lost_waiter)
         finally:
+            self.ws.detach()
             await self._stop_handler()
             if self._pending is not None and not self._pending[2].done():
                 self._pending[2].set_exception(CallTimeout("connection closed"))
@@ -152,27 +151,28 @@ class Connection:
                 self._pending = None
         return result
 
-    async def _on_frame(self, raw: str | bytes) -> None:
+    def take(self, raw: Message) -> None:
+        """One complete message from the station (called by the socket as it arrives)."""
         try:
             frame = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "invalid JSON")
+            self._reply_error("-1", ErrorKind.RPC_FRAMEWORK, "invalid JSON")
             return
         if not isinstance(frame, list) or not frame:
-            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "a frame must be a JSON array")
+            self._reply_error("-1", ErrorKind.RPC_FRAMEWORK, "a frame must be a JSON array")
             return
         message_id = frame[1] if len(frame) > 1 and isinstance(frame[1], str) else None
         if not isinstance(frame[0], int) or message_id is None:
-            await self._send_error(
+            self._reply_error(
                 message_id or "-1", ErrorKind.RPC_FRAMEWORK, "no message type or message id"
             )
             return
         if len(message_id) > MAX_MESSAGE_ID:
-            await self._send_error("-1", ErrorKind.RPC_FRAMEWORK, "message id longer than 36")
+            self._reply_error("-1", ErrorKind.RPC_FRAMEWORK, "message id longer than 36")
             return
         kind = frame[0]
         if kind == CALL:
-            await self._on_call(message_id, frame)
+            self._on_call(message_id, frame)
         elif kind == CALLRESULT:
             self._on_result(message_id, frame[2] if len(frame) > 2 else None)
         elif kind == CALLERROR:
@@ -182,39 +182,28 @@ class Connection:
             # MessageTypeNotSupported; answering it would be a CALLERROR to no CALL).
             log.info("%s: ignored message type %s", self.session.station_id, kind)
         else:
-            await self._send_error(
+            self._reply_error(
                 message_id, ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED, f"message type {kind}"
             )
 
-    async def _on_call(self, message_id: str, frame: list[Any]) -> None:
+    def _on_call(self, message_id: str, frame: list[Any]) -> None:
         if len(frame) != 4 or not isinstance(frame[2], str):
-            await self._send_error(message_id, ErrorKind.RPC_FRAMEWORK, "CALL needs 4 elements")
-            return
-        if not isinstance(frame[3], dict):
-            await self._send_error(message_id, ErrorKind.FORMAT, "payload must be an object")
-            return
-        # Backpressure: a station that floods CALLs waits here, and only it waits.
-        while len(self._inbound) >= INBOUND_QUEUE:
-            await self._wait_for_room()
-        self._inbound.append((message_id, frame[2], frame[3]))
-        if self._handler is None:
-            self._handler = asyncio.create_task(self._answer_inbound())
+            self._reply_error(message_id, ErrorKind.RPC_FRAMEWORK, "CALL needs 4 elements")
+        elif not isinstance(frame[3], dict):
+            self._reply_error(message_id, ErrorKind.FORMAT, "payload must be an object")
+        else:
+            self._queue((message_id, frame[2], frame[3]))
 
-    async def _wait_for_room(self) -> None:
-        """Wait until the handler takes a CALL off the queue, or the connection is lost (then
-        raise `_ConnectionEnded`: the reader must not outlive its connection)."""
-        lost = self.ws.connection_lost_waiter
-        if not lost.done():
-            self._room.clear()
-            room = asyncio.ensure_future(self._room.wait())
-            waiters: list[asyncio.Future[Any]] = [room, lost]
-            try:
-                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                room.cancel()
-        if lost.done():
-            self._inbound.clear()
-            raise _ConnectionEnded
+    def _reply_error(self, message_id: str, kind: ErrorKind, description: str) -> None:
+        """Answer a malformed frame, in order with the answers to the CALLs before it."""
+        self._queue(self._error_frame(message_id, kind, description))
+
+    def _queue(self, item: Inbound) -> None:
+        self._inbound.append(item)
+        if len(self._inbound) >= INBOUND_QUEUE:
+            self.ws.pause_reading()  # backpressure: only this station waits
+        if self._handler is None:
+            self._handler = asyncio.get_running_loop().create_task(self._answer_inbound())
 
     def _on_result(self, message_id: str, payload: Any) -> None:
         pending = self._pending
@@ -247,13 +236,14 @@ class Connection:
             self.on_stray(self.session, kind, message_id)
 
     async def _answer_inbound(self) -> None:
-        """Answer the queued CALLs in order; end when none is left, holding no payload."""
+        """Answer the queue in order; end when it is empty, holding no payload."""
         try:
             while self._inbound:
-                message_id, action, payload = self._inbound.popleft()
-                self._room.set()
-                reply = await self._handle(message_id, action, payload)
-                del payload
+                item = self._inbound.popleft()
+                if len(self._inbound) < INBOUND_QUEUE:
+                    self.ws.resume_reading()
+                reply = item if isinstance(item, str) else await self._handle(*item)
+                del item
                 try:
                     await self.ws.send(reply)
                 except ConnectionClosed:
@@ -261,7 +251,6 @@ class Connection:
                     return
         finally:
             self._handler = None
-            self._room.set()  # a reader waiting for room must see that nobody will make it
 
     async def _handle(self, message_id: str, action: str, payload: dict[str, Any]) -> str:
         try:
@@ -286,6 +275,3 @@ class Connection:
     def _error_frame(self, message_id: str, kind: ErrorKind, description: str) -> str:
         code = code_for(kind, self.subprotocol)
         return orjson.dumps([CALLERROR, message_id, code, description, {}]).decode()
-
-    async def _send_error(self, message_id: str, kind: ErrorKind, description: str) -> None:
-        await self.ws.send(self._error_frame(message_id, kind, description))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import Any, cast
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -32,6 +32,7 @@ from laddnet.ocpp.listeners import (
 )
 from laddnet.ocpp.login_gate import SUPPORTED, LoginGate, host_of
 from laddnet.ocpp.memory_trim import trim_after_storms
+from laddnet.ocpp.message_socket import MessageSocket
 from laddnet.ocpp.revocations import REVOKED_CLOSE_CODE, RevocationWatch
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.security import (
@@ -121,6 +122,7 @@ class Gateway:
             subprotocols=[Subprotocol(p) for p in SUPPORTED],
             select_subprotocol=self._select_subprotocol,
             process_request=self._gate.process_request,
+            create_connection=MessageSocket,  # hands messages over: no recv() waits per station
             ping_interval=None,  # keepalive.py pings instead, with a random phase
             close_timeout=settings.close_timeout,
             max_size=settings.max_frame_bytes,
@@ -197,8 +199,9 @@ class Gateway:
             return
         self.connections_opened += 1
         session = Session(station_id, ws.subprotocol, _remote(ws))
+        socket = cast(MessageSocket, ws)  # serve(create_connection=MessageSocket)
         connection = Connection(
-            ws, session, self._dispatch, call_timeout=self._settings.call_timeout
+            socket, session, self._dispatch, call_timeout=self._settings.call_timeout
         )
         connection.on_stray = self._on_stray_answer
         # Registered before any await: an older connection closing meanwhile then sees it has
