@@ -65,8 +65,8 @@ class SqlSessionRepository:
             session_id,
         )
         self._hot.execute(update_sql("sessions", _ENERGY_COLUMNS, ("id",), self._hot.qmark), params)
-        if self._cache is not None and (cached := self._cache.get(session_id)) is not None:
-            self._cache.put(cached.with_energy(energy_wh, last, tuple(anomalies)))
+        if self._cache is not None:
+            self._cache.set_energy(session_id, energy_wh, last, tuple(anomalies))
 
     def open_session_for_stop(
         self, station_id: str, id_token: str | None, stopped_at: datetime
