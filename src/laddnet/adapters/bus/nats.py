@@ -168,6 +168,11 @@ class NatsBus:
         client = self._client()
         sub = await client.subscribe(self._prefix + subject, cb=callback)
         try:
+            # Twice: nats.py writes a flush's PING straight to the socket while the SUB may
+            # still wait in its send buffer, so the first PONG can come before the server has
+            # the subscription (seen in tests: a publish right after was never delivered). By
+            # then the buffer has been written, and the second PING follows the SUB.
+            await client.flush(timeout=FLUSH_TIMEOUT)
             await client.flush(timeout=FLUSH_TIMEOUT)
         except (nats.errors.Error, TimeoutError) as exc:
             await sub.unsubscribe()
