@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, insert, select, update
 
 from laddnet.adapters.db.tables import outbox_events, webhook_deliveries, webhooks
 from laddnet.domain.events import Event
@@ -127,42 +127,13 @@ class SqlWebhookRepository:
         ]
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[DueDelivery]:
-        d, e, w = webhook_deliveries, outbox_events, webhooks
-        due = (
-            select(d.c.id)
-            .where(d.c.status == DeliveryStatus.PENDING.value, d.c.next_attempt_at <= now)
-            .order_by(d.c.next_attempt_at, d.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has a single writer
-        )
-        ids = list(self._conn.execute(due).scalars())
+        ids = list(self._conn.execute(_DUE, {"now": now, "limit": limit}).scalars())
         if not ids:
             return []
-        self._conn.execute(
-            update(d)
-            .where(d.c.id.in_(ids))
-            .values(attempts=d.c.attempts + 1, last_attempt_at=now, next_attempt_at=lease_until)
-        )
-        stmt = (
-            select(
-                d.c.id.label("delivery_id"),
-                d.c.attempts,
-                w.c.url,
-                w.c.secret,
-                e.c.id,
-                e.c.type,
-                e.c.station_id,
-                e.c.data,
-                e.c.occurred_at,
-            )
-            .join(w, w.c.id == d.c.webhook_id)
-            .join(e, e.c.id == d.c.event_id)
-            .where(d.c.id.in_(ids))
-            .order_by(d.c.id)
-        )
+        self._conn.execute(_LEASE, {"ids": ids, "now": now, "lease_until": lease_until})
         return [
             DueDelivery(r.delivery_id, r.attempts, r.url, r.secret, event_from_row(r))
-            for r in self._conn.execute(stmt)
+            for r in self._conn.execute(_CLAIMED, {"ids": ids})
         ]
 
     def record_attempt(
@@ -184,3 +155,44 @@ class SqlWebhookRepository:
                 next_attempt_at=next_attempt_at,
             )
         )
+
+
+# Claimed after every batch of events the relay publishes: built once, as Core builds a
+# statement's bound values in reference cycles that only the garbage collector frees.
+_d, _e, _w = webhook_deliveries, outbox_events, webhooks
+_DUE = (
+    select(_d.c.id)
+    .where(
+        _d.c.status == DeliveryStatus.PENDING.value,
+        _d.c.next_attempt_at <= bindparam("now", type_=_d.c.next_attempt_at.type),
+    )
+    .order_by(_d.c.next_attempt_at, _d.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has a single writer
+)
+_LEASE = (
+    update(_d)
+    .where(_d.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        attempts=_d.c.attempts + 1,
+        last_attempt_at=bindparam("now", type_=_d.c.last_attempt_at.type),
+        next_attempt_at=bindparam("lease_until", type_=_d.c.next_attempt_at.type),
+    )
+)
+_CLAIMED = (
+    select(
+        _d.c.id.label("delivery_id"),
+        _d.c.attempts,
+        _w.c.url,
+        _w.c.secret,
+        _e.c.id,
+        _e.c.type,
+        _e.c.station_id,
+        _e.c.data,
+        _e.c.occurred_at,
+    )
+    .join(_w, _w.c.id == _d.c.webhook_id)
+    .join(_e, _e.c.id == _d.c.event_id)
+    .where(_d.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_d.c.id)
+)
