@@ -75,6 +75,7 @@ class Gateway:
         self._gate = LoginGate(services, self._record_security)
         self._revocations = RevocationWatch(self.registry, self._close_revoked)
         self._unsubscribe: Callable[[], None] | None = None
+        self._keepalive = KeepAlive(self._settings.ping_interval, self._settings.ping_timeout)
         # Told of each station that connected here, once its "connected" write has committed
         # (a RoutedLink announces it to the other nodes).
         self.on_station_connected: Callable[[str], None] | None = None
@@ -109,6 +110,7 @@ class Gateway:
                 **options,
             )
         self._unsubscribe = self._services.events.subscribe(self._revocations.listen)
+        self._keepalive.start()
         if settings.memory_trim:
             self._trimmer = asyncio.create_task(trim_after_storms(lambda: self.connections_opened))
 
@@ -149,6 +151,7 @@ class Gateway:
         for server in self.tls_servers.values():
             await server.wait_closed()
         await self.boot_callbacks.stop()
+        self._keepalive.stop()
         if self._trimmer is not None:
             self._trimmer.cancel()
         if self._background:
@@ -236,12 +239,11 @@ class Gateway:
             guard = self._services.station_guard  # a network never used before is an event
             seen = login.seen_networks if login is not None else None
             self._in_background(_noted(guard.note_connection(station_id, host_of(ws), seen)))
-            settings = self._settings
-            keepalive = KeepAlive(ws, settings.ping_interval, settings.ping_timeout)
+            pinged = self._keepalive.add(ws)
             try:
                 await connection.run()
             finally:
-                keepalive.stop()
+                self._keepalive.remove(pinged)
         except StorageUnavailable:
             await ws.close(1011, "try again later")
         except ConnectionClosed:

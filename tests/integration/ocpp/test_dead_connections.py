@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import itertools
 import os
 
 from laddnet.bootstrap import Container
@@ -104,5 +105,35 @@ async def test_pings_of_stations_that_connected_together_are_spread_over_the_int
         assert max(delays) - min(delays) > 0.3  # not all at once (websockets' own: all at 1.0)
         for _, writer in links:
             writer.close()
+    finally:
+        await gateway.stop()
+
+
+async def test_a_station_that_answers_pings_is_pinged_every_interval_and_kept(
+    container: Container,
+) -> None:
+    container.settings = Settings(
+        database_url=container.settings.database_url, ping_interval=0.2, ping_timeout=0.1
+    )
+    await container.stations.add_station(StationId("CP-7"), PASSWORD)
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        reader, writer = await _handshake(gateway.port, "CP-7")
+        loop = asyncio.get_running_loop()
+        pings: list[float] = []
+        async with asyncio.timeout(5):
+            while len(pings) < 6:
+                header = await reader.readexactly(2)
+                assert header[0] == 0x89  # only pings come: FIN + opcode 9
+                data = await reader.readexactly(header[1] & 0x7F)
+                pings.append(loop.time())
+                mask = os.urandom(4)  # a client's frames are masked (RFC 6455 5.3)
+                masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+                writer.write(bytes([0x8A, 0x80 | len(data)]) + mask + masked)  # the pong
+        gaps = [later - earlier for earlier, later in itertools.pairwise(pings)]
+        assert min(gaps) > 0.15, gaps  # one per interval (six within the 5 s), no more often
+        assert len(gateway.registry) == 1  # answered every time: still connected
+        writer.close()
     finally:
         await gateway.stop()
