@@ -13,6 +13,8 @@ What `recv()` did and this class does instead:
 - flow control: the consumer calls `pause_reading()` while its queue is full and
   `resume_reading()` when it has room, and TCP slows the peer down;
 - messages that arrive before the consumer attaches are kept (reading paused once a few wait).
+
+It also keeps the protocol's event and write lists from one message to the next (`_recycled`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from websockets.asyncio.messages import MAX_FRAGMENTS
 from websockets.asyncio.server import ServerConnection
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 Message = str | bytes  # text messages decoded, binary ones as they came
 Sink = Callable[[Message], None]
+
+_T = TypeVar("_T")
 
 EARLY_LIMIT = 4  # messages kept before the consumer attaches; then reading pauses
 
@@ -72,6 +76,16 @@ class MessageSocket(ServerConnection):
             self._reading_paused = False
             if not self.transport.is_closing():
                 self.transport.resume_reading()
+
+    def data_received(self, data: bytes) -> None:
+        events = self.protocol.events
+        super().data_received(data)
+        self.protocol.events = _recycled(events, self.protocol.events)
+
+    def send_data(self) -> None:
+        writes = self.protocol.writes
+        super().send_data()
+        self.protocol.writes = _recycled(writes, self.protocol.writes)
 
     def process_event(self, event: Event) -> None:
         if self.request is None:  # the opening handshake
@@ -131,3 +145,14 @@ class MessageSocket(ServerConnection):
         with contextlib.suppress(ConnectionClosed):
             async with self.send_context():
                 self.protocol.fail(code, reason)
+
+
+def _recycled(emptied: list[_T], fresh: list[_T]) -> list[_T]:
+    """The list to keep: the protocol hands over its events and writes by swapping in a new
+    empty list each time, which lived until the station's next message (two objects per
+    connection for every young collection to walk). The one just emptied is kept instead, unless
+    something was added meanwhile."""
+    if fresh or emptied is fresh:
+        return fresh
+    emptied.clear()
+    return emptied

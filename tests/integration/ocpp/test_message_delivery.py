@@ -287,3 +287,20 @@ async def test_nothing_keeps_the_payload_once_it_is_answered(server: Server) -> 
         holders = [r for r in gc.get_referrers(handled[0]) if not any(r is m for m in me)]
         assert holders == []
         assert reply == [[3, "m-1", {}]]
+
+
+async def test_a_connection_keeps_its_protocol_lists_from_one_message_to_the_next(
+    server: Server,
+) -> None:
+    server.dispatch = _answer_at_once
+    async with await server.client() as client:
+        await client.send(_heartbeat(0))
+        await _replies(client, 1)
+        protocol = server.connection.ws.protocol
+        events, writes = protocol.events, protocol.writes
+        for n in range(1, 6):
+            await client.send(_heartbeat(n))
+            assert (await _replies(client, 1))[0][:2] == [3, f"m-{n}"]
+        # the same (empty) lists: not a new pair per message for the collector to walk
+        assert protocol.events is events and protocol.events == []
+        assert protocol.writes is writes and protocol.writes == []
