@@ -149,6 +149,8 @@ async def drive(
         if result.connected:
             result.rss_kib_per_station = (_rss(server_pid) - rss_base) / 1024 / result.connected
         load_cmd = {"cmd": "load", "seconds": args.seconds, "warmup": args.warmup}
+        window = time.time() + args.warmup  # an epoch, to match with server-side traces
+        print(f"{name}: measured window {window:.1f}-{window + args.seconds:.1f} (epoch s)")
         loads = await asyncio.gather(
             *(_ask(p, load_cmd, args.seconds + args.warmup + 60) for p in workers)
         )
