@@ -25,7 +25,6 @@ from functools import partial
 from typing import Any, cast
 
 import orjson
-from websockets.asyncio.server import ServerConnection
 
 from laddnet.adapters.db.unit_of_work import SqlUnitOfWork
 from laddnet.bootstrap import build_migrated
@@ -34,6 +33,7 @@ from laddnet.domain.ids import StationId
 from laddnet.domain.sessions.commands import RecordMeterValues, StartSession
 from laddnet.ocpp import schemas
 from laddnet.ocpp.errors import V16
+from laddnet.ocpp.message_socket import MessageSocket
 from laddnet.ocpp.rpc import Connection, Session
 from laddnet.ocpp.v16 import translate
 from laddnet.services.handlers import session_writes
@@ -84,6 +84,12 @@ class _Socket:
         if self.sent == self.expected:
             self.done.set()
 
+    def pause_reading(self) -> None:
+        """Backpressure has no socket to hold back here: every frame is queued."""
+
+    def resume_reading(self) -> None:
+        """See `pause_reading`."""
+
 
 async def _rpc_core(frames: list[bytes]) -> None:
     async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -92,11 +98,11 @@ async def _rpc_core(frames: list[bytes]) -> None:
     for label, batch in (("warm-up", frames[:100]), ("RPC core, dispatch stubbed", frames)):
         socket = _Socket(len(batch))
         session = Session(station_id=str(STATION), subprotocol=V16, accepted=True)
-        connection = Connection(cast(ServerConnection, socket), session, dispatch, call_timeout=5)
+        connection = Connection(cast(MessageSocket, socket), session, dispatch, call_timeout=5)
         gc.disable()
         started = time.perf_counter()
         for frame in batch:
-            await connection._on_frame(frame)
+            connection.take(frame)
         await socket.done.wait()
         elapsed = time.perf_counter() - started
         gc.enable()
