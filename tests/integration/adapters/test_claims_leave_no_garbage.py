@@ -5,6 +5,7 @@ work for a garbage collection, whose pause every station's answer waits for)."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, insert, select
@@ -30,12 +31,12 @@ def _add_events(conn: Connection, count: int, first: int) -> None:
     )
 
 
-def _cycles_after(run: object) -> int:
+def _cycles_after(run: Callable[[], object]) -> int:
     """The objects in reference cycles that calling `run` left behind."""
     gc.collect()
     gc.disable()
     try:
-        run()  # type: ignore[operator]
+        run()
         return gc.collect()
     finally:
         gc.enable()
