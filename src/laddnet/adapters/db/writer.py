@@ -223,7 +223,7 @@ class SqlDatabase:
                     job.error = exc
                     raise _JobFailed from exc
         self.commits += 1
-        if uow.outbox.added and self.on_outbox_commit is not None:
+        if uow.outbox_events_added and self.on_outbox_commit is not None:
             self.on_outbox_commit()
 
     def _reset_wal(self) -> None:
