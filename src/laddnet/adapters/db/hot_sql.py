@@ -80,6 +80,20 @@ class HotSql:
         out = _result_converters(table, self._dialect)
         return {name: convert(value) for (name, convert), value in zip(out, row, strict=True)}
 
+    def select(
+        self, table: Table, columns: tuple[str, ...], tail: str, params: Sequence[Any]
+    ) -> list[Row]:
+        """The `columns` of the rows of `table` that `tail` (SQL after `FROM table`, with `?`
+        markers turned into the driver's own) selects, values as Core returns them."""
+        tail = tail if self.qmark else tail.replace("?", "%s")
+        sql = f"SELECT {', '.join(columns)} FROM {table.name} {tail}"  # noqa: S608
+        convert = _named_result_converters(table, self._dialect)
+        chosen = [convert[name] for name in columns]
+        return [
+            {name: fn(value) for name, fn, value in zip(columns, chosen, row, strict=True)}
+            for row in self.fetch_all(sql, params)
+        ]
+
     def column(self, table: Table, column: str, where: str, params: Sequence[Any]) -> list[Any]:
         """The raw values of `column` in the rows of `table` matching `where`, SQL with `?`
         markers (turned into the driver's own), for a column whose values need no conversion."""
@@ -128,6 +142,11 @@ def _result_converters(table: Table, dialect: Dialect) -> tuple[tuple[str, _Conv
         (c.name, c.type.dialect_impl(dialect).result_processor(dialect, None) or _same)
         for c in table.columns
     )
+
+
+@lru_cache(maxsize=256)
+def _named_result_converters(table: Table, dialect: Dialect) -> dict[str, _Convert]:
+    return dict(_result_converters(table, dialect))
 
 
 def _markers(count: int, qmark: bool) -> str:
