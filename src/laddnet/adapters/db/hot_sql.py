@@ -149,7 +149,7 @@ def _named_result_converters(table: Table, dialect: Dialect) -> dict[str, _Conve
     return dict(_result_converters(table, dialect))
 
 
-def _markers(count: int, qmark: bool) -> str:
+def markers(count: int, qmark: bool) -> str:
     return ", ".join(["?" if qmark else "%s"] * count)
 
 
@@ -167,7 +167,7 @@ def insert_sql(
     table: str, columns: tuple[str, ...], returning: str | None, ignore: bool, qmark: bool
 ) -> str:
     names = ", ".join(columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({_markers(len(columns), qmark)})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({names}) VALUES ({markers(len(columns), qmark)})"  # noqa: S608
     if ignore:
         sql += " ON CONFLICT DO NOTHING"
     return f"{sql} RETURNING {returning}" if returning else sql
@@ -184,7 +184,7 @@ def update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qma
 def _upsert_sql(table: str, columns: tuple[str, ...], keys: tuple[str, ...], qmark: bool) -> str:
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_markers(len(columns), qmark)})"  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({markers(len(columns), qmark)})"  # noqa: S608
         f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
     )
 

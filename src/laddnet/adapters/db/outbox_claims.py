@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, delete, exists, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from laddnet.adapters.db.hot_sql import HotSql
+from laddnet.adapters.db.hot_sql import HotSql, markers
 from laddnet.adapters.db.tables import outbox_events, webhook_deliveries, webhooks
 from laddnet.adapters.db.types import time_param
 from laddnet.adapters.db.writer import SqlDatabase
@@ -126,9 +126,8 @@ def claim_events(conn: Connection, limit: int, now: datetime) -> list[Event]:
     if deliveries:
         conn.execute(insert(webhook_deliveries), deliveries)
     ids = [event.id for event in events]
-    marker = "?" if hot.qmark else "%s"
-    in_list = ", ".join([marker] * len(ids))
-    mark = f"UPDATE outbox_events SET published_at = {marker} WHERE id IN ({in_list})"  # noqa: S608
+    now_marker, id_markers = markers(1, hot.qmark), markers(len(ids), hot.qmark)
+    mark = f"UPDATE outbox_events SET published_at = {now_marker} WHERE id IN ({id_markers})"  # noqa: S608
     hot.execute(mark, [time_param(conn.dialect.name)(now), *ids])
     return events
 
