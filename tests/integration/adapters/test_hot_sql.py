@@ -42,3 +42,22 @@ async def test_all_and_one_return_rows_as_core_does(database_url: str) -> None:
             assert hot.all(station_monitoring, {"station_id": "NONE"}) == []
     finally:
         engine.dispose()
+
+
+async def test_delete_removes_only_the_matching_rows(database_url: str) -> None:
+    engine = create_engine(Settings(database_url=database_url).driver_database_url)
+    try:
+        with engine.begin() as conn:
+            rows = [
+                {"station_id": f"DEL-{n}", "maintenance": n == 1, "recent_boots": []}
+                for n in (1, 2, 3)
+            ]
+            conn.execute(insert(station_monitoring), rows)
+            hot = HotSql(conn)
+            assert hot.delete(station_monitoring, {"station_id": "DEL-2"}) == 1
+            assert hot.delete(station_monitoring, {"station_id": "DEL-2"}) == 0
+            assert hot.delete(station_monitoring, {"station_id": "DEL-3", "maintenance": True}) == 0
+            left = conn.execute(select(station_monitoring.c.station_id)).scalars().all()
+            assert sorted(left) == ["DEL-1", "DEL-3"]
+    finally:
+        engine.dispose()

@@ -22,7 +22,7 @@ _Convert = Callable[[Any], Any]
 
 
 class HotSql:
-    """Insert, update, upsert and fetch one row of a table on one connection."""
+    """Insert, update, upsert, delete and fetch rows of a table on one connection."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -48,6 +48,11 @@ class HotSql:
         sql = update_sql(table.name, tuple(values), tuple(where), self.qmark)
         params = [*self._params(table, values), *self._params(table, where)]
         return self.execute(sql, params)[0]
+
+    def delete(self, table: Table, where: Mapping[str, Any]) -> int:
+        """DELETE the rows matching `where` (equalities); the number of rows deleted."""
+        sql = _delete_sql(table.name, tuple(where), self.qmark)
+        return self.execute(sql, self._params(table, where))[0]
 
     def upsert(self, table: Table, keys: Sequence[str], values: Mapping[str, Any]) -> None:
         """INSERT, or UPDATE the non-key columns of the row with the same `keys`."""
@@ -178,6 +183,11 @@ def update_sql(table: str, columns: tuple[str, ...], where: tuple[str, ...], qma
     marker = "?" if qmark else "%s"
     assignments = ", ".join(f"{c} = {marker}" for c in columns)
     return f"UPDATE {table} SET {assignments} WHERE {_conditions(where, qmark)}"  # noqa: S608
+
+
+@cache
+def _delete_sql(table: str, where: tuple[str, ...], qmark: bool) -> str:
+    return f"DELETE FROM {table} WHERE {_conditions(where, qmark)}"  # noqa: S608
 
 
 @cache

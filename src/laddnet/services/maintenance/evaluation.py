@@ -293,17 +293,20 @@ def _site(uow: UnitOfWork, station_id: str) -> str | None:
 def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) -> None:
     sid = str(e.station_id)
     session_id = e.data.get("session_id")
-    if isinstance(session_id, int) and rules.meter_anomaly:
-        _meter_anomaly(uow, e, session_id, now)
     k = rules.failed_sessions_in_a_row
-    if not isinstance(session_id, int) or k == 0:
+    if not isinstance(session_id, int) or not (rules.meter_anomaly or k):
+        return
+    open_here = uow.maintenance.open_alerts(station_id=sid)  # read once: each rule has its key
+    if rules.meter_anomaly:
+        _meter_anomaly(uow, e, session_id, open_here, now)
+    if k == 0:
         return
     found = uow.maintenance.last_session_energies(sid, session_id, k)
     if found is None:
         return
     evse, energies = found
     key = AlertKey(sid, evse, 0, AlertKind.FAILED_SESSIONS)
-    open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+    open_now = [a for a in open_here if a.key == key]
     if failed_run(energies, rules):
         details = {"sessions_in_a_row": k, "last_session_id": session_id}
         open_alert(uow, Condition(key, e.time, details), _site(uow, sid), now)
@@ -311,7 +314,9 @@ def _session_ended(uow: UnitOfWork, e: Event, rules: AlertRules, now: datetime) 
         close(uow, open_now, now, "a session delivered energy")
 
 
-def _meter_anomaly(uow: UnitOfWork, e: Event, session_id: int, now: datetime) -> None:
+def _meter_anomaly(
+    uow: UnitOfWork, e: Event, session_id: int, open_here: list[Alert], now: datetime
+) -> None:
     """A session whose meter readings were flagged (kept out of the bill) opens an alert on
     its EVSE; the next session there without any closes it."""
     session = uow.sessions.get(session_id)
@@ -323,7 +328,7 @@ def _meter_anomaly(uow: UnitOfWork, e: Event, session_id: int, now: datetime) ->
         details = {"session_id": session_id, "anomalies": list(session.anomalies)}
         open_alert(uow, Condition(key, e.time, details), _site(uow, sid), now)
         return
-    open_now = [a for a in uow.maintenance.open_alerts(station_id=sid) if a.key == key]
+    open_now = [a for a in open_here if a.key == key]
     close(uow, open_now, now, "a session without anomalies")
 
 

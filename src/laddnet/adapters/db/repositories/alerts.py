@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates, upsert
 from laddnet.adapters.db.tables.maintenance import alert_rules, alerts
 from laddnet.domain.maintenance.alerts import (
@@ -23,18 +24,20 @@ from laddnet.domain.maintenance.alerts import (
 )
 
 OPEN = 1
+_ALERT_COLUMNS = tuple(c.name for c in alerts.columns)
+_OPEN_AT = "WHERE open_marker = ? AND station_id = ? ORDER BY id"
 
 
-def _alert(r: Any) -> Alert:
+def _alert(m: Mapping[Any, Any]) -> Alert:
     return Alert(
-        id=r.id,
-        key=AlertKey(r.station_id, r.evse_id, r.connector_id, AlertKind(r.kind)),
-        severity=Severity(r.severity),
-        opened_at=r.opened_at,
-        closed_at=r.closed_at,
-        details=dict(r.details or {}),
-        site_id=r.site_id,
-        close_reason=r.close_reason,
+        id=m["id"],
+        key=AlertKey(m["station_id"], m["evse_id"], m["connector_id"], AlertKind(m["kind"])),
+        severity=Severity(m["severity"]),
+        opened_at=m["opened_at"],
+        closed_at=m["closed_at"],
+        details=dict(m["details"] or {}),
+        site_id=m["site_id"],
+        close_reason=m["close_reason"],
     )
 
 
@@ -43,16 +46,20 @@ class SqlAlerts:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def open_alerts(
         self, *, station_id: str | None = None, kinds: Sequence[AlertKind] | None = None
     ) -> list[Alert]:
+        if station_id is not None and kinds is None:  # every session end: hot SQL
+            found = self._hot.select(alerts, _ALERT_COLUMNS, _OPEN_AT, (OPEN, station_id))
+            return [_alert(r) for r in found]
         stmt = select(alerts).where(alerts.c.open_marker == OPEN)
         if station_id is not None:
             stmt = stmt.where(alerts.c.station_id == station_id)
         if kinds is not None:
             stmt = stmt.where(alerts.c.kind.in_([k.value for k in kinds]))
-        return [_alert(r) for r in self._conn.execute(stmt.order_by(alerts.c.id))]
+        return [_alert(r._mapping) for r in self._conn.execute(stmt.order_by(alerts.c.id))]
 
     def open_alert(self, condition: Condition, site_id: str | None, now: datetime) -> Alert | None:
         key = condition.key
@@ -69,7 +76,7 @@ class SqlAlerts:
         }
         stmt = insert_ignoring_duplicates(self._conn, alerts).values(values)
         row = self._conn.execute(stmt.returning(*alerts.c)).first()
-        return _alert(row) if row is not None else None
+        return _alert(row._mapping) if row is not None else None
 
     def close_alert(self, alert_id: int, now: datetime, reason: str) -> Alert | None:
         stmt = (
@@ -80,7 +87,7 @@ class SqlAlerts:
             .returning(*alerts.c)
         )
         row = self._conn.execute(stmt).first()
-        return _alert(row) if row is not None else None
+        return _alert(row._mapping) if row is not None else None
 
     def update_alert_details(self, alert_id: int, details: Mapping[str, Any]) -> None:
         stmt = (
@@ -93,7 +100,7 @@ class SqlAlerts:
 
     def get_alert(self, alert_id: int) -> Alert | None:
         row = self._conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
-        return _alert(row) if row is not None else None
+        return _alert(row._mapping) if row is not None else None
 
     def list_alerts(
         self,
@@ -117,7 +124,7 @@ class SqlAlerts:
         rows = self._conn.execute(
             select(alerts).where(cond).order_by(alerts.c.id.desc()).limit(limit).offset(offset)
         )
-        return [_alert(r) for r in rows], int(total.scalar_one())
+        return [_alert(r._mapping) for r in rows], int(total.scalar_one())
 
     def rule_set(self) -> RuleSet:
         network: dict[str, Any] = {}

@@ -10,8 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, func, select, update
 
+from laddnet.adapters.db.hot_sql import HotSql
 from laddnet.adapters.db.repositories._sql import insert_ignoring_duplicates
 from laddnet.adapters.db.repositories.reviews import SessionReviewRows
 from laddnet.adapters.db.tables import sites, stations, status_history
@@ -31,16 +32,19 @@ from laddnet.domain.pricing.result import (
 from laddnet.domain.sessions.signed import SignedReading
 from laddnet.domain.stations.model import ChargingState
 
+# What every ended session runs (queue, first look for a CDR, no-CDR note) is hot SQL.
+_CDR_COLUMNS = tuple(c.name for c in cdrs.columns)
+_IN_EFFECT = "WHERE session_id = ? AND kind != ? ORDER BY seq DESC LIMIT 1"
+
 
 class SqlCdrRepository(SessionReviewRows):
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._hot = HotSql(conn)
 
     def enqueue(self, session_id: int, now: datetime) -> None:
-        stmt = insert_ignoring_duplicates(self._conn, cdr_queue).values(
-            session_id=session_id, queued_at=now
-        )
-        self._conn.execute(stmt)
+        values = {"session_id": session_id, "queued_at": now}
+        self._hot.insert(cdr_queue, values, ignore_duplicates=True)
 
     def queued(self, limit: int) -> list[int]:
         rows = self._conn.execute(
@@ -49,7 +53,7 @@ class SqlCdrRepository(SessionReviewRows):
         return [int(r[0]) for r in rows]
 
     def dequeue(self, session_id: int) -> None:
-        self._conn.execute(delete(cdr_queue).where(cdr_queue.c.session_id == session_id))
+        self._hot.delete(cdr_queue, {"session_id": session_id})
 
     def add(self, cdr: Cdr) -> int | None:
         """Insert the CDR; None if it was made before (the session's CDR with its seq, or a
@@ -129,13 +133,8 @@ class SqlCdrRepository(SessionReviewRows):
 
     def for_session(self, session_id: int) -> Cdr | None:
         """The session's CDR in effect: its latest that is not a credit."""
-        row = self._conn.execute(
-            select(cdrs)
-            .where(cdrs.c.session_id == session_id, cdrs.c.kind != CdrKind.CREDIT)
-            .order_by(cdrs.c.seq.desc())
-            .limit(1)
-        ).first()
-        return None if row is None else _cdr(row._mapping)
+        found = self._hot.select(cdrs, _CDR_COLUMNS, _IN_EFFECT, (session_id, CdrKind.CREDIT))
+        return _cdr(found[0]) if found else None
 
     def history(self, session_id: int) -> builtins.list[Cdr]:
         """Every CDR of the session in order: the original, then credit and re-issue pairs."""
@@ -180,12 +179,15 @@ class SqlCdrRepository(SessionReviewRows):
 
     def note_issue(self, session_id: int, station_id: str, reason: str, now: datetime) -> bool:
         """Record why a session got no CDR; False if it was noted before."""
-        stmt = (
-            insert_ignoring_duplicates(self._conn, pricing_issues)
-            .values(session_id=session_id, station_id=station_id, reason=reason, noted_at=now)
-            .returning(pricing_issues.c.session_id)
-        )
-        return self._conn.execute(stmt).first() is not None
+        values = {
+            "session_id": session_id,
+            "station_id": station_id,
+            "reason": reason,
+            "noted_at": now,
+        }
+        # RETURNING, not rowcount: some drivers give -1 for INSERT ... ON CONFLICT DO NOTHING.
+        noted = self._hot.insert(pricing_issues, values, "session_id", ignore_duplicates=True)
+        return noted is not None
 
     def issue_for(self, session_id: int) -> str | None:
         row = self._conn.execute(

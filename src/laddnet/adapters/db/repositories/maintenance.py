@@ -27,6 +27,12 @@ _not_predicted = service_statuses.c.reason.not_like(f"{HEALTH_REASON}%")
 _NOT_OFFLINE = (ServiceStatus.OFFLINE.value, ServiceStatus.IN_MAINTENANCE.value)
 
 
+_LAST_ENDED = (
+    "WHERE station_id = ? AND evse_id = ? AND stopped_at IS NOT NULL"
+    " ORDER BY started_at DESC, id DESC LIMIT ?"
+)
+
+
 class SqlMonitoring:
     """The station-side half of `laddnet.ports.MaintenanceStore` (alerts: `SqlAlerts`)."""
 
@@ -71,9 +77,8 @@ class SqlMonitoring:
         return {r.id: _station(r._mapping, *parts[r.id]) for r in rows}
 
     def site_of(self, station_id: str) -> str | None:
-        stmt = select(stations.c.site_id).where(stations.c.id == station_id)
-        site: str | None = self._conn.execute(stmt).scalar_one_or_none()
-        return site
+        found = self._hot.column(stations, "site_id", "id = ?", (station_id,))  # every session end
+        return found[0] if found else None
 
     def drifted_stations(self, limit: int) -> list[str]:
         ss = service_statuses
@@ -199,20 +204,16 @@ class SqlMonitoring:
     def last_session_energies(
         self, station_id: str, session_id: int, limit: int
     ) -> tuple[int, list[Decimal]] | None:
-        row = self._conn.execute(
-            select(sessions.c.evse_id).where(sessions.c.id == session_id)
-        ).first()
-        if row is None or row.evse_id is None:
+        # Every session end. Newest first by start, along the index of a station's sessions,
+        # so that the query reads `limit` of them, not all the station ever had (an EVSE
+        # charges one session at a time: their starts and stops come in the same order).
+        evse = self._hot.column(sessions, "evse_id", "id = ?", (session_id,))
+        if not evse or evse[0] is None:
             return None
-        rows = self._conn.execute(
-            select(sessions.c.energy_wh)
-            .where(sessions.c.station_id == station_id)
-            .where(sessions.c.evse_id == row.evse_id)
-            .where(sessions.c.stopped_at.is_not(None))
-            .order_by(sessions.c.stopped_at.desc(), sessions.c.id.desc())
-            .limit(limit)
+        found = self._hot.select(
+            sessions, ("energy_wh",), _LAST_ENDED, (station_id, evse[0], limit)
         )
-        return row.evse_id, [r.energy_wh for r in rows]
+        return int(evse[0]), [r["energy_wh"] for r in found]
 
 
 def _mode(r: Any) -> MaintenanceMode:

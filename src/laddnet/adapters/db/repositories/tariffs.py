@@ -34,6 +34,7 @@ _VERSION_COLUMNS = (
     tariffs.c.name,
     tariffs.c.current_version,
 )
+_PINNED = ("tariff_id", "tariff_version")
 
 
 class SqlTariffRepository:
@@ -133,14 +134,10 @@ class SqlTariffRepository:
 
     def pinned(self, session_id: int) -> tuple[TariffId, int] | None:
         """The tariff id and version the session is priced with, if one applied at its start."""
-        row = self._conn.execute(
-            select(sessions.c.tariff_id, sessions.c.tariff_version).where(
-                sessions.c.id == session_id
-            )
-        ).first()
-        if row is None or row[0] is None:
+        found = self._hot.select(sessions, _PINNED, "WHERE id = ?", (session_id,))  # every CDR
+        if not found or found[0]["tariff_id"] is None:
             return None
-        return TariffId(row[0]), int(row[1])
+        return TariffId(found[0]["tariff_id"]), int(found[0]["tariff_version"])
 
     def pin(
         self,
