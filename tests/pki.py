@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 NOW = datetime.now(UTC)
@@ -20,7 +20,7 @@ DAY = timedelta(days=1)
 @dataclass
 class Issued:
     cert: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     def pem(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.PEM)
@@ -85,10 +85,15 @@ def issue(
     server: bool = False,
     not_before: datetime | None = None,
     not_after: datetime | None = None,
+    rsa_key: bool = False,
 ) -> Issued:
     """A leaf certificate signed by `ca`: a server one (SAN 127.0.0.1 and localhost) or a
-    station's client one (CN = the station id)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    station's client one (CN = the station id); its key EC P-256, or RSA 2048."""
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(65537, 2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
     builder = (
         x509.CertificateBuilder()

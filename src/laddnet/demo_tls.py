@@ -51,9 +51,10 @@ def prepare(settings: Settings, directory: Path = PKI_DIR) -> tuple[Settings, De
     now = SystemClock().now()
     cert, key = directory / "station-ca.pem", directory / "station-ca.key"
     ca = CaFiles(str(cert), str(key)) if cert.exists() else init_ca(directory, "Demo CA", now)
-    tls_cert, tls_key = issue_server_certificate(
-        ca, [settings.host, "localhost"], directory, now, days=30
-    )
+    hosts = [settings.host, "localhost"]
+    tls_cert, tls_key = issue_server_certificate(ca, hosts, directory, now, days=30)
+    # A second, RSA, certificate: stations that offer only RSA cipher suites get it.
+    rsa_cert, rsa_key = issue_server_certificate(ca, hosts, directory, now, days=30, rsa_key=True)
     station_key = new_station_key(directory / f"{DEMO_TLS_STATION}.key")
     issued = StationCa(ca, days=30).sign(
         DEMO_TLS_STATION, csr_for(DEMO_TLS_STATION, station_key), now
@@ -64,6 +65,8 @@ def prepare(settings: Settings, directory: Path = PKI_DIR) -> tuple[Settings, De
         update={
             "tls_cert": tls_cert,
             "tls_key": tls_key,
+            "tls_cert_2": rsa_cert,
+            "tls_key_2": rsa_key,
             "station_ca": ca.cert,
             "ca_cert": ca.cert,
             "ca_key": ca.key,

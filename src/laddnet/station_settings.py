@@ -21,6 +21,16 @@ class StationSecuritySettings(BaseSettings):
     tls_key: str | None = Field(
         None, validate_default=True, description="PEM file with the server certificate's key."
     )
+    tls_cert_2: str | None = Field(
+        None,
+        description="A second server certificate (and chain) of the other key type: RSA next to"
+        " an ECDSA LADDNET_TLS_CERT, or the reverse. The OCPP security specifications require"
+        " cipher suites of both kinds; each station gets the certificate its TLS offer accepts."
+        " Read again whenever it changes.",
+    )
+    tls_key_2: str | None = Field(
+        None, validate_default=True, description="PEM file with the second certificate's key."
+    )
     station_ca: str | None = Field(
         None,
         description="PEM file with the CA certificate(s) that issue station certificates. With"
@@ -139,20 +149,36 @@ class StationSecuritySettings(BaseSettings):
             raise ValueError("needs LADDNET_FIRMWARE_SIGNING_CA too")
         return value
 
-    @field_validator("tls_cert", "tls_key", "station_ca", "station_crl", "ca_cert", "ca_key")
+    @field_validator(
+        "tls_cert",
+        "tls_key",
+        "tls_cert_2",
+        "tls_key_2",
+        "station_ca",
+        "station_crl",
+        "ca_cert",
+        "ca_key",
+    )
     @classmethod
     def _unset_if_empty(cls, value: str | None) -> str | None:
         return value or None
 
-    @field_validator("tls_key", "station_ca", "station_crl")
+    @field_validator("tls_key", "tls_cert_2", "tls_key_2", "station_ca", "station_crl")
     @classmethod
     def _tls_files_together(cls, value: str | None, info: ValidationInfo) -> str | None:
-        needs = {"tls_key": "tls_cert", "station_ca": "tls_key", "station_crl": "station_ca"}
+        needs = {
+            "tls_key": "tls_cert",
+            "tls_cert_2": "tls_key",
+            "tls_key_2": "tls_cert_2",
+            "station_ca": "tls_key",
+            "station_crl": "station_ca",
+        }
         needed = needs[str(info.field_name)]
         if info.data.get(needed) is None and value is not None:
             raise ValueError(f"needs LADDNET_{needed.upper()} too")
-        if info.field_name == "tls_key" and value is None and info.data.get("tls_cert"):
-            raise ValueError("LADDNET_TLS_CERT needs LADDNET_TLS_KEY too")
+        for key, cert in (("tls_key", "tls_cert"), ("tls_key_2", "tls_cert_2")):
+            if info.field_name == key and value is None and info.data.get(cert):
+                raise ValueError(f"LADDNET_{cert.upper()} needs LADDNET_{key.upper()} too")
         return value
 
     @field_validator("ca_key")

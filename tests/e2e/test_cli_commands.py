@@ -301,6 +301,11 @@ FAILING = {
         ["serve"], {"LADDNET_OCPP_PORT": "99999"}, "LADDNET_OCPP_PORT"
     ),
     "ocpp-port-in-use/serve": Failing(["serve"], {"LADDNET_OCPP_PORT": TAKEN}, TAKEN),
+    "tls-cert-missing/serve": Failing(
+        ["serve"],
+        {"LADDNET_TLS_CERT": "/nonexistent/server.pem", "LADDNET_TLS_KEY": "/nonexistent/k"},
+        "TLS files do not load (/nonexistent/server.pem",
+    ),
 }
 
 

@@ -15,6 +15,17 @@ from laddnet.config import Settings
         ({"tls_key": "k.pem"}, "tls_key", "needs LADDNET_TLS_CERT"),
         ({"station_ca": "ca.pem"}, "station_ca", "needs LADDNET_TLS_KEY"),
         ({"tls_cert": "c", "tls_key": "k", "station_crl": "crl"}, "station_crl", "STATION_CA"),
+        ({"tls_cert_2": "c2", "tls_key_2": "k2"}, "tls_cert_2", "needs LADDNET_TLS_KEY"),
+        (
+            {"tls_cert": "c", "tls_key": "k", "tls_cert_2": "c2"},
+            "tls_key_2",
+            "LADDNET_TLS_CERT_2 needs LADDNET_TLS_KEY_2",
+        ),
+        (
+            {"tls_cert": "c", "tls_key": "k", "tls_key_2": "k2"},
+            "tls_key_2",
+            "needs LADDNET_TLS_CERT_2",
+        ),
     ],
 )
 def test_tls_files_that_cannot_work_alone_are_refused(

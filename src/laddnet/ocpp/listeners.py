@@ -21,7 +21,7 @@ from laddnet.domain.security.model import SecurityEventKind
 from laddnet.domain.security.networks import address_allowed
 from laddnet.domain.security.profiles import SecurityProfile, allows, downgrade_reason
 from laddnet.ocpp.security import Refusal
-from laddnet.ocpp.tls import ReloadingContext, TlsFiles, share_read_buffers
+from laddnet.ocpp.tls import ReloadingContext, TlsFiles, TlsFilesUnusable, share_read_buffers
 from laddnet.services.handlers.stations import StationLogin, StationService
 
 
@@ -42,25 +42,42 @@ def tls_listeners(settings: Settings) -> list[TlsListener]:
     if settings.tls_cert is None or settings.tls_key is None:
         return []
     share_read_buffers()
+    second = (
+        (settings.tls_cert_2, settings.tls_key_2)
+        if settings.tls_cert_2 is not None and settings.tls_key_2 is not None
+        else None
+    )
     listeners = [
         TlsListener(
             SecurityProfile.TLS_BASIC_AUTH,
             settings.ocpp_tls_port,
-            ReloadingContext(TlsFiles(settings.tls_cert, settings.tls_key)),
+            _context(TlsFiles(settings.tls_cert, settings.tls_key, second=second)),
         )
     ]
     if settings.station_ca is not None:
         files = TlsFiles(
-            settings.tls_cert, settings.tls_key, settings.station_ca, settings.station_crl
+            settings.tls_cert,
+            settings.tls_key,
+            settings.station_ca,
+            settings.station_crl,
+            second=second,
         )
         listeners.append(
             TlsListener(
                 SecurityProfile.TLS_CLIENT_CERTIFICATE,
                 settings.ocpp_mtls_port,
-                ReloadingContext(files),
+                _context(files),
             )
         )
     return listeners
+
+
+def _context(files: TlsFiles) -> ReloadingContext:
+    try:
+        return ReloadingContext(files)
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        paths = ", ".join(files.paths())
+        raise TlsFilesUnusable(f"the TLS files do not load ({paths}): {exc}") from None
 
 
 def _ssl_object(conn: _HasTransport) -> ssl.SSLObject | None:

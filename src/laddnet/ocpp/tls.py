@@ -24,6 +24,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from laddnet.domain.errors import LaddnetError
+
 log = logging.getLogger(__name__)
 
 TLS12_CIPHERS = ":".join(
@@ -67,15 +72,21 @@ def share_read_buffers() -> None:
     asyncio.sslproto.SSLProtocol = SharedReadBuffer  # type: ignore[misc]
 
 
+class TlsFilesUnusable(LaddnetError):
+    """The TLS certificate, key or CA files given at start do not load."""
+
+
 @dataclass(frozen=True, slots=True)
 class TlsFiles:
     cert: str
     key: str
     station_ca: str | None = None  # set: client certificates are required (profile 3)
     crl: str | None = None
+    second: tuple[str, str] | None = None  # a certificate and key of the other key type
 
     def paths(self) -> tuple[str, ...]:
-        return tuple(p for p in (self.cert, self.key, self.station_ca, self.crl) if p)
+        files = (self.cert, self.key, self.station_ca, self.crl, *(self.second or ()))
+        return tuple(p for p in files if p)
 
 
 def server_context(files: TlsFiles) -> ssl.SSLContext:
@@ -86,6 +97,13 @@ def server_context(files: TlsFiles) -> ssl.SSLContext:
     ctx.set_ciphers(TLS12_CIPHERS)
     ctx.options |= ssl.OP_NO_COMPRESSION | ssl.OP_CIPHER_SERVER_PREFERENCE
     ctx.load_cert_chain(files.cert, files.key)
+    if files.second is not None:
+        # OpenSSL keeps one certificate per key type and picks, in each handshake, the one the
+        # station's cipher suites and signature algorithms accept. A second of the same type
+        # would silently replace the first.
+        if _key_type(files.second[0]) == _key_type(files.cert):
+            raise ValueError("the second server certificate must have the other key type")
+        ctx.load_cert_chain(*files.second)
     if files.station_ca is not None:
         ctx.verify_mode = ssl.CERT_REQUIRED
         ctx.load_verify_locations(cafile=files.station_ca)
@@ -130,6 +148,15 @@ class ReloadingContext:
         self, conn: ssl.SSLObject | ssl.SSLSocket, _server_name: str | None, _ctx: ssl.SSLContext
     ) -> None:
         conn.context = self.refresh()
+
+
+def _key_type(cert_file: str) -> str:
+    """The public key's type of the first certificate in a PEM file: RSA, EC or another."""
+    with open(cert_file, "rb") as f:
+        key = x509.load_pem_x509_certificate(f.read()).public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RSA"
+    return "EC" if isinstance(key, ec.EllipticCurvePublicKey) else type(key).__name__
 
 
 def _stamp(files: TlsFiles) -> tuple[tuple[int, int], ...]:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from websockets.exceptions import InvalidMessage, InvalidStatus
 
 from laddnet.bootstrap import Container, build
@@ -325,3 +327,62 @@ async def test_new_server_certificate_and_station_ca_are_used_without_a_restart(
         assert served == new_server.cert.public_bytes(serialization.Encoding.DER)
     finally:
         await station.close()
+
+
+@pytest.mark.parametrize(
+    ("suite", "key_type"),
+    [
+        ("AES128-GCM-SHA256", rsa.RSAPublicKey),  # TLS_RSA_WITH_AES_128_GCM_SHA256
+        ("ECDHE-ECDSA-AES256-GCM-SHA384", ec.EllipticCurvePublicKey),
+    ],
+)
+async def test_an_rsa_and_an_ecdsa_certificate_serve_each_station_the_one_it_accepts(
+    database_url: str, pki: Pki, suite: str, key_type: type
+) -> None:
+    """The security specifications require cipher suites of both kinds of a CSMS (1.6 security
+    whitepaper A00.FR.317, 2.0.1 A00.FR.318): an ECDSA certificate for some, RSA for others."""
+    issue(pki.server_ca, "localhost", server=True, rsa_key=True).write(pki.dir, "server-rsa")
+    settings = Settings(
+        database_url=database_url,
+        tls_cert=str(pki.dir / "server.pem"),
+        tls_key=str(pki.dir / "server.key"),
+        tls_cert_2=str(pki.dir / "server-rsa.pem"),
+        tls_key_2=str(pki.dir / "server-rsa.key"),
+        ocpp_tls_port=0,
+    )
+    container = build(settings)
+    gateway = Gateway(container)
+    await gateway.start(host="127.0.0.1", port=0)
+    try:
+        tls = TlsGateway(container, gateway, pki)
+        await tls.add("CP-SUITE", 2)
+        context = tls.context()
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers(suite)
+        url = tls.url(SecurityProfile.TLS_BASIC_AUTH)
+        station = SimStation(url, "CP-SUITE", PASSWORD, "1.6", ssl_context=context)
+        await station.connect()
+        try:
+            ssl_object = station._link.ws.transport.get_extra_info("ssl_object")  # type: ignore[union-attr]
+            assert ssl_object.cipher()[0] == suite
+            served = x509.load_der_x509_certificate(ssl_object.getpeercert(binary_form=True))
+            assert isinstance(served.public_key(), key_type)
+            assert (await station.boot())["status"] == "Accepted"
+        finally:
+            await station.close()
+    finally:
+        await gateway.stop()
+        await container.aclose()
+
+
+async def test_without_an_rsa_certificate_an_rsa_only_station_fails_the_handshake(
+    tls: TlsGateway,
+) -> None:
+    await tls.add("CP-RSA-ONLY", 2)
+    context = tls.context()
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers("AES128-GCM-SHA256")
+    url = tls.url(SecurityProfile.TLS_BASIC_AUTH)
+    station = SimStation(url, "CP-RSA-ONLY", PASSWORD, "1.6", ssl_context=context)
+    with pytest.raises((ssl.SSLError, ConnectionResetError)):  # the server aborts the handshake
+        await station.connect()

@@ -49,6 +49,17 @@ def test_tls_1_2_suites_are_the_ocpp_ones_and_aead_only(files: TlsFiles) -> None
     assert all("GCM" in name for name in names), names
 
 
+def test_a_second_certificate_must_have_the_other_key_type(files: TlsFiles, tmp_path: Path) -> None:
+    ca = make_ca("unit CA 2")
+    same = issue(ca, "localhost", server=True).write(tmp_path, "second-ec")
+    other = issue(ca, "localhost", server=True, rsa_key=True).write(tmp_path, "second-rsa")
+    with pytest.raises(ValueError, match="other key type"):
+        server_context(TlsFiles(files.cert, files.key, second=(str(same[0]), str(same[1]))))
+    both = TlsFiles(files.cert, files.key, second=(str(other[0]), str(other[1])))
+    assert server_context(both).verify_mode is ssl.CERT_NONE
+    assert str(other[0]) in both.paths()  # re-read when it changes, as the others are
+
+
 def test_client_certificates_required_only_with_a_station_ca(files: TlsFiles) -> None:
     assert server_context(files).verify_mode is ssl.CERT_REQUIRED
     plain = TlsFiles(files.cert, files.key)

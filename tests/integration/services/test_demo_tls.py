@@ -78,12 +78,11 @@ async def test_demo_profile_2_station_logs_in_with_its_drawn_password(
         assert stored.password_hash.startswith("$hmac-sha256$")
         await gateway.start(host="127.0.0.1", port=0)
         port = gateway.tls_port(SecurityProfile.TLS_BASIC_AUTH)
+        context = client_context(demo.ca.cert)
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("ECDHE-RSA-AES128-GCM-SHA256")  # the demo's RSA certificate serves it
         station = SimStation(
-            f"wss://localhost:{port}/ocpp",
-            DEMO_DRAWN_STATION,
-            password,
-            "1.6",
-            ssl_context=client_context(demo.ca.cert),
+            f"wss://localhost:{port}/ocpp", DEMO_DRAWN_STATION, password, "1.6", ssl_context=context
         )
         await station.connect()
         try:

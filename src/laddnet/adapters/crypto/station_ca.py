@@ -206,16 +206,27 @@ def _key_usage(*, ca: bool) -> x509.KeyUsage:
 
 
 def issue_server_certificate(
-    ca: CaFiles, hosts: list[str], directory: Path, now: datetime, days: int = 365
+    ca: CaFiles,
+    hosts: list[str],
+    directory: Path,
+    now: datetime,
+    days: int = 365,
+    *,
+    rsa_key: bool = False,
 ) -> tuple[str, str]:
     """A gateway server certificate for `hosts` (names or IP addresses) signed by the CA in
-    `ca`, written as `server.pem` (with the CA) and `server.key` (0600) in `directory`: for a
-    demo or a test installation; production gateways use a certificate of the operator's PKI."""
+    `ca`, written as `server.pem` (with the CA) and `server.key` (0600) in `directory`, or
+    `server-rsa.*` with an RSA key instead of P-256: for a demo or a test installation;
+    production gateways use a certificate of the operator's PKI."""
     ca_cert = x509.load_pem_x509_certificate(Path(ca.cert).read_bytes())
     ca_key = serialization.load_pem_private_key(Path(ca.key).read_bytes(), None)
     if not isinstance(ca_key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         raise InvalidInput("the CA key must be RSA or elliptic-curve")
-    key = ec.generate_private_key(ec.SECP256R1())
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(65537, 2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     names: list[x509.GeneralName] = []
     for host in hosts:
         try:
@@ -236,7 +247,8 @@ def issue_server_certificate(
         .sign(ca_key, hashes.SHA256())
     )
     directory.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = directory / "server.pem", directory / "server.key"
+    name = "server-rsa" if rsa_key else "server"
+    cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
     pem = cert.public_bytes(serialization.Encoding.PEM) + ca_cert.public_bytes(
         serialization.Encoding.PEM
     )
@@ -263,7 +275,7 @@ def csr_for(station_id: str, key_path: str) -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> None:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
