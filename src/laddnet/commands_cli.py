@@ -264,7 +264,10 @@ def _operation_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
     firmware.add_argument("--retries", type=int)
     firmware.add_argument("--retry-interval", type=int, help="seconds")
     firmware.add_argument("--signature", help="base64 signature of the firmware (signed update)")
-    firmware.add_argument("--signing-certificate", help="PEM file of the signing certificate")
+    firmware.add_argument(
+        "--signing-certificate",
+        help="PEM file of the signing certificate (then any intermediate CA certificates)",
+    )
     firmware.add_argument("--sha256", help="hex SHA-256 of the firmware file (signed update)")
     log = parsers["get-log"]
     log.add_argument("--type", required=True, choices=["diagnostics", "security"])

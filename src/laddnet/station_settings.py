@@ -128,9 +128,9 @@ class StationSecuritySettings(BaseSettings):
     firmware_signing_ca: str | None = Field(
         None,
         description="PEM file with the CA certificate(s) that issue firmware signing"
-        " certificates: a signed update's signing certificate must be issued by one of them and"
-        " its signature verify over the firmware's SHA-256 before the command is sent. Read at"
-        " each update.",
+        " certificates: a signed update's signing certificate must be issued by one of them"
+        " (directly or through intermediate CAs sent after it) and its signature verify over"
+        " the firmware's SHA-256 before the command is sent. Read at each update.",
     )
     firmware_require_signature: bool = Field(
         False,

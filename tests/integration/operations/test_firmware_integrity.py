@@ -34,7 +34,7 @@ def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _ca(cn: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+def _ca(cn: str, path_length: int = 0) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(UTC)
     cert = (
@@ -45,7 +45,7 @@ def _ca(cn: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
         .sign(key, hashes.SHA256())
     )
     return cert, key
@@ -179,6 +179,80 @@ async def test_a_signed_update_is_verified_then_sent_as_the_version_needs(
         while not await installed():
             await asyncio.sleep(0.05)
     await station.close()
+
+
+def _intermediate(
+    root: tuple[x509.Certificate, ec.EllipticCurvePrivateKey], *, ca: bool = True
+) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Vendor firmware intermediate CA"))
+        .issuer_name(root[0].subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=180))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .sign(root[1], hashes.SHA256())
+    )
+    return cert, key
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+async def test_a_signing_certificate_may_chain_to_the_ca_through_intermediates_sent_with_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Vendors sign with a certificate of an intermediate CA: the operator trusts the root
+    only, and the update carries the signing certificate followed by the intermediate."""
+    root = _ca("Vendor root CA", path_length=1)  # one intermediate may follow it
+    strict = _ca("Root allowing no intermediate")  # path length 0
+    ca_file = tmp_path / "firmware-ca.pem"
+    ca_file.write_text(_pem(root[0]) + _pem(strict[0]))
+    settings = Settings(
+        database_url=database_url, firmware_url_prefix=PREFIX, firmware_signing_ca=str(ca_file)
+    )
+    container = build(settings)
+    try:
+        async with live_gateway(container, configuration_read=True) as live:
+            station = await live.station("CP-1", "2.0.1")
+            key = ec.generate_private_key(ec.SECP256R1())
+            intermediate = _intermediate(root)
+            signer = _signer(intermediate, key)
+            not_a_ca = _intermediate(root, ca=False)
+            under_strict = _intermediate(strict)
+            stranger = _intermediate(_ca("Someone else's root"))
+            refused = {
+                "the intermediate left out": signer,
+                "an intermediate that is no CA": _signer(not_a_ca, key) + _pem(not_a_ca[0]),
+                "under a root allowing none": _signer(under_strict, key) + _pem(under_strict[0]),
+                "an intermediate of another root": _signer(stranger, key) + _pem(stranger[0]),
+            }
+            url = "/api/v1/stations/CP-1/commands/update-firmware"
+            for case, pem in refused.items():
+                body = _update(
+                    signature=_sign(key, FIRMWARE), signing_certificate=pem, firmware_sha256=SHA256
+                )
+                answer = await live.api.post(url, json=body)
+                assert answer.status_code == 422, (case, answer.text)
+                assert "not issued by the configured" in answer.json()["error"]["message"], case
+            assert _calls(station, "UpdateFirmware") == []
+
+            chain = signer + _pem(intermediate[0])
+            body = _update(
+                signature=_sign(key, FIRMWARE), signing_certificate=chain, firmware_sha256=SHA256
+            )
+            answer = await live.api.post(url, json=body)
+            assert answer.status_code == 200, answer.text
+            ((_, sent),) = _calls(station, "UpdateFirmware")
+            assert sent["firmware"]["signingCertificate"] == chain
+            await station.close()
+    finally:
+        await container.aclose()
 
 
 @pytest.mark.parametrize("version", VERSIONS)

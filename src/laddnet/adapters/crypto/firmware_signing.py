@@ -1,8 +1,10 @@
 """Firmware signatures checked before a signed update is sent: the signing certificate must
 be issued by one of the firmware-signing CA certificates in LADDNET_FIRMWARE_SIGNING_CA (read
-at each check), be valid now, and not be restricted to other uses; the signature (base64,
-RSA PKCS#1 v1.5 or ECDSA, over SHA-256 as the OCPP security whitepaper and 2.0.1 L01 use)
-must verify over the firmware's SHA-256 digest.
+at each check), directly or through intermediate CA certificates sent after it in the same
+PEM text (each a CA valid now, within the path length its issuer allows), be valid now, and
+not be restricted to other uses; the signature (base64, RSA PKCS#1 v1.5 or ECDSA, over
+SHA-256 as the OCPP security whitepaper and 2.0.1 L01 use) must verify over the firmware's
+SHA-256 digest.
 """
 
 from __future__ import annotations
@@ -35,12 +37,15 @@ class FirmwareSigningCa:
         self, certificate_pem: str, signature_b64: str, sha256: bytes, now: datetime
     ) -> None:
         try:
-            cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+            cert, *intermediates = x509.load_pem_x509_certificates(certificate_pem.encode())
         except ValueError:
             raise InvalidInput("signing_certificate: not a PEM certificate") from None
-        if not any(_issued_by(cert, ca) for ca in self._cas()):
+        if len(intermediates) > MAX_INTERMEDIATES or not _chains_to(
+            cert, self._cas(), intermediates, now, 0
+        ):
             raise InvalidInput(
                 "signing_certificate: not issued by the configured firmware signing CA"
+                " (directly, or through the CA certificates sent after it)"
             )
         if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
             raise InvalidInput("signing_certificate: expired or not yet valid")
@@ -63,6 +68,54 @@ class FirmwareSigningCa:
                 "signature: does not verify over the firmware's SHA-256 with the signing"
                 " certificate"
             ) from None
+
+
+MAX_INTERMEDIATES = 4
+
+
+def _chains_to(
+    cert: x509.Certificate,
+    anchors: list[x509.Certificate],
+    intermediates: list[x509.Certificate],
+    now: datetime,
+    below: int,
+) -> bool:
+    """Whether `cert` is issued by one of `anchors`, or by one of `intermediates` that in turn
+    chains to them; `below`: how many intermediate CAs lie between `cert` and the leaf."""
+    if any(_issued_by(cert, ca) and _allows(ca, below) for ca in anchors):
+        return True
+    return any(
+        _usable_ca(ca, now)
+        and _allows(ca, below)
+        and _issued_by(cert, ca)
+        and _chains_to(ca, anchors, [i for i in intermediates if i is not ca], now, below + 1)
+        for ca in intermediates
+    )
+
+
+def _allows(ca: x509.Certificate, below: int) -> bool:
+    """The CA's path length constraint allows `below` intermediate CAs under it."""
+    try:
+        constraints = ca.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return True  # a configured anchor without the extension: trusted as configured
+    return constraints.path_length is None or below <= constraints.path_length
+
+
+def _usable_ca(cert: x509.Certificate, now: datetime) -> bool:
+    """An intermediate sent with the signing certificate: a CA, allowed to sign certificates,
+    valid now."""
+    try:
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
+    except x509.ExtensionNotFound:
+        return False
+    try:
+        if not cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign:
+            return False
+    except x509.ExtensionNotFound:
+        pass
+    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
 
 
 def _issued_by(cert: x509.Certificate, ca: x509.Certificate) -> bool:

@@ -133,7 +133,9 @@ class UpdateFirmware(Body):
         max_length=800,
         description="Base64; 1.6: sent as the security extension's SignedUpdateFirmware",
     )
-    signing_certificate: str | None = Field(None, max_length=5500, description="PEM")
+    signing_certificate: str | None = Field(
+        None, max_length=5500, description="PEM: the signing certificate, then any intermediate CAs"
+    )
     install_at: AwareDatetime | None = Field(None, description="2.0.1 and signed 1.6 only")
     firmware_sha256: str | None = Field(
         None,
