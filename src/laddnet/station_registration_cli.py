@@ -67,6 +67,7 @@ async def cmd_station_set_password(args: argparse.Namespace) -> int:
 async def cmd_station_import(args: argparse.Namespace) -> int:
     from laddnet.cli import CliError, _container
     from laddnet.domain.errors import DuplicateStation
+    from laddnet.domain.ids import StationId
     from laddnet.stations_cli import (
         discard_passwords_out,
         open_passwords_out,
@@ -76,14 +77,25 @@ async def cmd_station_import(args: argparse.Namespace) -> int:
 
     rows = read_station_csv(args.file, drawing=args.passwords_out is not None)
     out = open_passwords_out(args.passwords_out) if args.passwords_out else None
+    imported = False
+
+    def keep(drawn: dict[StationId, str]) -> None:
+        # Written (and synced) before the import commits: a file that cannot be written
+        # imports nothing, instead of stations whose passwords nobody has.
+        if out is not None:
+            try:
+                write_passwords(out, drawn)
+            except OSError as exc:
+                raise CliError(
+                    f"cannot write {args.passwords_out}: {exc.strerror}; nothing imported"
+                ) from None
+
     try:
         container = await _container()
         try:
             pairs = [(r.station_id, r.password) for r in rows]
-            drawn = await container.stations.add_stations(pairs)
-            if out is not None:
-                write_passwords(out, drawn)
-                out = None
+            drawn = await container.stations.add_stations(pairs, keep_drawn=keep)
+            imported = True
         except DuplicateStation as exc:
             line = next(row.line for row in rows if row.station_id == exc.station_id)
             raise CliError(
@@ -92,7 +104,7 @@ async def cmd_station_import(args: argparse.Namespace) -> int:
         finally:
             await container.aclose()
     finally:
-        if out is not None:  # nothing imported: no empty file left behind
+        if out is not None and not imported:  # nothing imported: no passwords file left behind
             discard_passwords_out(out, args.passwords_out)
     print(f"{len(rows)} stations imported")
     if args.passwords_out:

@@ -97,11 +97,13 @@ def discard_passwords_out(out: TextIO, path: str) -> None:
 
 
 def write_passwords(out: TextIO, drawn: Mapping[StationId, str]) -> None:
-    """Write `id,password` rows and close the file."""
+    """Write `id,password` rows, sync them to disk and close the file."""
     with out:
         writer = csv.writer(out)
         writer.writerow(["id", "password"])
         writer.writerows(sorted(drawn.items()))
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def format_station_table(stations: Sequence[Station], in_maintenance: Collection[str] = ()) -> str:

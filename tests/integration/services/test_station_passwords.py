@@ -130,3 +130,25 @@ async def test_imported_stations_without_a_password_get_one_drawn_each(
     assert (await _stored_hash(container, StationId("CP-2"))).startswith("$argon2id$")
     for sid, password in [*drawn.items(), (StationId("CP-2"), PASSWORD)]:
         assert await container.stations.authenticate(sid, password)
+
+
+async def test_drawn_passwords_are_kept_before_the_import_and_unkept_ones_import_nothing(
+    container: Container,
+) -> None:
+    stations = [(StationId("CP-1"), None), (StationId("CP-2"), PASSWORD)]
+    seen: list[dict[StationId, str]] = []
+
+    def disk_full(drawn: dict[StationId, str]) -> None:
+        seen.append(dict(drawn))
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        await container.stations.add_stations(stations, keep_drawn=disk_full)
+    assert list(seen[0]) == ["CP-1"]
+    assert await container.queries.station(StationId("CP-1")) is None
+    assert await container.queries.station(StationId("CP-2")) is None
+
+    kept: dict[StationId, str] = {}
+    drawn = await container.stations.add_stations(stations, keep_drawn=kept.update)
+    assert kept == drawn
+    assert await container.stations.authenticate(StationId("CP-1"), kept[StationId("CP-1")])

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -86,12 +86,17 @@ class StationService:
         await self.add_stations([(station_id, password)])
 
     async def add_stations(
-        self, credentials: Sequence[tuple[StationId, str | None]]
+        self,
+        credentials: Sequence[tuple[StationId, str | None]],
+        keep_drawn: Callable[[dict[StationId, str]], None] | None = None,
     ) -> dict[StationId, str]:
         """Add many stations in one transaction: all of them or none. A station given no
         password gets one Laddnet draws (stored as a cheap hash: ADR 0009); those are returned,
-        by station."""
+        by station. `keep_drawn` gets them before anything is stored (say, to write them to a
+        file): if it raises, nothing is, so no station is left with a password nobody has."""
         drawn = {sid: drawn_password() for sid, pw in credentials if pw is None}
+        if keep_drawn is not None:
+            keep_drawn(drawn)
         hashed = [
             (sid, await asyncio.to_thread(self._hasher.hash, pw))
             if pw is not None
