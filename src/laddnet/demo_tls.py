@@ -139,6 +139,8 @@ def banner(settings: Settings, demo: DemoTls) -> str:
     return (
         f"  OCPP TLS:   wss://{host}:{settings.ocpp_tls_port}/ocpp/ID (profile 2),"
         f" wss://{host}:{settings.ocpp_mtls_port}/ocpp/ID (profile 3)\n"
+        f"              server certificates: ECDSA {settings.tls_cert} and RSA"
+        f" {settings.tls_cert_2} (each station gets the one its cipher suites accept)\n"
         f"              {DEMO_TLS_STATION} logs in with {demo.station_cert};"
         f" CA in {demo.ca.cert}\n"
         f"              {DEMO_DRAWN_STATION} (profile 2) with the password Laddnet drew for"
