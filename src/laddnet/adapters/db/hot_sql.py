@@ -99,6 +99,14 @@ class HotSql:
             for row in self.fetch_all(sql, params)
         ]
 
+    def row_lock(self, *, skip_locked: bool = False) -> str:
+        """The tail that locks the selected rows until commit: `FOR UPDATE` (`SKIP LOCKED`:
+        rows another transaction holds are passed over) on PostgreSQL; nothing on SQLite,
+        whose one writer holds the whole file."""
+        if self._dialect.name != "postgresql":
+            return ""
+        return " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
+
     def column(self, table: Table, column: str, where: str, params: Sequence[Any]) -> list[Any]:
         """The raw values of `column` in the rows of `table` matching `where`, SQL with `?`
         markers (turned into the driver's own), for a column whose values need no conversion."""

@@ -99,7 +99,7 @@ _EVENT_COLUMNS = ("id", "type", "station_id", "data", "occurred_at")
 
 def claim_events(conn: Connection, limit: int, now: datetime) -> list[Event]:
     hot = HotSql(conn)
-    lock = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
+    lock = hot.row_lock(skip_locked=True)
     rows = hot.select(
         outbox_events,
         _EVENT_COLUMNS,

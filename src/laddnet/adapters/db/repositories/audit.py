@@ -21,8 +21,7 @@ class SqlAuditLog:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._hot = HotSql(conn)
-        # The head row is locked until commit on PostgreSQL; SQLite's writer holds the file.
-        self._head = "WHERE id = 1" + (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")
+        self._head = "WHERE id = 1" + self._hot.row_lock()  # the chain's head, until commit
 
     def record(
         self,

@@ -132,9 +132,9 @@ class SqlWebhookRepository:
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[DueDelivery]:
         # After every batch the relay publishes, up to 50 a second, and mostly finding none.
-        lock = " FOR UPDATE SKIP LOCKED" if self._conn.dialect.name == "postgresql" else ""
+        due = _DUE + self._hot.row_lock(skip_locked=True)
         params = (DeliveryStatus.PENDING.value, self._at(now), limit)
-        ids = [r["id"] for r in self._hot.select(webhook_deliveries, ("id",), _DUE + lock, params)]
+        ids = [r["id"] for r in self._hot.select(webhook_deliveries, ("id",), due, params)]
         if not ids:
             return []
         self._conn.execute(_LEASE, {"ids": ids, "now": now, "lease_until": lease_until})
