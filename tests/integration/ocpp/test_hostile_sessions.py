@@ -19,6 +19,7 @@ import pytest
 
 from laddnet.bootstrap import Container, build
 from laddnet.config import Settings
+from laddnet.domain.sessions.plausibility import sequence_gaps
 from laddnet.ocpp.server import Gateway
 from laddnet.sim.station import SimStation
 from tests.integration.api.conftest import serving_api
@@ -319,6 +320,32 @@ async def test_an_ended_session_with_missing_seq_nos_is_incomplete_until_they_ar
         None,
         [],
     )
+
+
+@pytest.mark.parametrize(
+    "seq_nos",
+    [
+        [0, 1, 2, 3],  # in order: never incomplete
+        [0, 1, 1, 2],  # a re-sent event changes nothing
+        [0, 2, 1, 3],  # a jump, filled by the late one
+        [0, 1, 4, 2, 3, 5],  # a wider jump, filled in two steps
+        [2, 0, 1],  # the first event received is not the first sent
+        [1, 0, 3, 2],  # gaps opened and filled from both ends
+    ],
+)
+async def test_a_session_is_incomplete_exactly_while_a_seq_no_below_its_highest_is_missing(
+    live: Live, seq_nos: list[int]
+) -> None:
+    station = await live.station("CP-1", "2.0.1")
+    now = _now() - timedelta(minutes=10)
+    seen: set[int] = set()
+    for n, seq in enumerate(seq_nos):
+        kind = "Started" if n == 0 else "Updated"
+        await station.call("TransactionEvent", _tx_event("tx-seq", seq, kind, now))
+        seen.add(seq)
+        session = await live.by_transaction("CP-1", "tx-seq")
+        assert session["incomplete"] is bool(sequence_gaps(seen)), (seq_nos[: n + 1], session)
+    await station.close()
 
 
 async def test_a_gap_that_never_fills_is_flagged_missing_events_after_the_timeout(

@@ -135,16 +135,32 @@ def check_collision(
     uow.events.security(SecurityEventKind.TRANSACTION_ID_COLLISION, station_id, detail, None, now)
 
 
-def track_sequence(uow: UnitOfWork, session: ChargingSession, now: datetime) -> None:
+def track_sequence(uow: UnitOfWork, session: ChargingSession, seq_no: int, now: datetime) -> None:
     """Mark a 2.0.1 session incomplete while a seqNo below its highest is missing; clear the
-    mark when the gap is filled. A session whose wait timed out is not marked again."""
-    count, highest = uow.sessions.sequence(session.id)
-    gap = rules.has_gap(count, highest)
-    if gap and session.incomplete_since is None:
-        if Anomaly.MISSING_EVENTS.value not in session.anomalies:
-            uow.sessions.update(session.id, incomplete_since=now)
-    elif not gap and session.incomplete_since is not None:
-        uow.sessions.update(session.id, incomplete_since=None)
+    mark when the gap is filled. A session whose wait timed out is not marked again.
+    `seq_no` is the event just stored; `session` is as it was before it."""
+    if session.incomplete_since is not None:
+        if not rules.has_gap(*uow.sessions.sequence(session.id)):
+            uow.sessions.update(session.id, incomplete_since=None)
+    elif Anomaly.MISSING_EVENTS.value not in session.anomalies and _opens_gap(
+        uow, session.id, seq_no
+    ):
+        uow.sessions.update(session.id, incomplete_since=now)
+
+
+def _opens_gap(uow: UnitOfWork, session_id: int, seq_no: int) -> bool:
+    """Whether storing `seq_no` left a gap in a session's seqNos, which had none before (every
+    event stored was tracked, and the session is not marked). Only a new highest one more than
+    one above the one before can: told by the two highest seqNos, not by counting all the
+    session's events, which grow with it (a jump is counted, to be exact)."""
+    top = uow.sessions.highest_seq_nos(session_id, 2)
+    if not top or top[0] != seq_no:
+        return False  # below the highest: it fills no gap and opens none
+    if len(top) == 1:
+        return seq_no > 0  # the first event: numbering starts at 0
+    if seq_no == top[1] + 1:
+        return False
+    return rules.has_gap(*uow.sessions.sequence(session_id))
 
 
 def time_out_gaps(uow: UnitOfWork, now: datetime, timeout: timedelta) -> list[int]:
@@ -177,4 +193,4 @@ def transaction_event(
         check_collision(uow, cmd.station_id, session.id, cmd.transaction_ref, now)
     if created or evse_assigned:
         supersede(uow, session.id, now)
-    track_sequence(uow, session, now)
+    track_sequence(uow, session, cmd.seq_no, now)

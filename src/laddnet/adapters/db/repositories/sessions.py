@@ -22,6 +22,9 @@ from laddnet.domain.sessions.model import (
     SessionStatus,
 )
 
+_SEQUENCE = "SELECT count(*), max(seq_no) FROM transaction_events WHERE session_id = ?"
+_HIGHEST = "WHERE session_id = ? ORDER BY seq_no DESC LIMIT ?"
+
 
 class SqlSessionRepository:
     """Sessions on one connection; the batch writer passes its `SessionCache`, reads do not."""
@@ -204,11 +207,15 @@ class SqlSessionRepository:
 
     def sequence(self, session_id: int) -> tuple[int, int | None]:
         """How many distinct 2.0.1 seqNos a session has, and the highest."""
-        stmt = select(func.count(), func.max(transaction_events.c.seq_no)).where(
-            transaction_events.c.session_id == session_id
-        )
-        count, highest = self._conn.execute(stmt).one()
+        sql = _SEQUENCE if self._hot.qmark else _SEQUENCE.replace("?", "%s")
+        count, highest = self._hot.fetch_all(sql, (session_id,))[0]
         return int(count), None if highest is None else int(highest)
+
+    def highest_seq_nos(self, session_id: int, limit: int) -> list[int]:
+        """A session's `limit` highest 2.0.1 seqNos, highest first (a walk of the end of its
+        primary key, however many events it has)."""
+        rows = self._hot.select(transaction_events, ("seq_no",), _HIGHEST, (session_id, limit))
+        return [int(row["seq_no"]) for row in rows]
 
     def anonymize_tokens(self, values: Sequence[str], placeholder: str) -> int:
         """Replace the id token of every session started with one of `values` (an erased
