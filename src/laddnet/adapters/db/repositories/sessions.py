@@ -24,6 +24,9 @@ from laddnet.domain.sessions.model import (
 
 _SEQUENCE = "SELECT count(*), max(seq_no) FROM transaction_events WHERE session_id = ?"
 _HIGHEST = "WHERE session_id = ? ORDER BY seq_no DESC LIMIT ?"
+_READING_COLUMNS = ("sampled_at", "register_wh")
+_READINGS = "WHERE session_id = ? AND register_wh IS NOT NULL ORDER BY sampled_at"
+_OPEN_ELSEWHERE = "WHERE transaction_ref = ? AND station_id != ? AND status = ? LIMIT 1"
 
 
 class SqlSessionRepository:
@@ -171,12 +174,9 @@ class SqlSessionRepository:
         return added
 
     def register_readings(self, session_id: int) -> list[RegisterReading]:
-        rows = self._conn.execute(
-            select(meter_values.c.sampled_at, meter_values.c.register_wh)
-            .where(meter_values.c.session_id == session_id, meter_values.c.register_wh.is_not(None))
-            .order_by(meter_values.c.sampled_at)
-        )
-        return [RegisterReading(at=r.sampled_at, wh=r.register_wh) for r in rows]
+        """The session's main-register readings in station time (every session's start)."""
+        rows = self._hot.select(meter_values, _READING_COLUMNS, _READINGS, (session_id,))
+        return [RegisterReading(at=r["sampled_at"], wh=r["register_wh"]) for r in rows]
 
     def samples(self, session_id: int) -> list[MeterSample]:
         rows = self._conn.execute(
@@ -192,18 +192,11 @@ class SqlSessionRepository:
         return [_session(row) for row in self._hot.all(sessions, where)]  # every session start
 
     def open_elsewhere(self, transaction_ref: str, station_id: str) -> str | None:
-        """Another station whose active session has this transaction id, if any."""
-        stmt = (
-            select(sessions.c.station_id)
-            .where(
-                sessions.c.transaction_ref == transaction_ref,
-                sessions.c.station_id != station_id,
-                sessions.c.status == SessionStatus.ACTIVE.value,
-            )
-            .limit(1)
-        )
-        other: str | None = self._conn.execute(stmt).scalar_one_or_none()
-        return other
+        """Another station whose active session has this transaction id, if any (every 2.0.1
+        session's start)."""
+        params = (transaction_ref, station_id, SessionStatus.ACTIVE.value)
+        rows = self._hot.select(sessions, ("station_id",), _OPEN_ELSEWHERE, params)
+        return str(rows[0]["station_id"]) if rows else None
 
     def sequence(self, session_id: int) -> tuple[int, int | None]:
         """How many distinct 2.0.1 seqNos a session has, and the highest."""
