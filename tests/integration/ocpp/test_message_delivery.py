@@ -1,7 +1,8 @@
 """The socket hands each message to the RPC core as it arrives (no reader task waiting per
 station): CALLs are answered one at a time and in order, CALLERRORs of malformed frames keep
 their place, a flooding station stops being read, fragmented and binary messages are joined,
-invalid UTF-8 closes with 1007, and a closing connection finishes its current CALL only.
+invalid UTF-8 closes with 1007, a closing connection finishes its current CALL only, and the
+answers to a station that stops reading wait for room in order.
 
 A real websockets server with `MessageSocket` and the real `Connection`, driven by real
 WebSocket clients; the dispatch is the test's, so a CALL can be held as long as a test needs."""
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import gc
 import inspect
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,7 @@ from laddnet.ocpp.rpc import INBOUND_QUEUE, Connection, Session
 
 Dispatch = Callable[[Session, str, dict[str, Any]], Awaitable[dict[str, Any]]]
 NOW = {"currentTime": "2026-12-06T08:00:00Z"}
+BUFFER = 256 * 1024  # socket buffer size (bytes) for the test of a station that stops reading
 
 
 @dataclass
@@ -304,3 +307,53 @@ async def test_a_connection_keeps_its_protocol_lists_from_one_message_to_the_nex
         # the same (empty) lists: not a new pair per message for the collector to walk
         assert protocol.events is events and protocol.events == []
         assert protocol.writes is writes and protocol.writes == []
+
+
+async def test_answers_to_a_station_that_stops_reading_wait_for_room_and_keep_their_order(
+    server: Server,
+) -> None:
+    data = "x" * 100_000  # a few of these fill the socket buffers, then the transport's
+    paused: list[bool] = []
+
+    async def dispatch(session: Session, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        paused.append(server.connection.ws.paused)
+        return {"status": "Accepted", "data": data}
+
+    server.dispatch = dispatch
+    count = 30
+    sock = socket.create_connection(("127.0.0.1", int(server.url.split(":")[2].split("/")[0])))
+    # Buffers of a fixed size, not the megabytes loopback grows to; not so small either that
+    # TCP's window updates (below one 64 KiB segment) wait for its persist timer.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, BUFFER)
+    sock.setblocking(False)
+    subprotocols = [Subprotocol("ocpp1.6")]
+    # The client keeps at most two messages unread, then stops reading the socket.
+    options: dict[str, Any] = {"sock": sock, "compression": None, "max_queue": 2}
+    async with connect(server.url, subprotocols=subprotocols, **options) as client:
+        await _until(lambda: bool(server.connections))
+        server_socket = server.connection.ws.transport.get_extra_info("socket")
+        server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, BUFFER)
+        for n in range(count):  # and nothing is read for now
+            await client.send(_data_transfer(n))
+        handled = await _settled(lambda: len(paused))  # answers stopped at a full buffer
+        assert server.connection.ws.paused
+        async with asyncio.timeout(10):
+            replies = [orjson.loads(await client.recv()) for _ in range(count)]
+
+    assert handled < count
+    assert [reply[:2] for reply in replies] == [[3, f"m-{n}"] for n in range(count)]
+    assert all(reply[2] == {"status": "Accepted", "data": data} for reply in replies)
+
+
+async def _settled(count: Callable[[], int]) -> int:
+    """The count once it has not changed for 0.1 s."""
+    async with asyncio.timeout(5):
+        while True:
+            before = count()
+            await asyncio.sleep(0.1)
+            if count() == before:
+                return before
+
+
+def _data_transfer(n: int) -> str:
+    return orjson.dumps([2, f"m-{n}", "DataTransfer", {"vendorId": "test"}]).decode()
