@@ -18,7 +18,6 @@ connection ends, queued CALLs are dropped at once and nothing outlives `run`.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import itertools
 import logging
@@ -92,7 +91,9 @@ class Connection:
         self.session = session
         self._dispatch = dispatch
         self._call_timeout = call_timeout
-        self._inbound: collections.deque[Inbound] = collections.deque()
+        # A list, not a deque: it holds a few items at most (reading pauses at INBOUND_QUEUE),
+        # and an empty deque costs 600 bytes more in each of 10,000 idle connections.
+        self._inbound: list[Inbound] = []
         self._handler: asyncio.Task[None] | None = None  # answers _inbound in order, then ends
         self._call_lock = asyncio.Lock()
         self._pending: tuple[str, str, asyncio.Future[Any]] | None = None
@@ -239,7 +240,7 @@ class Connection:
         """Answer the queue in order; end when it is empty, holding no payload."""
         try:
             while self._inbound:
-                item = self._inbound.popleft()
+                item = self._inbound.pop(0)
                 if len(self._inbound) < INBOUND_QUEUE:
                     self.ws.resume_reading()
                 reply = item if isinstance(item, str) else await self._handle(*item)
