@@ -14,7 +14,9 @@ What `recv()` did and this class does instead:
   `resume_reading()` when it has room, and TCP slows the peer down;
 - messages that arrive before the consumer attaches are kept (reading paused once a few wait).
 
-It also keeps the protocol's event and write lists from one message to the next (`_recycled`).
+It also keeps the protocol's event and write lists from one message to the next (`_recycled`),
+and drops the opening handshake's headers once the gateway has what it needs from them
+(`forget_handshake_headers`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 
 from websockets.asyncio.messages import MAX_FRAGMENTS
 from websockets.asyncio.server import ServerConnection
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode, Frame, Opcode
 from websockets.protocol import Event
@@ -61,6 +64,15 @@ class MessageSocket(ServerConnection):
         self.resume_reading()  # before the replay: the sink may pause again
         for message in early:
             sink(message)
+
+    def forget_handshake_headers(self) -> None:
+        """Drop the headers of the opening handshake's request and response, which websockets
+        keeps for the connection's life: about 4 KiB per station, the station's password (its
+        Authorization header) among them. Nothing reads them after the handshake."""
+        if self.request is not None:
+            self.request.headers = Headers()
+        if self.response is not None:
+            self.response.headers = Headers()
 
     def detach(self) -> None:
         """Stop delivering (and drop the reference, which would make a cycle with the sink)."""

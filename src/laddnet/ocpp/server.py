@@ -197,12 +197,13 @@ class Gateway:
 
     async def _handle(self, ws: ServerConnection) -> None:
         station_id = station_id_from_path(ws.request.path if ws.request else "")
+        socket = cast(MessageSocket, ws)  # serve(create_connection=MessageSocket)
+        socket.forget_handshake_headers()  # the login was checked before the upgrade
         if station_id is None or ws.subprotocol is None:
             await ws.close(1002, "no station or subprotocol")
             return
         self.connections_opened += 1
         session = Session(station_id, ws.subprotocol, _remote(ws))
-        socket = cast(MessageSocket, ws)  # serve(create_connection=MessageSocket)
         connection = Connection(
             socket, session, self._dispatch, call_timeout=self._settings.call_timeout
         )

@@ -183,3 +183,20 @@ async def test_a_connection_that_never_finishes_its_handshake_is_dropped(
     finally:
         await gateway.stop()
         await container.aclose()
+
+
+async def test_a_connected_station_keeps_no_handshake_headers_and_so_no_password(
+    running: Running,
+) -> None:
+    station = running.station("CP-1", "1.6")
+    await station.connect()
+    await station.boot()
+    connection = running.gateway.registry.get("CP-1")
+    assert connection is not None
+    ws = connection.ws
+    assert ws.request is not None and ws.response is not None
+    assert ws.request.path == "/ocpp/CP-1" and ws.response.status_code == 101
+    assert list(ws.request.headers.raw_items()) == []  # Authorization with the password too
+    assert list(ws.response.headers.raw_items()) == []
+    assert await station.call("Heartbeat", {})  # the connection serves on
+    await station.close()
